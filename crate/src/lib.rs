@@ -43,3 +43,83 @@ pub struct Article {
     /// The article as plain text: blocks separated by a blank line.
     pub text: String,
 }
+
+mod aggregate;
+mod clean;
+mod clutter;
+mod emit;
+mod patterns;
+mod readerable;
+mod scan;
+mod score;
+mod tag;
+mod text;
+mod tree;
+
+/// Readability's `charThreshold`: an extraction with less text than this is retried with the
+/// next, more lenient mode.
+const MIN_ARTICLE_CHARS: u32 = 500;
+
+/// Finds the article in `html` and returns it with its metadata.
+pub fn extract(html: &str, options: &Options) -> Result<Article, Error> {
+    if html.trim().is_empty() {
+        return Err(Error::Empty);
+    }
+    let page_url = match options.url.as_deref() {
+        Some(u) => Some(url::Url::parse(u).map_err(|e| Error::Url(u.to_string(), e.to_string()))?),
+        None => None,
+    };
+    let tree = tree::build(html)?;
+    let base = match (&page_url, tree.base_href.as_deref()) {
+        (Some(page), Some(href)) => page.join(href.trim()).ok().or(page_url.clone()),
+        (None, Some(href)) => url::Url::parse(href.trim()).ok(),
+        (page, None) => page.clone(),
+    };
+    let meta = metadata::resolve(&tree.meta, None);
+
+    let mut best: Option<clean::Plan> = None;
+    let mut readerable = false;
+    let mut last_strip = None;
+    let mut state = None;
+    for mode in score::Mode::ALL {
+        if last_strip != Some(mode.strip_unlikely) {
+            let excluded = aggregate::excluded(&tree, mode.strip_unlikely);
+            let agg = aggregate::aggregate(&tree, &excluded);
+            if !mode.strip_unlikely {
+                readerable = readerable::is_readerable(&tree, &agg);
+            }
+            state = Some((excluded, agg));
+            last_strip = Some(mode.strip_unlikely);
+        }
+        let (excluded, agg) = state.as_ref().expect("computed above");
+        let selection = score::select(&tree, agg, excluded, mode);
+        let plan = clean::plan(&tree, agg, excluded, &selection, mode, meta.title.as_deref());
+        let enough = plan.text_chars >= MIN_ARTICLE_CHARS;
+        if best.as_ref().is_none_or(|b| plan.text_chars > b.text_chars) {
+            best = Some(plan);
+        }
+        if enough {
+            break;
+        }
+    }
+    if last_strip == Some(true) {
+        let excluded = aggregate::excluded(&tree, false);
+        readerable = readerable::is_readerable(&tree, &aggregate::aggregate(&tree, &excluded));
+    }
+    let plan = best.expect("at least one mode ran");
+    let output = emit::emit(html, &tree, &plan.actions, base.as_ref())?;
+
+    let excerpt = meta.excerpt.clone().or_else(|| output.first_paragraph.clone());
+    Ok(Article {
+        title: meta.title,
+        byline: meta.byline,
+        published_time: meta.published_time,
+        site_name: meta.site_name,
+        lang: meta.lang,
+        dir: meta.dir,
+        excerpt,
+        readerable,
+        html: output.html,
+        text: output.text,
+    })
+}

@@ -1,0 +1,229 @@
+//! Decides, for every element of the chosen article, whether it is kept, unwrapped or dropped,
+//! and records why each dropped block went (its clutter category and the rule that fired).
+//!
+//! The conditional cleaning follows Readability.js's `_cleanConditionally` and `_clean`
+//! (Apache-2.0, mozilla/readability), computed from subtree statistics instead of a DOM.
+
+use serde::Serialize;
+
+use crate::aggregate::Agg;
+use crate::clutter::Category;
+use crate::score::{weight, Mode, Selection};
+use crate::tag::Tag;
+use crate::tree::{flag, Tree};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Not part of the article.
+    Outside,
+    Keep,
+    /// Dropped with everything inside.
+    Drop,
+}
+
+/// One block removed from inside the article.
+#[derive(Debug, Clone, Serialize)]
+pub struct Removal {
+    #[serde(skip)]
+    pub node: u32,
+    pub category: Option<Category>,
+    pub rule: &'static str,
+}
+
+#[derive(Debug)]
+pub struct Plan {
+    pub actions: Vec<Action>,
+    pub removed: Vec<Removal>,
+    /// Characters of text kept: the retry loop wants enough of it.
+    pub text_chars: u32,
+}
+
+/// A clutter block holding more than this share of the article's text is more likely a
+/// wrapper with an unlucky class name than clutter.
+const CLUTTER_MAX_SHARE: f32 = 0.5;
+const SHARE_MAX_TEXT: u32 = 500;
+const BYLINE_MAX_TEXT: u32 = 100;
+
+/// Elements that never carry article content, whatever their statistics.
+fn never_content(tag: Tag) -> bool {
+    use Tag::*;
+    matches!(
+        tag,
+        Script | Style | Noscript | Template | Head | Title | Meta | Link | Base | Input | Textarea
+            | Select | Option | Optgroup | Button | Iframe | Object | Embed | Applet | Canvas | Svg
+            | Audio | Video | Footer | Aside | Dialog | Map
+    )
+}
+
+pub fn plan(tree: &Tree, agg: &[Agg], excluded: &[bool], sel: &Selection, mode: Mode, title: Option<&str>) -> Plan {
+    let n = tree.nodes.len();
+    let mut actions = vec![Action::Outside; n];
+    let mut removed = Vec::new();
+    let mut text_chars = 0;
+    let root_text = agg[sel.root as usize].text.max(1) as f32;
+    let mut title_heading_removed = false;
+    let mut byline_removed = false;
+    // Ancestry facts, per node, filled top-down as the walk goes.
+    let mut in_figure = vec![false; n];
+    let mut in_data_table = vec![false; n];
+    let mut in_code = vec![false; n];
+
+    for &member in &sel.members {
+        let end = agg[member as usize].last;
+        let mut i = member;
+        while i <= end {
+            let node = &tree.nodes[i as usize];
+            let a = &agg[i as usize];
+            if i != member {
+                let p = node.parent as usize;
+                let ptag = tree.nodes[p].tag;
+                in_figure[i as usize] = in_figure[p] || ptag == Tag::Figure;
+                in_code[i as usize] = in_code[p] || matches!(ptag, Tag::Code | Tag::Pre);
+                in_data_table[i as usize] = in_data_table[p] || (ptag == Tag::Table && is_data_table(tree, agg, node.parent));
+            }
+            let protected = i == member || (i < sel.root && a.last >= sel.root);
+            let verdict = if protected {
+                None
+            } else if excluded[i as usize] {
+                Some((None, if node.has(flag::HIDDEN) { "hidden" } else { "unlikely" }))
+            } else if never_content(node.tag) && !(node.tag == Tag::Iframe && node.has(flag::VIDEO)) {
+                Some((None, "non-content"))
+            } else if let Some(category) = node.clutter.filter(|_| (a.text as f32) < root_text * CLUTTER_MAX_SHARE) {
+                Some((Some(category), "class-word"))
+            } else if a.player_texts >= 3 && a.text < 400 && a.p == 0 {
+                Some((Some(Category::VideoChrome), "player-text"))
+            } else if node.has(flag::SHARE) && a.text < SHARE_MAX_TEXT {
+                Some((Some(Category::Social), "share"))
+            } else if matches!(node.tag, Tag::H1 | Tag::H2) && weight(tree, i, mode) < 0.0 {
+                Some((None, "negative-heading"))
+            } else if !title_heading_removed && matches!(node.tag, Tag::H1 | Tag::H2) && duplicates_title(tree, i, title) {
+                title_heading_removed = true;
+                Some((None, "title-duplicate"))
+            } else if !byline_removed && node.has(flag::BYLINE) && a.text > 0 && a.text < BYLINE_MAX_TEXT && a.p <= 1 {
+                byline_removed = true;
+                Some((None, "byline"))
+            } else if node.tag == Tag::P && a.text == 0 && a.img + a.embed == 0 {
+                Some((None, "empty"))
+            } else if mode.clean_conditionally
+                && !in_code[i as usize]
+                && !in_data_table[i as usize]
+                && conditionally_unwanted(tree, agg, i, mode, in_figure[i as usize])
+            {
+                Some((None, "conditional"))
+            } else {
+                None
+            };
+            match verdict {
+                Some((category, rule)) => {
+                    actions[i as usize] = Action::Drop;
+                    if a.text > 0 || category.is_some() {
+                        removed.push(Removal { node: i, category, rule });
+                    }
+                    i = a.last + 1;
+                }
+                None => {
+                    actions[i as usize] = Action::Keep;
+                    text_chars += node.text;
+                    i += 1;
+                }
+            }
+        }
+    }
+    Plan { actions, removed, text_chars }
+}
+
+/// Readability's `_markDataTables`.
+fn is_data_table(tree: &Tree, agg: &[Agg], table: u32) -> bool {
+    let node = &tree.nodes[table as usize];
+    let a = &agg[table as usize];
+    if node.has(flag::LAYOUT_TABLE) {
+        return false;
+    }
+    if node.has(flag::DATA_TABLE) || a.table_markers > 0 {
+        return true;
+    }
+    if a.tables > 1 {
+        return false;
+    }
+    if a.rows == 1 || a.columns == 1 {
+        return false;
+    }
+    a.rows >= 10 || a.columns > 4 || a.rows * a.columns > 10
+}
+
+/// Readability's `_cleanConditionally`: containers whose statistics look like navigation,
+/// link lists, forms or image galleries rather than prose.
+fn conditionally_unwanted(tree: &Tree, agg: &[Agg], i: u32, mode: Mode, in_figure: bool) -> bool {
+    use Tag::*;
+    let node = &tree.nodes[i as usize];
+    if !matches!(node.tag, Form | Fieldset | Table | Ul | Ol | Div | Section | Other) {
+        return false;
+    }
+    let a = &agg[i as usize];
+    if node.tag == Table && is_data_table(tree, agg, i) {
+        return false;
+    }
+    if a.tables > 0 && a.table_markers > 0 {
+        return false;
+    }
+    let weight = weight(tree, i, mode);
+    if weight < 0.0 {
+        return true;
+    }
+    if a.commas >= 10 {
+        return false;
+    }
+    if a.video > 0 {
+        return false;
+    }
+    let is_list = matches!(node.tag, Ul | Ol) || (a.text > 0 && a.list_text as f32 / a.text as f32 > 0.9);
+    let p = a.p as f32;
+    let img = a.img as f32;
+    let li = a.li as f32 - 100.0;
+    let heading_density = if a.text == 0 { 0.0 } else { a.heading_text as f32 / a.text as f32 };
+    let text_density = if a.text == 0 { 0.0 } else { a.textish_text as f32 / a.text as f32 };
+    let link_density = a.link_density();
+    let length = a.text;
+
+    let unwanted = (!in_figure && img > 1.0 && p / img < 0.5)
+        || (!is_list && li > p)
+        || (a.input as f32 > (p / 3.0).floor())
+        || (!is_list
+            && !in_figure
+            && heading_density < 0.9
+            && length < 25
+            && (a.img == 0 || a.img > 2)
+            && link_density > 0.0)
+        || (!is_list && weight < 25.0 && link_density > 0.2)
+        || (weight >= 25.0 && link_density > 0.5)
+        || ((a.embed == 1 && length < 75) || a.embed > 1)
+        || (a.img == 0 && text_density == 0.0);
+    if unwanted && is_list && a.img > 0 && a.img == a.li {
+        // A list of images is a gallery worth keeping.
+        return false;
+    }
+    unwanted
+}
+
+/// Readability's `_headerDuplicatesTitle`: a heading whose words are mostly the title's.
+fn duplicates_title(tree: &Tree, i: u32, title: Option<&str>) -> bool {
+    let Some(title) = title else { return false };
+    let Some(pos) = tree.heading_nodes.iter().position(|&h| h == i) else { return false };
+    similarity(title, &tree.meta.headings[pos].1) > 0.75
+}
+
+/// Readability's `_textSimilarity`: the share of `b`'s words (by length) also in `a`.
+pub fn similarity(a: &str, b: &str) -> f32 {
+    let words = |s: &str| -> Vec<String> {
+        s.split(|c: char| !c.is_alphanumeric() && c != '_').filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+    };
+    let a = words(a);
+    let b = words(b);
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
+    }
+    let b_len = b.iter().map(|w| w.chars().count()).sum::<usize>() + b.len() - 1;
+    let unique: Vec<&String> = b.iter().filter(|w| !a.contains(w)).collect();
+    let unique_len = unique.iter().map(|w| w.chars().count()).sum::<usize>() + unique.len().saturating_sub(1);
+    1.0 - unique_len as f32 / b_len as f32
+}

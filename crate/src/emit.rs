@@ -1,0 +1,308 @@
+//! Pass 2: writes the article as clean HTML and plain text.
+//!
+//! The scanner replays the same element stream as pass 1, so the n-th element opened here is
+//! node n of the tree and its [`Action`] is looked up by position. Output is built from the
+//! decoded tokens rather than copied from the source: tags come from an allowlist, attributes
+//! from a per-tag allowlist with URLs resolved and their schemes checked after decoding, text
+//! is decoded and re-escaped, and every element is closed, so the result is well-formed.
+
+use lol_html::html_content::Element;
+use url::Url;
+
+use crate::clean::Action;
+use crate::scan::{scan, Sink};
+use crate::tag::Tag;
+use crate::text;
+use crate::tree::Tree;
+
+/// The article written out.
+#[derive(Debug, Default)]
+pub struct Output {
+    pub html: String,
+    pub text: String,
+    /// Text of the first paragraph, for the excerpt.
+    pub first_paragraph: Option<String>,
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Frame {
+    Outside,
+    Dropped,
+    /// Written with this tag name.
+    Written(&'static str),
+    /// Its content is written, its tags are not.
+    Unwrapped,
+}
+
+/// The tag an element is written as, or `None` to unwrap it.
+fn output_tag(tag: Tag) -> Option<&'static str> {
+    use Tag::*;
+    Some(match tag {
+        H1 => "h2",
+        Strike => "s",
+        Tt => "code",
+        P | H2 | H3 | H4 | H5 | H6 | Ul | Ol | Li | Dl | Dt | Dd | Blockquote | Pre | Code | Figure
+        | Figcaption | Img | Table | Thead | Tbody | Tfoot | Tr | Td | Th | Caption | A | Em
+        | Strong | B | I | U | S | Del | Ins | Sub | Sup | Br | Hr | Small | Mark | Q | Cite | Abbr
+        | Time | Kbd | Samp | Var | Details | Summary => tag.name(),
+        Div | Section | Article | Main | Header | Center | Address | Hgroup | Other | Form
+        | Fieldset | Legend | Menu | Dir => "div",
+        _ => return None,
+    })
+}
+
+fn is_void(name: &str) -> bool {
+    matches!(name, "img" | "br" | "hr")
+}
+
+struct Emitter<'a> {
+    tree: &'a Tree,
+    actions: &'a [Action],
+    base: Option<&'a Url>,
+    /// Index of the next node to open: node 0 is the document itself.
+    next: usize,
+    /// What was done with each open element, and its tag.
+    frames: Vec<(Frame, Tag)>,
+    pre_depth: u32,
+    out: Output,
+    /// The text block being collected, and whether it is a paragraph.
+    block: String,
+    block_is_p: bool,
+    last_was_space: bool,
+}
+
+impl Emitter<'_> {
+    fn flush_block(&mut self) {
+        let block = if self.pre_depth > 0 { self.block.trim_matches('\n').to_string() } else { self.block.trim().to_string() };
+        self.block.clear();
+        self.last_was_space = true;
+        if block.is_empty() {
+            return;
+        }
+        if self.block_is_p && self.out.first_paragraph.is_none() {
+            self.out.first_paragraph = Some(block.clone());
+        }
+        if !self.out.text.is_empty() {
+            self.out.text.push_str("\n\n");
+        }
+        self.out.text.push_str(&block);
+    }
+
+    fn write_attributes(&mut self, tag: Tag, el: &Element<'_, '_>) {
+        let html = &mut self.out.html;
+        let mut put = |name: &str, value: &str| {
+            html.push(' ');
+            html.push_str(name);
+            html.push_str("=\"");
+            html.push_str(&htmlize::escape_attribute(value));
+            html.push('"');
+        };
+        for name in ["lang", "dir"] {
+            if let Some(v) = el.get_attribute(name) {
+                let v = text::decode_attribute(&v);
+                if name == "lang" || matches!(v.trim().to_ascii_lowercase().as_str(), "ltr" | "rtl" | "auto") {
+                    put(name, v.trim());
+                }
+            }
+        }
+        let plain: &[&str] = match tag {
+            Tag::A => &["title"],
+            Tag::Img => &["alt", "title", "width", "height"],
+            Tag::Td | Tag::Th => &["colspan", "rowspan", "headers", "scope"],
+            Tag::Ol => &["start", "reversed", "type"],
+            Tag::Li => &["value"],
+            Tag::Time | Tag::Del | Tag::Ins => &["datetime"],
+            Tag::Abbr => &["title"],
+            _ => &[],
+        };
+        for name in plain {
+            if let Some(v) = el.get_attribute(name) {
+                put(name, &text::decode_attribute(&v));
+            }
+        }
+        match tag {
+            Tag::A => {
+                if let Some(href) = el.get_attribute("href").and_then(|h| resolve(self.base, &h, false)) {
+                    put("href", &href);
+                }
+            }
+            Tag::Img => {
+                if let Some(src) = image_source(el).and_then(|s| resolve(self.base, &s, true)) {
+                    put("src", &src);
+                }
+                let srcset = el.get_attribute("srcset").or_else(|| el.get_attribute("data-srcset"));
+                if let Some(srcset) = srcset.and_then(|s| resolve_srcset(self.base, &s)) {
+                    put("srcset", &srcset);
+                }
+            }
+            Tag::Blockquote | Tag::Q => {
+                if let Some(cite) = el.get_attribute("cite").and_then(|c| resolve(self.base, &c, false)) {
+                    put("cite", &cite);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The real source of a lazily loaded image: `src` unless it is missing or a placeholder.
+fn image_source(el: &Element<'_, '_>) -> Option<String> {
+    let src = el.get_attribute("src").filter(|s| {
+        let s = s.trim();
+        !s.is_empty() && !(s.starts_with("data:") && s.len() < 200)
+    });
+    src.or_else(|| {
+        ["data-src", "data-lazy-src", "data-original", "data-url", "data-lazyload", "data-hi-res-src"]
+            .iter()
+            .find_map(|name| el.get_attribute(name).filter(|v| !v.trim().is_empty()))
+    })
+}
+
+/// Resolves a URL attribute (raw, as in the source) against the base and keeps it only if its
+/// scheme is safe to follow: http(s) and mailto, and for images data: images.
+fn resolve(base: Option<&Url>, raw: &str, image: bool) -> Option<String> {
+    let value = text::decode_attribute(raw);
+    let value = value.trim();
+    if value.is_empty() {
+        return None;
+    }
+    if value.starts_with('#') {
+        return Some(value.to_string());
+    }
+    let url = match Url::parse(value) {
+        Ok(url) => url,
+        Err(url::ParseError::RelativeUrlWithoutBase) => match base {
+            Some(base) => base.join(value).ok()?,
+            // Without a base a relative URL stays relative: it has no scheme to abuse.
+            None => return Some(value.to_string()),
+        },
+        Err(_) => return None,
+    };
+    let safe = match url.scheme() {
+        "http" | "https" => true,
+        "mailto" => !image,
+        "data" => image && url.path().starts_with("image/") && !url.path().starts_with("image/svg"),
+        _ => false,
+    };
+    safe.then(|| url.to_string())
+}
+
+fn resolve_srcset(base: Option<&Url>, raw: &str) -> Option<String> {
+    let decoded = text::decode_attribute(raw);
+    let parts: Vec<String> = decoded
+        .split(',')
+        .filter_map(|candidate| {
+            let mut words = candidate.split_whitespace();
+            let url = resolve(base, words.next()?, true)?;
+            let descriptor: Vec<&str> = words.collect();
+            Some(if descriptor.is_empty() { url } else { format!("{url} {}", descriptor.join(" ")) })
+        })
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(", "))
+}
+
+impl Sink for Emitter<'_> {
+    fn open(&mut self, tag: Tag, key: u32, el: &Element<'_, '_>) {
+        let index = self.next;
+        self.next += 1;
+        debug_assert_eq!(self.tree.nodes.get(index).map(|n| n.key), Some(key), "passes diverged");
+        let parent = self.frames.last().map_or(Frame::Outside, |f| f.0);
+        let frame = if parent == Frame::Dropped {
+            Frame::Dropped
+        } else {
+            match self.actions.get(index).copied().unwrap_or(Action::Outside) {
+                Action::Outside => Frame::Outside,
+                Action::Drop => Frame::Dropped,
+                Action::Keep => match output_tag(tag) {
+                    Some(name) => Frame::Written(name),
+                    None => Frame::Unwrapped,
+                },
+            }
+        };
+        self.frames.push((frame, tag));
+        if !matches!(frame, Frame::Written(_) | Frame::Unwrapped) {
+            return;
+        }
+        if tag == Tag::Br {
+            self.block.push('\n');
+            self.last_was_space = true;
+        } else if tag.is_block() {
+            self.flush_block();
+            self.block_is_p = tag == Tag::P;
+        }
+        if tag == Tag::Pre {
+            self.pre_depth += 1;
+        }
+        if let Frame::Written(name) = frame {
+            self.out.html.push('<');
+            self.out.html.push_str(name);
+            self.write_attributes(tag, el);
+            self.out.html.push('>');
+        }
+    }
+
+    fn close(&mut self) {
+        let Some((frame, tag)) = self.frames.pop() else { return };
+        if !matches!(frame, Frame::Written(_) | Frame::Unwrapped) {
+            return;
+        }
+        if let Frame::Written(name) = frame {
+            if !is_void(name) {
+                self.out.html.push_str("</");
+                self.out.html.push_str(name);
+                self.out.html.push('>');
+            }
+        }
+        if tag == Tag::Pre {
+            self.flush_block();
+            self.pre_depth = self.pre_depth.saturating_sub(1);
+        } else if tag.is_block() {
+            self.flush_block();
+        }
+    }
+
+    fn text(&mut self, chunk: &str, raw: bool) {
+        if raw || !matches!(self.frames.last(), Some((Frame::Written(_) | Frame::Unwrapped, _))) {
+            return;
+        }
+        let decoded = text::decode(chunk);
+        if self.pre_depth > 0 {
+            self.out.html.push_str(&htmlize::escape_text(decoded.as_ref()));
+            self.block.push_str(&decoded);
+            return;
+        }
+        let mut collapsed = String::with_capacity(decoded.len());
+        for c in decoded.chars() {
+            if c.is_whitespace() {
+                if !self.last_was_space {
+                    collapsed.push(' ');
+                    self.last_was_space = true;
+                }
+            } else {
+                collapsed.push(c);
+                self.last_was_space = false;
+            }
+        }
+        self.out.html.push_str(&htmlize::escape_text(collapsed.as_str()));
+        self.block.push_str(&collapsed);
+    }
+}
+
+/// Runs pass 2 over `html` with the plan's actions.
+pub fn emit(html: &str, tree: &Tree, actions: &[Action], base: Option<&Url>) -> Result<Output, crate::Error> {
+    let emitter = Emitter {
+        tree,
+        actions,
+        base,
+        next: 1,
+        frames: Vec::new(),
+        pre_depth: 0,
+        out: Output::default(),
+        block: String::new(),
+        block_is_p: false,
+        last_was_space: true,
+    };
+    let mut emitter = scan(html, emitter)?;
+    emitter.flush_block();
+    Ok(emitter.out)
+}

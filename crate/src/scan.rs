@@ -1,0 +1,258 @@
+//! Drives `lol_html` over a page and turns its events into a properly nested element stream.
+//!
+//! `lol_html` is a tokenizer with selector matching, not a tree builder: end-tag handlers fire
+//! late or never for elements the HTML parser closes implicitly (`<p>a<p>b</div>`). So the
+//! scanner keeps its own stack, applies the parser's implied-end rules that matter for
+//! structure (paragraphs, list items, table cells, options, headings), and treats an explicit
+//! end tag as closing everything opened after its element. Elements are keyed by the byte
+//! offset of their start tag, which is the same in every pass over the same bytes.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use lol_html::html_content::{Element, TextType};
+use lol_html::{doc_text, element, HtmlRewriter, MemorySettings, Settings};
+
+use crate::tag::Tag;
+use crate::Error;
+
+/// lol_html's own buffers (a start tag with a 10 MB attribute needs 10 MB) are capped here.
+const MEMORY_LIMIT: usize = 64 * 1024 * 1024;
+
+/// Receives the nested element stream of one pass.
+pub trait Sink {
+    /// An element opened. Text and child elements follow until the matching [`Sink::close`].
+    fn open(&mut self, tag: Tag, key: u32, el: &Element<'_, '_>);
+    /// The innermost open element closed.
+    fn close(&mut self);
+    /// A chunk of text inside the innermost open element. `raw` is false for script and style
+    /// content; character references are still encoded in data text.
+    fn text(&mut self, text: &str, raw: bool);
+}
+
+#[derive(Clone, Copy)]
+struct Frame {
+    tag: Tag,
+    key: u32,
+}
+
+struct Driver<S> {
+    sink: S,
+    stack: Vec<Frame>,
+    seen_html: bool,
+    seen_head: bool,
+    seen_body: bool,
+}
+
+impl<S: Sink> Driver<S> {
+    fn pop(&mut self, count: usize) {
+        for _ in 0..count {
+            self.stack.pop();
+            self.sink.close();
+        }
+    }
+
+    /// Closes the element with `key` and everything opened inside it, if it is still open.
+    fn close_key(&mut self, key: u32) {
+        if let Some(pos) = self.stack.iter().rposition(|f| f.key == key) {
+            self.pop(self.stack.len() - pos);
+        }
+    }
+
+    /// Depth from the top of the stack of the nearest `target`, searching down until a frame
+    /// for which `stop` holds.
+    fn find_open(&self, target: impl Fn(Tag) -> bool, stop: impl Fn(Tag) -> bool) -> Option<usize> {
+        for (depth, frame) in self.stack.iter().rev().enumerate() {
+            if target(frame.tag) {
+                return Some(depth + 1);
+            }
+            if stop(frame.tag) {
+                return None;
+            }
+        }
+        None
+    }
+
+    /// The implied end tags that an opening `tag` causes, as the HTML parser applies them.
+    fn close_implied(&mut self, tag: Tag) {
+        use Tag::*;
+        if tag.closes_p() {
+            if let Some(n) = self.find_open(|t| t == P, |t| t.is_scope_boundary() || t == Button) {
+                self.pop(n);
+            }
+        }
+        let implied = match tag {
+            Li => self.find_open(|t| t == Li, |t| matches!(t, Ul | Ol | Menu) || list_stop(t)),
+            Dd | Dt => self.find_open(|t| matches!(t, Dd | Dt), |t| t == Dl || list_stop(t)),
+            Tr => self.find_open(|t| t == Tr, |t| matches!(t, Table | Template)),
+            Td | Th => self.find_open(|t| matches!(t, Td | Th), |t| matches!(t, Tr | Table)),
+            Thead | Tbody | Tfoot => {
+                self.find_open(|t| matches!(t, Thead | Tbody | Tfoot), |t| t == Table)
+            }
+            Option => self.find_open(|t| t == Option, |t| t != Option),
+            Optgroup => self.find_open(|t| matches!(t, Option | Optgroup), |t| t == Select),
+            A => self.find_open(|t| t == A, |t| t.is_scope_boundary()),
+            _ if tag.is_heading() => self.find_open(|t| t.is_heading(), |_| true),
+            _ => None,
+        };
+        if let Some(n) = implied {
+            self.pop(n);
+        }
+    }
+
+    fn open(&mut self, el: &mut Element<'_, '_>, closes: &Rc<RefCell<Vec<u32>>>) {
+        let tag = Tag::from_name(&el.tag_name());
+        // A second <html>, <head> or <body> only merges attributes in a browser.
+        let seen = match tag {
+            Tag::Html => Some(&mut self.seen_html),
+            Tag::Head => Some(&mut self.seen_head),
+            Tag::Body => Some(&mut self.seen_body),
+            _ => None,
+        };
+        if let Some(seen) = seen {
+            if std::mem::replace(seen, true) {
+                return;
+            }
+        }
+        if tag == Tag::Body {
+            // Content before <body> may have left <head> open.
+            if let Some(n) = self.find_open(|t| t == Tag::Head, |_| false) {
+                self.pop(n);
+            }
+        }
+        self.close_implied(tag);
+        let key = el.source_location().bytes().start as u32;
+        self.stack.push(Frame { tag, key });
+        self.sink.open(tag, key, el);
+        if !el.can_have_content() {
+            self.pop(1);
+            return;
+        }
+        let closes = Rc::clone(closes);
+        // Only fails for elements that can't have content, handled above.
+        let _ = el.on_end_tag(Box::new(move |_| {
+            closes.borrow_mut().push(key);
+            Ok(())
+        }));
+    }
+
+    fn flush(&mut self, closes: &Rc<RefCell<Vec<u32>>>) {
+        let pending = std::mem::take(&mut *closes.borrow_mut());
+        for key in pending {
+            self.close_key(key);
+        }
+    }
+}
+
+/// Elements that end the search for an open `<li>`, `<dd>` or `<dt>`: the parser's special
+/// elements other than address, div and p.
+fn list_stop(tag: Tag) -> bool {
+    tag.is_block() && !matches!(tag, Tag::Address | Tag::Div | Tag::P | Tag::Other)
+}
+
+/// Runs one pass over `html`, feeding `sink`, and returns the sink.
+pub fn scan<S: Sink>(html: &str, sink: S) -> Result<S, Error> {
+    let closes: Rc<RefCell<Vec<u32>>> = Rc::default();
+    let driver = RefCell::new(Driver {
+        sink,
+        stack: Vec::with_capacity(64),
+        seen_html: false,
+        seen_head: false,
+        seen_body: false,
+    });
+    {
+        let settings = Settings::new()
+            .with_strict(false)
+            .with_memory_settings(MemorySettings::new().with_max_allowed_memory_usage(MEMORY_LIMIT))
+            .append_element_content_handler(element!("*", |el| {
+                let mut driver = driver.borrow_mut();
+                driver.flush(&closes);
+                driver.open(el, &closes);
+                Ok(())
+            }))
+            .append_document_content_handler(doc_text!(|chunk| {
+                let mut driver = driver.borrow_mut();
+                driver.flush(&closes);
+                let text = chunk.as_str();
+                if !text.is_empty() {
+                    let raw = !matches!(chunk.text_type(), TextType::Data | TextType::RCData);
+                    driver.sink.text(text, raw);
+                }
+                Ok(())
+            }));
+        let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
+        rewriter.write(html.as_bytes()).map_err(rewriting_error)?;
+        rewriter.end().map_err(rewriting_error)?;
+    }
+    let mut driver = driver.into_inner();
+    driver.flush(&closes);
+    let open = driver.stack.len();
+    driver.pop(open);
+    Ok(driver.sink)
+}
+
+fn rewriting_error(err: lol_html::errors::RewritingError) -> Error {
+    use lol_html::errors::RewritingError;
+    match err {
+        RewritingError::MemoryLimitExceeded(e) => Error::TooLarge(e.to_string()),
+        other => Error::Parse(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Records the stream as an S-expression-like string: `(p text)`.
+    #[derive(Default)]
+    struct Outline(String);
+
+    impl Sink for Outline {
+        fn open(&mut self, tag: Tag, _key: u32, el: &Element<'_, '_>) {
+            let name = if tag == Tag::Other { el.tag_name() } else { tag.name().to_string() };
+            self.0.push('(');
+            self.0.push_str(&name);
+        }
+        fn close(&mut self) {
+            self.0.push(')');
+        }
+        fn text(&mut self, text: &str, _raw: bool) {
+            self.0.push(' ');
+            self.0.push_str(text.trim());
+        }
+    }
+
+    fn outline(html: &str) -> String {
+        scan(html, Outline::default()).unwrap().0
+    }
+
+    #[test]
+    fn nests_implicitly_closed_elements_like_a_browser() {
+        let cases = [
+            ("<div><p>a<p>b</div>c", "(div(p a)(p b)) c"),
+            ("<ul><li>a<li>b</ul>", "(ul(li a)(li b))"),
+            ("<dl><dt>a<dd>b<dt>c</dl>", "(dl(dt a)(dd b)(dt c))"),
+            ("<table><tr><td>a<td>b<tr><td>c</table>", "(table(tr(td a)(td b))(tr(td c)))"),
+            ("<p>a<div>b</div>", "(p a)(div b)"),
+            ("<ul><li><div>a<li>b</ul>", "(ul(li(div a))(li b))"),
+            ("<ul><li>a<ul><li>b</ul><li>c</ul>", "(ul(li a(ul(li b)))(li c))"),
+            ("<h2>a<h3>b</h3>", "(h2 a)(h3 b)"),
+            ("<p>a<img>b<br/>c", "(p a(img) b(br) c)"),
+            ("<b><p>x</b>y</p>", "(b(p x)) y"),
+            ("<span><jw-player>t</jw-player></span>", "(span(jw-player t))"),
+        ];
+        for (html, expected) in cases {
+            assert_eq!(outline(html), expected, "{html}");
+        }
+    }
+
+    #[test]
+    fn closes_everything_at_the_end_and_ignores_stray_end_tags() {
+        assert_eq!(outline("<div><section><p>a</span></div></div>"), "(div(section(p a)))");
+    }
+
+    #[test]
+    fn merges_a_second_body() {
+        assert_eq!(outline("<body><p>a<body><p>b"), "(body(p a)(p b))");
+    }
+}

@@ -1,0 +1,230 @@
+//! Picks the article: scores paragraphs into their ancestors, chooses the best candidate, and
+//! gathers the siblings that belong with it.
+//!
+//! The signals are Readability.js's (Apache-2.0, mozilla/readability), computed from the
+//! streamed tree rather than a DOM: a paragraph of 25 characters or more scores
+//! 1 + commas + 1 + min(length / 100, 3) and gives it to its parent in full, its grandparent
+//! at half and further ancestors at a third of their distance; candidates start from a tag
+//! prior and the class/id weight and are discounted by their link density.
+
+use crate::aggregate::Agg;
+use crate::tag::Tag;
+use crate::tree::{flag, Tree, NO_PARENT};
+
+/// Which of Readability's heuristics are on. Retries turn them off one by one when a page
+/// yields too little text.
+#[derive(Debug, Clone, Copy)]
+pub struct Mode {
+    pub strip_unlikely: bool,
+    pub weight_classes: bool,
+    pub clean_conditionally: bool,
+}
+
+impl Mode {
+    pub const ALL: [Mode; 4] = [
+        Mode { strip_unlikely: true, weight_classes: true, clean_conditionally: true },
+        Mode { strip_unlikely: false, weight_classes: true, clean_conditionally: true },
+        Mode { strip_unlikely: false, weight_classes: false, clean_conditionally: true },
+        Mode { strip_unlikely: false, weight_classes: false, clean_conditionally: false },
+    ];
+}
+
+const MIN_PARAGRAPH: u32 = 25;
+const TOP_CANDIDATES: usize = 5;
+const ANCESTOR_LEVELS: usize = 5;
+
+/// The chosen article: its root and the sibling subtrees that join it, in document order.
+#[derive(Debug, Clone)]
+pub struct Selection {
+    pub root: u32,
+    pub members: Vec<u32>,
+    /// Final candidate scores (0 for non-candidates), for the cleaner's checks.
+    pub scores: Vec<f32>,
+}
+
+fn tag_prior(tag: Tag) -> f32 {
+    use Tag::*;
+    match tag {
+        Div => 5.0,
+        Pre | Td | Blockquote => 3.0,
+        Address | Ol | Ul | Dl | Dd | Dt | Li | Form => -3.0,
+        H1 | H2 | H3 | H4 | H5 | H6 | Th => -5.0,
+        _ => 0.0,
+    }
+}
+
+/// Elements whose own paragraph text is scored (divs holding only inline content are
+/// paragraphs to Readability).
+fn is_scored(tag: Tag) -> bool {
+    use Tag::*;
+    matches!(tag, P | Pre | Td | Section | H2 | H3 | H4 | H5 | H6 | Div | Other)
+}
+
+pub fn weight(tree: &Tree, i: u32, mode: Mode) -> f32 {
+    if mode.weight_classes {
+        tree.nodes[i as usize].weight as f32
+    } else {
+        0.0
+    }
+}
+
+/// Children of `parent` in document order.
+pub fn children<'a>(tree: &'a Tree, agg: &'a [Agg], parent: u32) -> impl Iterator<Item = u32> + 'a {
+    let end = agg[parent as usize].last;
+    let mut next = parent + 1;
+    std::iter::from_fn(move || {
+        if next > end || next as usize >= tree.nodes.len() {
+            return None;
+        }
+        let child = next;
+        next = agg[child as usize].last + 1;
+        Some(child)
+    })
+}
+
+pub fn select(tree: &Tree, agg: &[Agg], excluded: &[bool], mode: Mode) -> Selection {
+    let n = tree.nodes.len();
+    let body = tree.body_or_root();
+    let mut scores = vec![0.0f32; n];
+    let mut candidate = vec![false; n];
+
+    for (i, node) in tree.nodes.iter().enumerate() {
+        if excluded[i] || !is_scored(node.tag) || node.inline_text < MIN_PARAGRAPH {
+            continue;
+        }
+        let score = 2.0 + node.inline_commas as f32 + (node.inline_text / 100).min(3) as f32;
+        // Loose text beside child blocks is wrapped into paragraphs inside this element.
+        let mut ancestor = if node.has(flag::HAS_BLOCK_CHILD) && node.tag != Tag::P { i as u32 } else { node.parent };
+        for level in 0..ANCESTOR_LEVELS {
+            // The document and <html> are never candidates.
+            if ancestor == NO_PARENT || matches!(tree.nodes[ancestor as usize].tag, Tag::Html | Tag::Document) {
+                break;
+            }
+            let a = ancestor as usize;
+            if !candidate[a] {
+                candidate[a] = true;
+                scores[a] = tag_prior(tree.nodes[a].tag) + weight(tree, ancestor, mode);
+            }
+            let divider = match level {
+                0 => 1.0,
+                1 => 2.0,
+                _ => level as f32 * 3.0,
+            };
+            scores[a] += score / divider;
+            ancestor = tree.nodes[a].parent;
+        }
+    }
+
+    let mut top: Vec<u32> = Vec::with_capacity(TOP_CANDIDATES + 1);
+    for i in 0..n {
+        if !candidate[i] {
+            continue;
+        }
+        scores[i] *= 1.0 - agg[i].link_density();
+        let pos = top.iter().position(|&t| scores[t as usize] < scores[i]).unwrap_or(top.len());
+        if pos < TOP_CANDIDATES {
+            top.insert(pos, i as u32);
+            top.truncate(TOP_CANDIDATES);
+        }
+    }
+
+    let Some(&best) = top.first() else {
+        return Selection { root: body, members: vec![body], scores };
+    };
+    let mut root = best;
+    if root == body || matches!(tree.nodes[root as usize].tag, Tag::Html | Tag::Document) {
+        return Selection { root: body, members: vec![body], scores };
+    }
+    let is_ancestor = |a: u32, d: u32| a < d && agg[a as usize].last >= d;
+
+    // Several close runners-up under one ancestor: the article is that ancestor.
+    let close: Vec<u32> =
+        top[1..].iter().copied().filter(|&t| scores[t as usize] / scores[root as usize] >= 0.75).collect();
+    if close.len() >= 3 {
+        let mut parent = tree.nodes[root as usize].parent;
+        while parent != NO_PARENT && parent != body {
+            if close.iter().filter(|&&c| is_ancestor(parent, c)).count() >= 3 {
+                root = parent;
+                break;
+            }
+            parent = tree.nodes[parent as usize].parent;
+        }
+    }
+    if !candidate[root as usize] {
+        candidate[root as usize] = true;
+        scores[root as usize] = tag_prior(tree.nodes[root as usize].tag) + weight(tree, root, mode);
+    }
+
+    // A parent that scores higher (it got half of its children's paragraphs) is better.
+    let mut parent = tree.nodes[root as usize].parent;
+    let mut last_score = scores[root as usize];
+    let threshold = last_score / 3.0;
+    while parent != NO_PARENT && parent != body {
+        if !candidate[parent as usize] {
+            parent = tree.nodes[parent as usize].parent;
+            continue;
+        }
+        let parent_score = scores[parent as usize];
+        if parent_score < threshold {
+            break;
+        }
+        if parent_score > last_score {
+            root = parent;
+            break;
+        }
+        last_score = parent_score;
+        parent = tree.nodes[parent as usize].parent;
+    }
+
+    // An only child stands for its parent.
+    loop {
+        let parent = tree.nodes[root as usize].parent;
+        if parent == NO_PARENT || parent == body || live_children(tree, agg, excluded, parent) != 1 {
+            break;
+        }
+        root = parent;
+    }
+    if !candidate[root as usize] {
+        scores[root as usize] = tag_prior(tree.nodes[root as usize].tag) + weight(tree, root, mode);
+    }
+
+    let members = siblings(tree, agg, excluded, &scores, root);
+    Selection { root, members, scores }
+}
+
+fn live_children(tree: &Tree, agg: &[Agg], excluded: &[bool], parent: u32) -> usize {
+    children(tree, agg, parent).filter(|&c| !excluded[c as usize]).count()
+}
+
+/// The root's siblings that belong to the article: well-scored ones, and paragraphs of prose.
+fn siblings(tree: &Tree, agg: &[Agg], excluded: &[bool], scores: &[f32], root: u32) -> Vec<u32> {
+    let parent = tree.nodes[root as usize].parent;
+    if parent == NO_PARENT {
+        return vec![root];
+    }
+    let root_score = scores[root as usize];
+    let threshold = (root_score * 0.2).max(10.0);
+    let root_class = tree.nodes[root as usize].class_hash;
+    children(tree, agg, parent)
+        .filter(|&s| {
+            if s == root {
+                return true;
+            }
+            if excluded[s as usize] {
+                return false;
+            }
+            let node = &tree.nodes[s as usize];
+            let bonus = if root_class != 0 && node.class_hash == root_class { root_score * 0.2 } else { 0.0 };
+            if scores[s as usize] != 0.0 && scores[s as usize] + bonus >= threshold {
+                return true;
+            }
+            if node.tag == Tag::P {
+                let a = &agg[s as usize];
+                let density = a.link_density();
+                return (a.text > 80 && density < 0.25)
+                    || (a.text < 80 && a.text > 0 && density == 0.0 && node.has(flag::SENTENCE));
+            }
+            false
+        })
+        .collect()
+}

@@ -1,0 +1,128 @@
+//! Text measurement and character-reference decoding.
+//!
+//! lol_html hands out text and attribute values as they are in the source, with character
+//! references still encoded, so everything that leaves the core is decoded here first.
+
+use std::borrow::Cow;
+
+/// What one chunk of text adds to its element.
+#[derive(Debug, Default, PartialEq)]
+pub struct Stats {
+    /// Characters, with each run of whitespace counted once.
+    pub chars: u32,
+    /// Commas, in the scripts that have their own (Arabic, CJK, full-width…).
+    pub commas: u32,
+    /// A period followed by a space or the end of the chunk.
+    pub sentence_end: bool,
+}
+
+/// Comma characters of many scripts: Readability's nine, plus the ideographic comma.
+pub fn is_comma(c: char) -> bool {
+    matches!(
+        c,
+        ',' | '\u{060C}' | '\u{FE50}' | '\u{FE10}' | '\u{FE11}' | '\u{2E41}' | '\u{2E34}' | '\u{2E32}'
+            | '\u{FF0C}' | '\u{3001}'
+    )
+}
+
+/// Measures a chunk; `last_was_space` carries whitespace collapsing across chunks.
+pub fn measure(chunk: &str, last_was_space: &mut bool) -> Stats {
+    let mut stats = Stats::default();
+    let mut prev_period = false;
+    for c in chunk.chars() {
+        if c.is_whitespace() {
+            if !*last_was_space {
+                stats.chars += 1;
+                *last_was_space = true;
+            }
+            if prev_period {
+                stats.sentence_end = true;
+            }
+        } else {
+            stats.chars += 1;
+            *last_was_space = false;
+            if is_comma(c) {
+                stats.commas += 1;
+            }
+        }
+        prev_period = matches!(c, '.' | '。' | '!' | '?');
+    }
+    if prev_period {
+        stats.sentence_end = true;
+    }
+    // A chunk of only whitespace between tags adds nothing a reader sees.
+    if chunk.chars().all(char::is_whitespace) {
+        stats.chars = 0;
+    }
+    stats
+}
+
+/// Decodes character references in text content.
+pub fn decode(raw: &str) -> Cow<'_, str> {
+    if raw.contains('&') {
+        htmlize::unescape(raw)
+    } else {
+        Cow::Borrowed(raw)
+    }
+}
+
+/// Decodes character references in an attribute value (where `&amp=` style rules differ).
+pub fn decode_attribute(raw: &str) -> String {
+    if raw.contains('&') {
+        htmlize::unescape_attribute(raw).into_owned()
+    } else {
+        raw.to_string()
+    }
+}
+
+/// Decodes, collapses whitespace runs to one space and trims.
+pub fn decode_collapse(raw: &str) -> String {
+    collapse(&decode(raw))
+}
+
+pub fn collapse(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Whether an inline style hides the element.
+pub fn style_hides(style: &str) -> bool {
+    let compact: String =
+        style.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect();
+    compact.contains("display:none") || compact.contains("visibility:hidden")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn measures_collapsed_characters_and_commas() {
+        let mut space = false;
+        let stats = measure("Ja,  nein，好、 ok. ", &mut space);
+        assert_eq!(stats.commas, 3);
+        assert_eq!(stats.chars, "Ja, nein，好、 ok. ".chars().count() as u32);
+        assert!(stats.sentence_end);
+        assert_eq!(measure(" \n\t ", &mut space).chars, 0);
+    }
+
+    #[test]
+    fn decodes_references() {
+        assert_eq!(decode("a &amp; b &bdquo;c&ldquo; &#x41;"), "a & b „c“ A");
+        assert_eq!(decode_attribute("?a=1&amp;b=2&copy=3"), "?a=1&b=2&copy=3");
+        assert_eq!(decode_collapse("  a \n&nbsp;b "), "a b");
+    }
+
+    #[test]
+    fn finds_hiding_styles() {
+        assert!(style_hides("color:red; DISPLAY : none"));
+        assert!(style_hides("visibility: hidden"));
+        assert!(!style_hides("display: block"));
+    }
+}

@@ -1,0 +1,410 @@
+//! Pass 1: a compact element tree with the per-element statistics the scorer needs, and the
+//! raw metadata of the page, built from one scan.
+//!
+//! Nodes are stored in document order (preorder), so every child comes after its parent and a
+//! reverse walk sees children first: that is how the scorer sums subtrees without recursion.
+
+use lol_html::html_content::Element;
+
+use crate::clutter::{self, Category};
+use crate::metadata::RawMeta;
+use crate::patterns;
+use crate::scan::Sink;
+use crate::tag::Tag;
+use crate::text;
+
+pub const NO_PARENT: u32 = u32::MAX;
+
+/// Per-node facts, as bits.
+pub mod flag {
+    /// `hidden`, `aria-hidden="true"`, inline `display:none`/`visibility:hidden`, or a modal
+    /// dialog: never shown, whatever the scorer's mode.
+    pub const HIDDEN: u16 = 1;
+    /// Class, id or role of a container that is almost never the article.
+    pub const UNLIKELY: u16 = 1 << 1;
+    /// A link to a fragment of the same page (counts less towards link density).
+    pub const HASH_LINK: u16 = 1 << 2;
+    /// Its own text ends a sentence (a period followed by a space or the end).
+    pub const SENTENCE: u16 = 1 << 3;
+    /// Looks like a byline (rel/itemprop author, or a byline class).
+    pub const BYLINE: u16 = 1 << 4;
+    /// A share control (class or id).
+    pub const SHARE: u16 = 1 << 5;
+    /// Inside a table or code, where unlikely-looking classes are not trusted.
+    pub const IN_TABLE_OR_CODE: u16 = 1 << 6;
+    /// An embed (iframe, object, embed, video) from a known video host.
+    pub const VIDEO: u16 = 1 << 7;
+    /// A table marked as layout (`role=presentation`, `datatable=0`).
+    pub const LAYOUT_TABLE: u16 = 1 << 8;
+    /// A table with a `summary`: a data table.
+    pub const DATA_TABLE: u16 = 1 << 9;
+    /// Has a direct child that is a block element.
+    pub const HAS_BLOCK_CHILD: u16 = 1 << 10;
+    /// Inside an `<svg>` or `<math>`.
+    pub const FOREIGN: u16 = 1 << 11;
+    /// Holds a text node that is video-player chrome (`play_arrow`, `00:00 / 00:00`).
+    pub const PLAYER_TEXT: u16 = 1 << 12;
+}
+
+#[derive(Debug, Clone)]
+pub struct Node {
+    pub tag: Tag,
+    pub flags: u16,
+    /// Readability's class/id weight.
+    pub weight: i16,
+    /// A clutter category from the generic rules, if one matched.
+    pub clutter: Option<Category>,
+    pub parent: u32,
+    /// Byte offset of the start tag: the key shared by both passes.
+    pub key: u32,
+    /// Hash of the class attribute, to find siblings styled like the article root.
+    pub class_hash: u32,
+    /// Characters of text directly inside this element (whitespace runs count once).
+    pub text: u32,
+    pub commas: u32,
+    /// Characters of text whose nearest block ancestor is this element: the paragraph text
+    /// it holds outside child blocks.
+    pub inline_text: u32,
+    pub inline_commas: u32,
+    /// Number of child elements.
+    pub children: u32,
+}
+
+impl Node {
+    pub fn has(&self, flag: u16) -> bool {
+        self.flags & flag != 0
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Tree {
+    pub nodes: Vec<Node>,
+    pub meta: RawMeta,
+    /// `href` of the first `<base>`.
+    pub base_href: Option<String>,
+    /// Node index of each heading in `meta.headings`.
+    pub heading_nodes: Vec<u32>,
+    pub body: Option<u32>,
+}
+
+impl Tree {
+    /// The element the article is searched in: `<body>`, or the document for fragments.
+    pub fn body_or_root(&self) -> u32 {
+        self.body.unwrap_or(0)
+    }
+}
+
+/// What a capture collects the text of.
+#[derive(Clone, Copy, PartialEq)]
+enum Capture {
+    Title,
+    JsonLd,
+    Heading(u8),
+    Byline,
+}
+
+const MAX_HEADINGS: usize = 40;
+const MAX_BYLINES: usize = 8;
+const MAX_TIMES: usize = 8;
+
+/// Builds the [`Tree`] as a [`Sink`] of the scanner.
+pub struct Builder {
+    tree: Tree,
+    /// Open nodes, innermost last.
+    stack: Vec<u32>,
+    /// Index in `stack` of the nearest block, per open node.
+    block_of: Vec<u32>,
+    /// Open elements whose text is not content (script, style, …).
+    skip_depth: u32,
+    last_was_space: bool,
+    captures: Vec<(usize, Capture, String)>,
+    in_foreign: u32,
+    in_table_or_code: u32,
+}
+
+impl Builder {
+    /// Starts a tree whose node 0 is the document: pages without `<html>` or `<body>`
+    /// (fragments) still get one root.
+    pub fn new() -> Builder {
+        let mut tree = Tree::default();
+        tree.nodes.push(Node {
+            tag: Tag::Document,
+            flags: 0,
+            weight: 0,
+            clutter: None,
+            parent: NO_PARENT,
+            key: 0,
+            class_hash: 0,
+            text: 0,
+            commas: 0,
+            inline_text: 0,
+            inline_commas: 0,
+            children: 0,
+        });
+        Builder {
+            tree,
+            stack: vec![0],
+            block_of: vec![0],
+            skip_depth: 0,
+            last_was_space: true,
+            captures: Vec::new(),
+            in_foreign: 0,
+            in_table_or_code: 0,
+        }
+    }
+
+    pub fn finish(self) -> Tree {
+        self.tree
+    }
+
+    fn attribute_flags(&mut self, tag: Tag, el: &Element<'_, '_>) -> (u16, i16, Option<Category>, u32) {
+        let mut flags = 0;
+        let class = el.get_attribute("class").unwrap_or_default().to_ascii_lowercase();
+        let id = el.get_attribute("id").unwrap_or_default().to_ascii_lowercase();
+        let weight = (patterns::weight(&class) + patterns::weight(&id)) as i16;
+        let role = el.get_attribute("role");
+        let role = role.as_deref().unwrap_or("");
+
+        if el.has_attribute("hidden")
+            || el.get_attribute("aria-hidden").is_some_and(|v| v.trim() == "true" && !class.contains("fallback-image"))
+            || el.get_attribute("style").is_some_and(|s| text::style_hides(&s))
+            || (role == "dialog" && el.get_attribute("aria-modal").is_some_and(|v| v == "true"))
+        {
+            flags |= flag::HIDDEN;
+        }
+        let match_string = format!("{class} {id}");
+        if self.in_table_or_code > 0 {
+            flags |= flag::IN_TABLE_OR_CODE;
+        }
+        if (patterns::contains_any(&match_string, patterns::UNLIKELY)
+            && !patterns::contains_any(&match_string, patterns::MAYBE)
+            && !matches!(tag, Tag::Body | Tag::A)
+            && self.in_table_or_code == 0)
+            || patterns::UNLIKELY_ROLES.contains(&role)
+        {
+            flags |= flag::UNLIKELY;
+        }
+        if el.get_attribute("rel").is_some_and(|r| r == "author")
+            || el.get_attribute("itemprop").is_some_and(|p| p.contains("author"))
+            || patterns::contains_any(&match_string, patterns::BYLINE)
+        {
+            flags |= flag::BYLINE;
+        }
+        if patterns::is_share(&match_string) {
+            flags |= flag::SHARE;
+        }
+        match tag {
+            Tag::A => {
+                if el.get_attribute("href").is_some_and(|h| h.trim_start().starts_with('#')) {
+                    flags |= flag::HASH_LINK;
+                }
+            }
+            Tag::Table => {
+                if role == "presentation" || el.get_attribute("datatable").is_some_and(|v| v == "0") {
+                    flags |= flag::LAYOUT_TABLE;
+                } else if el.has_attribute("summary") {
+                    flags |= flag::DATA_TABLE;
+                }
+            }
+            Tag::Iframe | Tag::Embed | Tag::Object | Tag::Video => {
+                let is_video = el.attributes().iter().any(|a| {
+                    let value = a.value().to_ascii_lowercase();
+                    patterns::contains_any(&value, patterns::VIDEO_HOSTS)
+                });
+                if is_video {
+                    flags |= flag::VIDEO;
+                }
+            }
+            _ => {}
+        }
+        if self.in_foreign > 0 {
+            flags |= flag::FOREIGN;
+        }
+        let clutter = clutter::classify(tag, &class, &id, role, el);
+        (flags, weight, clutter, hash(&class))
+    }
+
+    fn collect_meta(&mut self, tag: Tag, el: &Element<'_, '_>) {
+        let meta = &mut self.tree.meta;
+        match tag {
+            Tag::Html => {
+                meta.lang = el.get_attribute("lang").map(|v| text::decode_attribute(&v));
+                meta.dir = el.get_attribute("dir").map(|v| text::decode_attribute(&v));
+            }
+            Tag::Meta => {
+                let Some(content) = el.get_attribute("content") else { return };
+                let content = text::decode_attribute(&content);
+                for attr in ["property", "name", "itemprop"] {
+                    if let Some(key) = el.get_attribute(attr) {
+                        // `property` may hold several space-separated names.
+                        for key in key.split_ascii_whitespace() {
+                            meta.metas.push((key.to_ascii_lowercase(), content.clone()));
+                        }
+                    }
+                }
+            }
+            Tag::Base if self.tree.base_href.is_none() => {
+                self.tree.base_href = el.get_attribute("href").map(|v| text::decode_attribute(&v));
+            }
+            Tag::Time if meta.times.len() < MAX_TIMES => {
+                if let Some(dt) = el.get_attribute("datetime") {
+                    meta.times.push(text::decode_attribute(&dt));
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+impl Sink for Builder {
+    fn open(&mut self, tag: Tag, key: u32, el: &Element<'_, '_>) {
+        let index = self.tree.nodes.len() as u32;
+        let parent = *self.stack.last().unwrap();
+        let (mut flags, weight, clutter, class_hash) = self.attribute_flags(tag, el);
+        let parent_node = &mut self.tree.nodes[parent as usize];
+        parent_node.children += 1;
+        if tag.is_block() && self.in_foreign == 0 {
+            parent_node.flags |= flag::HAS_BLOCK_CHILD;
+        }
+        flags |= parent_node.flags & flag::FOREIGN;
+        self.tree.nodes.push(Node {
+            tag,
+            flags,
+            weight,
+            clutter,
+            parent,
+            key,
+            class_hash,
+            text: 0,
+            commas: 0,
+            inline_text: 0,
+            inline_commas: 0,
+            children: 0,
+        });
+        if tag == Tag::Body && self.tree.body.is_none() {
+            self.tree.body = Some(index);
+        }
+        self.collect_meta(tag, el);
+
+        let block = if tag.is_block() {
+            self.stack.len() as u32
+        } else {
+            *self.block_of.last().unwrap_or(&0)
+        };
+        self.stack.push(index);
+        self.block_of.push(block);
+        if tag.is_non_content() {
+            self.skip_depth += 1;
+        }
+        if matches!(tag, Tag::Svg | Tag::Math) {
+            self.in_foreign += 1;
+        }
+        if matches!(tag, Tag::Table | Tag::Code) {
+            self.in_table_or_code += 1;
+        }
+
+        let capture = match tag {
+            Tag::Title if self.tree.meta.title.is_none() && self.in_foreign == 0 => Some(Capture::Title),
+            Tag::Script
+                if el
+                    .get_attribute("type")
+                    .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json")) =>
+            {
+                Some(Capture::JsonLd)
+            }
+            Tag::H1 | Tag::H2 if self.tree.meta.headings.len() < MAX_HEADINGS => {
+                Some(Capture::Heading(if tag == Tag::H1 { 1 } else { 2 }))
+            }
+            _ if flags & flag::BYLINE != 0 && self.tree.meta.byline_candidates.len() < MAX_BYLINES => {
+                Some(Capture::Byline)
+            }
+            _ => None,
+        };
+        if let Some(kind) = capture {
+            self.captures.push((self.stack.len(), kind, String::new()));
+        }
+    }
+
+    fn close(&mut self) {
+        let depth = self.stack.len();
+        while self.captures.last().is_some_and(|c| c.0 == depth) {
+            let (_, kind, raw) = self.captures.pop().unwrap();
+            let index = self.stack[depth - 1];
+            let meta = &mut self.tree.meta;
+            match kind {
+                Capture::JsonLd => meta.json_ld.push(raw),
+                Capture::Title => meta.title = Some(text::decode_collapse(&raw)),
+                Capture::Heading(level) => {
+                    meta.headings.push((level, text::decode_collapse(&raw)));
+                    self.tree.heading_nodes.push(index);
+                }
+                Capture::Byline => meta.byline_candidates.push(text::decode_collapse(&raw)),
+            }
+        }
+        // The document root is never closed by the scanner.
+        if self.stack.len() <= 1 {
+            return;
+        }
+        let index = self.stack.pop().unwrap();
+        self.block_of.pop();
+        let tag = self.tree.nodes[index as usize].tag;
+        if tag.is_non_content() {
+            self.skip_depth -= 1;
+        }
+        if matches!(tag, Tag::Svg | Tag::Math) {
+            self.in_foreign -= 1;
+        }
+        if matches!(tag, Tag::Table | Tag::Code) {
+            self.in_table_or_code -= 1;
+        }
+        if tag.is_block() {
+            self.last_was_space = true;
+        }
+    }
+
+    fn text(&mut self, chunk: &str, raw: bool) {
+        for (_, kind, buf) in &mut self.captures {
+            // JSON-LD is script text; the others are document text.
+            if (*kind == Capture::JsonLd) == raw {
+                buf.push_str(chunk);
+            }
+        }
+        if self.skip_depth > 0 || raw {
+            return;
+        }
+        let stats = text::measure(chunk, &mut self.last_was_space);
+        if stats.chars == 0 {
+            return;
+        }
+        let top = *self.stack.last().unwrap() as usize;
+        let node = &mut self.tree.nodes[top];
+        if clutter::is_player_text(chunk) {
+            node.flags |= flag::PLAYER_TEXT;
+        }
+        node.text += stats.chars;
+        node.commas += stats.commas;
+        if stats.sentence_end {
+            node.flags |= flag::SENTENCE;
+        }
+        let block = self.stack[*self.block_of.last().unwrap() as usize] as usize;
+        let block = &mut self.tree.nodes[block];
+        block.inline_text += stats.chars;
+        block.inline_commas += stats.commas;
+        if stats.sentence_end {
+            block.flags |= flag::SENTENCE;
+        }
+    }
+}
+
+/// FNV-1a: a stable, cheap hash to compare class attributes.
+fn hash(s: &str) -> u32 {
+    if s.is_empty() {
+        return 0;
+    }
+    s.bytes().fold(0x811c_9dc5_u32, |h, b| (h ^ b as u32).wrapping_mul(0x0100_0193))
+}
+
+/// Runs pass 1 over `html`.
+pub fn build(html: &str) -> Result<Tree, crate::Error> {
+    Ok(crate::scan::scan(html, Builder::new())?.finish())
+}
