@@ -22,7 +22,7 @@ pub struct Agg {
     pub tables: u32,
     /// Characters inside headings.
     pub heading_text: u32,
-    /// Characters directly inside text containers (p, span, li, td, div…).
+    /// Characters inside text containers (p, span, li, td, div…), summed per container.
     pub textish_text: u32,
     /// Characters inside ul/ol.
     pub list_text: u32,
@@ -106,7 +106,8 @@ pub fn aggregate(tree: &Tree, excluded: &[bool]) -> Vec<Agg> {
             if matches!(node.tag, Span | Li | Td | P | Div | Blockquote | Pre | Section | Article | Dd | Dt | Other)
                 || node.tag.is_heading()
             {
-                a.textish_text += node.text;
+                // As Readability's `_getTextDensity`: the whole text of each such element.
+                a.textish_text += a.text;
             }
         } else {
             // Keep only the subtree bounds of an excluded node.

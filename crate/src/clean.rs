@@ -160,6 +160,10 @@ fn conditionally_unwanted(tree: &Tree, agg: &[Agg], i: u32, mode: Mode, in_figur
         return false;
     }
     let a = &agg[i as usize];
+    // The wrappers of a figure's image go with the figure.
+    if in_figure && a.img > 0 {
+        return false;
+    }
     if node.tag == Table && is_data_table(tree, agg, i) {
         return false;
     }

@@ -27,6 +27,10 @@ pub fn is_comma(c: char) -> bool {
 
 /// Measures a chunk; `last_was_space` carries whitespace collapsing across chunks.
 pub fn measure(chunk: &str, last_was_space: &mut bool) -> Stats {
+    // Character references are measured as the characters they stand for (`&nbsp;` is one
+    // space, not six letters).
+    let decoded = decode(chunk);
+    let chunk = decoded.as_ref();
     let mut stats = Stats::default();
     let mut prev_period = false;
     for c in chunk.chars() {
