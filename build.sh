@@ -1,0 +1,122 @@
+#!/usr/bin/env bash
+# Klartext: set-up, build, package, test and bench, all through one script.
+#
+#   ./build.sh          install what is missing, build both browser packages into dist/,
+#                       and show the core cleaning the bundled reference page
+#   ./build.sh test     everything above, the browsers if missing, then every test
+#   ./build.sh wasm     only the wasm core into extension/core/
+#   ./build.sh help     this text
+set -euo pipefail
+cd "$(dirname "$0")"
+
+WASM_TARGET=wasm32-unknown-unknown
+REFERENCE=tests/fixtures/krone-putin-nordkorea.html
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
+
+# The wasm-bindgen CLI must match the library version in Cargo.lock exactly.
+wasm_bindgen_version() {
+  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock
+}
+
+setup_rust() {
+  command -v cargo >/dev/null || die "cargo is missing: install Rust with rustup (https://rustup.rs)"
+  if ! rustup target list --installed | grep -qx "$WASM_TARGET"; then
+    say "adding the $WASM_TARGET target"
+    rustup target add "$WASM_TARGET"
+  fi
+  [ -f Cargo.lock ] || cargo generate-lockfile
+  local want have
+  want=$(wasm_bindgen_version)
+  have=$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)
+  if [ "$have" != "$want" ]; then
+    # --locked fails here: a dependency it pins is missing from the registry.
+    say "installing wasm-bindgen-cli $want (about 10 minutes on a cold machine)"
+    cargo install wasm-bindgen-cli --version "=$want"
+  fi
+}
+
+setup_node() {
+  command -v npm >/dev/null || die "npm is missing: install Node.js 20 or newer"
+  # npm ci only when the lockfile changed since the last install.
+  if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+    say "installing npm packages"
+    npm ci --no-audit --no-fund
+  fi
+}
+
+setup_browsers() {
+  local missing=()
+  command -v chromium >/dev/null || missing+=(chromium)
+  command -v firefox-esr >/dev/null || missing+=(firefox-esr)
+  if [ ${#missing[@]} -gt 0 ]; then
+    say "installing ${missing[*]} from Debian"
+    [ "$(id -u)" = 0 ] || die "need root to apt-get install ${missing[*]}"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  fi
+}
+
+build_native() {
+  say "building the core and the klartext CLI"
+  cargo build --release --locked -p klartext
+}
+
+build_wasm() {
+  say "building the wasm core"
+  cargo build --release --locked --target "$WASM_TARGET" -p klartext --lib
+  rm -rf extension/core
+  wasm-bindgen --target web --no-typescript --out-dir extension/core --out-name klartext \
+    "target/$WASM_TARGET/release/klartext.wasm"
+  # Rust enables these wasm features by default; wasm-opt must accept them.
+  node_modules/.bin/wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int \
+    --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    extension/core/klartext_bg.wasm -o extension/core/klartext_bg.wasm
+  local raw gz
+  raw=$(stat -c %s extension/core/klartext_bg.wasm)
+  gz=$(gzip -9 -c extension/core/klartext_bg.wasm | wc -c)
+  say "wasm: $((raw / 1024)) KiB raw, $((gz / 1024)) KiB gzipped"
+}
+
+package() {
+  say "packaging dist/klartext-chrome.zip and dist/klartext-firefox.zip"
+  npm run --silent package
+}
+
+demo() {
+  say "the core on the reference page ($REFERENCE):"
+  target/release/klartext extract --url https://www.krone.at/3412455 --format text "$REFERENCE"
+}
+
+build_all() {
+  setup_rust
+  setup_node
+  build_native
+  build_wasm
+  package
+}
+
+run_tests() {
+  setup_browsers
+  build_all
+  say "cargo fmt --check"
+  cargo fmt --all --check
+  say "cargo clippy"
+  cargo clippy --locked --all-targets -- -D warnings
+  cargo clippy --locked --target "$WASM_TARGET" -p klartext --lib -- -D warnings
+  say "cargo test"
+  cargo test --locked
+  say "JS lint and web-ext lint"
+  npm run --silent lint
+  say "end-to-end tests in Chromium and Firefox"
+  npm run --silent test:e2e
+}
+
+case "${1:-build}" in
+  build) build_all; demo ;;
+  wasm) setup_rust; setup_node; build_wasm ;;
+  test) run_tests ;;
+  help|-h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' ;;
+  *) die "unknown command '$1' (try ./build.sh help)" ;;
+esac

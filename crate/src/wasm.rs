@@ -1,0 +1,23 @@
+//! The browser binding: one function, results as plain JS objects.
+//!
+//! Kept thin on purpose: everything it calls is tested natively.
+
+use wasm_bindgen::prelude::*;
+
+use crate::{extract as extract_article, Options};
+
+/// Extracts the article from `html` (the page's serialised DOM), resolving URLs against `url`.
+/// Throws an `Error` with a one-line message when the page can't be processed.
+#[wasm_bindgen]
+pub fn extract(html: &str, url: Option<String>) -> Result<JsValue, JsError> {
+    let article =
+        extract_article(html, &Options { url }).map_err(|e| JsError::new(&e.to_string()))?;
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    serde::Serialize::serialize(&article, &serializer).map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// The core's version, for the extension's about box and bug reports.
+#[wasm_bindgen]
+pub fn version() -> String {
+    env!("CARGO_PKG_VERSION").to_string()
+}
