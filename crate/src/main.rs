@@ -1,1 +1,182 @@
-fn main() {}
+//! `klartext`, the command-line front end of the core: reads a page, prints its article.
+//!
+//! Other tools call it, so its interface is fixed:
+//! `klartext extract [--url URL] [--format text|html|json] [FILE|-]`. Errors are one line on
+//! stderr, `klartext: <message>`; the exit code is 1 for a page that cannot be processed and 2
+//! for a wrong invocation.
+
+use std::io::{self, Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use klartext::{Article, Error, Options};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "klartext",
+    version,
+    about = "Finds the article in a web page and drops the clutter around it"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Extract the article from an HTML page.
+    Extract(ExtractArgs),
+}
+
+#[derive(Debug, Args)]
+struct ExtractArgs {
+    /// The page's address: relative links and images are resolved against it.
+    #[arg(long, value_name = "URL")]
+    url: Option<String>,
+
+    /// What to print: the article's plain text, its clean HTML, or both with the metadata as
+    /// one JSON object.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    format: Format,
+
+    /// The HTML file to read; `-` reads standard input.
+    #[arg(value_name = "FILE", default_value = "-")]
+    file: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Text,
+    Html,
+    Json,
+}
+
+/// Why the command failed: the message to show and the exit code that classifies it.
+struct Failure {
+    message: String,
+    exit_code: u8,
+}
+
+impl Failure {
+    /// The input could not be read or processed.
+    fn input(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            exit_code: 1,
+        }
+    }
+
+    /// The command line was wrong (clap reports its own usage errors with the same code).
+    fn usage(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            exit_code: 2,
+        }
+    }
+}
+
+impl From<Error> for Failure {
+    fn from(error: Error) -> Self {
+        match error {
+            // The only URL the core is given is the one from `--url`.
+            Error::Url(..) => Failure::usage(error.to_string()),
+            _ => Failure::input(error.to_string()),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Extract(args) => extract(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            // If even stderr is gone there is nobody left to tell.
+            let _ = writeln!(io::stderr(), "klartext: {}", failure.message);
+            ExitCode::from(failure.exit_code)
+        }
+    }
+}
+
+fn extract(args: &ExtractArgs) -> Result<(), Failure> {
+    if let Some(url) = &args.url {
+        check_page_url(url)?;
+    }
+    let bytes = read_input(&args.file)?;
+    let html = klartext::decode::decode(&bytes)?;
+    let article = klartext::extract(
+        &html,
+        &Options {
+            url: args.url.clone(),
+        },
+    )?;
+    print_article(&article, args.format)
+}
+
+/// Links are resolved against `--url`, so it must be a web page's absolute address.
+fn check_page_url(url: &str) -> Result<(), Failure> {
+    let invalid =
+        |reason: &str| Failure::usage(Error::Url(url.to_owned(), reason.to_owned()).to_string());
+    let parsed = url::Url::parse(url).map_err(|error| invalid(&error.to_string()))?;
+    match parsed.scheme() {
+        "http" | "https" => Ok(()),
+        _ => Err(invalid("not an http or https address")),
+    }
+}
+
+fn read_input(file: &PathBuf) -> Result<Vec<u8>, Failure> {
+    let mut bytes = Vec::new();
+    if file.as_os_str() == "-" {
+        io::stdin()
+            .lock()
+            .read_to_end(&mut bytes)
+            .map_err(|error| Failure::input(format!("cannot read standard input: {error}")))?;
+    } else {
+        bytes = std::fs::read(file).map_err(|error| {
+            Failure::input(format!(
+                "cannot read {}: {}",
+                file.display(),
+                describe(&error)
+            ))
+        })?;
+    }
+    Ok(bytes)
+}
+
+/// An I/O error's message without Rust's "(os error N)" suffix, which tells a user nothing.
+fn describe(error: &io::Error) -> String {
+    let message = error.to_string();
+    match message.find(" (os error") {
+        Some(end) => message[..end].to_owned(),
+        None => message,
+    }
+}
+
+fn print_article(article: &Article, format: Format) -> Result<(), Failure> {
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    let written = match format {
+        Format::Text => write_with_final_newline(&mut out, &article.text),
+        Format::Html => write_with_final_newline(&mut out, &article.html),
+        Format::Json => serde_json::to_writer(&mut out, article)
+            .map_err(io::Error::from)
+            .and_then(|()| out.write_all(b"\n")),
+    }
+    .and_then(|()| out.flush());
+    match written {
+        Ok(()) => Ok(()),
+        // The reader went away (`klartext extract page.html | head -1`): it has all it wanted.
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(error) => Err(Failure::input(format!(
+            "cannot write the output: {}",
+            describe(&error)
+        ))),
+    }
+}
+
+fn write_with_final_newline(out: &mut impl Write, text: &str) -> io::Result<()> {
+    out.write_all(text.trim_end_matches('\n').as_bytes())?;
+    out.write_all(b"\n")
+}
