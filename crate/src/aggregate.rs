@@ -55,7 +55,11 @@ pub fn excluded(tree: &Tree, strip_unlikely: bool) -> Vec<bool> {
         out[i] = parent_out
             || node.has(flag::HIDDEN)
             || (strip_unlikely && node.has(flag::UNLIKELY))
-            || node.tag.is_non_content() && !matches!(node.tag, Tag::Iframe | Tag::Embed | Tag::Object | Tag::Video | Tag::Math);
+            || node.tag.is_non_content()
+                && !matches!(
+                    node.tag,
+                    Tag::Iframe | Tag::Embed | Tag::Object | Tag::Video | Tag::Math
+                );
     }
     out
 }
@@ -103,15 +107,20 @@ pub fn aggregate(tree: &Tree, excluded: &[bool]) -> Vec<Agg> {
             if matches!(node.tag, Ul | Ol) {
                 a.list_text = a.text;
             }
-            if matches!(node.tag, Span | Li | Td | P | Div | Blockquote | Pre | Section | Article | Dd | Dt | Other)
-                || node.tag.is_heading()
+            if matches!(
+                node.tag,
+                Span | Li | Td | P | Div | Blockquote | Pre | Section | Article | Dd | Dt | Other
+            ) || node.tag.is_heading()
             {
                 // As Readability's `_getTextDensity`: the whole text of each such element.
                 a.textish_text += a.text;
             }
         } else {
             // Keep only the subtree bounds of an excluded node.
-            a = Agg { last: a.last, ..Agg::default() };
+            a = Agg {
+                last: a.last,
+                ..Agg::default()
+            };
         }
         agg[i] = a;
         if node.parent != NO_PARENT {

@@ -49,13 +49,44 @@ fn never_content(tag: Tag) -> bool {
     use Tag::*;
     matches!(
         tag,
-        Script | Style | Noscript | Template | Head | Title | Meta | Link | Base | Input | Textarea
-            | Select | Option | Optgroup | Button | Iframe | Object | Embed | Applet | Canvas | Svg
-            | Audio | Video | Footer | Aside | Dialog | Map
+        Script
+            | Style
+            | Noscript
+            | Template
+            | Head
+            | Title
+            | Meta
+            | Link
+            | Base
+            | Input
+            | Textarea
+            | Select
+            | Option
+            | Optgroup
+            | Button
+            | Iframe
+            | Object
+            | Embed
+            | Applet
+            | Canvas
+            | Svg
+            | Audio
+            | Video
+            | Footer
+            | Aside
+            | Dialog
+            | Map
     )
 }
 
-pub fn plan(tree: &Tree, agg: &[Agg], excluded: &[bool], sel: &Selection, mode: Mode, title: Option<&str>) -> Plan {
+pub fn plan(
+    tree: &Tree,
+    agg: &[Agg],
+    excluded: &[bool],
+    sel: &Selection,
+    mode: Mode,
+    title: Option<&str>,
+) -> Plan {
     let n = tree.nodes.len();
     let mut actions = vec![Action::Outside; n];
     let mut removed = Vec::new();
@@ -79,16 +110,28 @@ pub fn plan(tree: &Tree, agg: &[Agg], excluded: &[bool], sel: &Selection, mode: 
                 let ptag = tree.nodes[p].tag;
                 in_figure[i as usize] = in_figure[p] || ptag == Tag::Figure;
                 in_code[i as usize] = in_code[p] || matches!(ptag, Tag::Code | Tag::Pre);
-                in_data_table[i as usize] = in_data_table[p] || (ptag == Tag::Table && is_data_table(tree, agg, node.parent));
+                in_data_table[i as usize] = in_data_table[p]
+                    || (ptag == Tag::Table && is_data_table(tree, agg, node.parent));
             }
             let protected = i == member || (i < sel.root && a.last >= sel.root);
             let verdict = if protected {
                 None
             } else if excluded[i as usize] {
-                Some((None, if node.has(flag::HIDDEN) { "hidden" } else { "unlikely" }))
-            } else if never_content(node.tag) && !(node.tag == Tag::Iframe && node.has(flag::VIDEO)) {
+                Some((
+                    None,
+                    if node.has(flag::HIDDEN) {
+                        "hidden"
+                    } else {
+                        "unlikely"
+                    },
+                ))
+            } else if never_content(node.tag) && !(node.tag == Tag::Iframe && node.has(flag::VIDEO))
+            {
                 Some((None, "non-content"))
-            } else if let Some(category) = node.clutter.filter(|_| (a.text as f32) < root_text * CLUTTER_MAX_SHARE) {
+            } else if let Some(category) = node
+                .clutter
+                .filter(|_| (a.text as f32) < root_text * CLUTTER_MAX_SHARE)
+            {
                 Some((Some(category), "class-word"))
             } else if a.player_texts >= 3 && a.text < 400 && a.p == 0 {
                 Some((Some(Category::VideoChrome), "player-text"))
@@ -96,10 +139,18 @@ pub fn plan(tree: &Tree, agg: &[Agg], excluded: &[bool], sel: &Selection, mode: 
                 Some((Some(Category::Social), "share"))
             } else if matches!(node.tag, Tag::H1 | Tag::H2) && weight(tree, i, mode) < 0.0 {
                 Some((None, "negative-heading"))
-            } else if !title_heading_removed && matches!(node.tag, Tag::H1 | Tag::H2) && duplicates_title(tree, i, title) {
+            } else if !title_heading_removed
+                && matches!(node.tag, Tag::H1 | Tag::H2)
+                && duplicates_title(tree, i, title)
+            {
                 title_heading_removed = true;
                 Some((None, "title-duplicate"))
-            } else if !byline_removed && node.has(flag::BYLINE) && a.text > 0 && a.text < BYLINE_MAX_TEXT && a.p <= 1 {
+            } else if !byline_removed
+                && node.has(flag::BYLINE)
+                && a.text > 0
+                && a.text < BYLINE_MAX_TEXT
+                && a.p <= 1
+            {
                 byline_removed = true;
                 Some((None, "byline"))
             } else if node.tag == Tag::P && a.text == 0 && a.img + a.embed == 0 {
@@ -117,7 +168,11 @@ pub fn plan(tree: &Tree, agg: &[Agg], excluded: &[bool], sel: &Selection, mode: 
                 Some((category, rule)) => {
                     actions[i as usize] = Action::Drop;
                     if a.text > 0 || category.is_some() {
-                        removed.push(Removal { node: i, category, rule });
+                        removed.push(Removal {
+                            node: i,
+                            category,
+                            rule,
+                        });
                     }
                     i = a.last + 1;
                 }
@@ -129,7 +184,11 @@ pub fn plan(tree: &Tree, agg: &[Agg], excluded: &[bool], sel: &Selection, mode: 
             }
         }
     }
-    Plan { actions, removed, text_chars }
+    Plan {
+        actions,
+        removed,
+        text_chars,
+    }
 }
 
 /// Readability's `_markDataTables`.
@@ -156,7 +215,10 @@ fn is_data_table(tree: &Tree, agg: &[Agg], table: u32) -> bool {
 fn conditionally_unwanted(tree: &Tree, agg: &[Agg], i: u32, mode: Mode, in_figure: bool) -> bool {
     use Tag::*;
     let node = &tree.nodes[i as usize];
-    if !matches!(node.tag, Form | Fieldset | Table | Ul | Ol | Div | Section | Other) {
+    if !matches!(
+        node.tag,
+        Form | Fieldset | Table | Ul | Ol | Div | Section | Other
+    ) {
         return false;
     }
     let a = &agg[i as usize];
@@ -180,12 +242,21 @@ fn conditionally_unwanted(tree: &Tree, agg: &[Agg], i: u32, mode: Mode, in_figur
     if a.video > 0 {
         return false;
     }
-    let is_list = matches!(node.tag, Ul | Ol) || (a.text > 0 && a.list_text as f32 / a.text as f32 > 0.9);
+    let is_list =
+        matches!(node.tag, Ul | Ol) || (a.text > 0 && a.list_text as f32 / a.text as f32 > 0.9);
     let p = a.p as f32;
     let img = a.img as f32;
     let li = a.li as f32 - 100.0;
-    let heading_density = if a.text == 0 { 0.0 } else { a.heading_text as f32 / a.text as f32 };
-    let text_density = if a.text == 0 { 0.0 } else { a.textish_text as f32 / a.text as f32 };
+    let heading_density = if a.text == 0 {
+        0.0
+    } else {
+        a.heading_text as f32 / a.text as f32
+    };
+    let text_density = if a.text == 0 {
+        0.0
+    } else {
+        a.textish_text as f32 / a.text as f32
+    };
     let link_density = a.link_density();
     let length = a.text;
 
@@ -212,14 +283,19 @@ fn conditionally_unwanted(tree: &Tree, agg: &[Agg], i: u32, mode: Mode, in_figur
 /// Readability's `_headerDuplicatesTitle`: a heading whose words are mostly the title's.
 fn duplicates_title(tree: &Tree, i: u32, title: Option<&str>) -> bool {
     let Some(title) = title else { return false };
-    let Some(pos) = tree.heading_nodes.iter().position(|&h| h == i) else { return false };
+    let Some(pos) = tree.heading_nodes.iter().position(|&h| h == i) else {
+        return false;
+    };
     similarity(title, &tree.meta.headings[pos].1) > 0.75
 }
 
 /// Readability's `_textSimilarity`: the share of `b`'s words (by length) also in `a`.
 pub fn similarity(a: &str, b: &str) -> f32 {
     let words = |s: &str| -> Vec<String> {
-        s.split(|c: char| !c.is_alphanumeric() && c != '_').filter(|w| !w.is_empty()).map(str::to_lowercase).collect()
+        s.split(|c: char| !c.is_alphanumeric() && c != '_')
+            .filter(|w| !w.is_empty())
+            .map(str::to_lowercase)
+            .collect()
     };
     let a = words(a);
     let b = words(b);
@@ -228,6 +304,7 @@ pub fn similarity(a: &str, b: &str) -> f32 {
     }
     let b_len = b.iter().map(|w| w.chars().count()).sum::<usize>() + b.len() - 1;
     let unique: Vec<&String> = b.iter().filter(|w| !a.contains(w)).collect();
-    let unique_len = unique.iter().map(|w| w.chars().count()).sum::<usize>() + unique.len().saturating_sub(1);
+    let unique_len =
+        unique.iter().map(|w| w.chars().count()).sum::<usize>() + unique.len().saturating_sub(1);
     1.0 - unique_len as f32 / b_len as f32
 }

@@ -26,52 +26,153 @@ const WORDS: &[(Category, &[&str])] = &[
     (
         Category::Comments,
         &[
-            "comment", "comments", "kommentare", "kommentar", "disqus", "viafoura", "coral",
-            "talk-embed", "fb-comments", "commentlist", "comment-list", "replies", "reactions",
-            "discussion", "leserkommentare", "respond", "user-comments",
+            "comment",
+            "comments",
+            "kommentare",
+            "kommentar",
+            "disqus",
+            "viafoura",
+            "coral",
+            "talk-embed",
+            "fb-comments",
+            "commentlist",
+            "comment-list",
+            "replies",
+            "reactions",
+            "discussion",
+            "leserkommentare",
+            "respond",
+            "user-comments",
         ],
     ),
     (
         Category::VideoChrome,
         &[
-            "jwplayer", "jw-player", "jw-wrapper", "jw-controls", "video-js", "vjs-control-bar",
-            "brightcove", "bc-player", "plyr", "mejs-container", "video-player", "videoplayer",
-            "player-controls", "media-player", "audio-player", "podcast-player",
+            "jwplayer",
+            "jw-player",
+            "jw-wrapper",
+            "jw-controls",
+            "video-js",
+            "vjs-control-bar",
+            "brightcove",
+            "bc-player",
+            "plyr",
+            "mejs-container",
+            "video-player",
+            "videoplayer",
+            "player-controls",
+            "media-player",
+            "audio-player",
+            "podcast-player",
         ],
     ),
     (
         Category::Promotions,
         &[
-            "outbrain", "taboola", "trc_related_container", "ob-widget", "recommendations",
-            "recommended", "more-stories", "read-more", "readmore", "further-reading",
-            "teaser-grid", "sponsored", "paid-content", "promo", "promotion", "games", "spiele",
-            "stories-carousel", "story-carousel", "related-articles", "mehr-zum-thema",
+            "outbrain",
+            "taboola",
+            "trc_related_container",
+            "ob-widget",
+            "recommendations",
+            "recommended",
+            "more-stories",
+            "read-more",
+            "readmore",
+            "further-reading",
+            "teaser-grid",
+            "sponsored",
+            "paid-content",
+            "promo",
+            "promotion",
+            "games",
+            "spiele",
+            "stories-carousel",
+            "story-carousel",
+            "related-articles",
+            "mehr-zum-thema",
         ],
     ),
     (
         Category::Social,
-        &["share", "sharing", "social", "share-bar", "sharebar", "social-share", "follow-us", "sharedaddy"],
+        &[
+            "share",
+            "sharing",
+            "social",
+            "share-bar",
+            "sharebar",
+            "social-share",
+            "follow-us",
+            "sharedaddy",
+        ],
     ),
     (
         Category::Newsletter,
-        &["newsletter", "subscribe", "subscription", "signup", "sign-up", "paywall", "push-prompt", "regwall"],
+        &[
+            "newsletter",
+            "subscribe",
+            "subscription",
+            "signup",
+            "sign-up",
+            "paywall",
+            "push-prompt",
+            "regwall",
+        ],
     ),
     (
         Category::CookieConsent,
-        &["cookie", "cookies", "consent", "gdpr", "cmp", "onetrust", "sp_message_container", "didomi", "cookiebot"],
+        &[
+            "cookie",
+            "cookies",
+            "consent",
+            "gdpr",
+            "cmp",
+            "onetrust",
+            "sp_message_container",
+            "didomi",
+            "cookiebot",
+        ],
     ),
     (
         Category::Ads,
         &[
-            "ad", "ads", "advert", "advertisement", "anzeige", "werbung", "adslot", "ad-slot",
-            "ad-container", "dfp", "gpt-ad", "adsbygoogle", "banner-ad",
+            "ad",
+            "ads",
+            "advert",
+            "advertisement",
+            "anzeige",
+            "werbung",
+            "adslot",
+            "ad-slot",
+            "ad-container",
+            "dfp",
+            "gpt-ad",
+            "adsbygoogle",
+            "banner-ad",
         ],
     ),
-    (Category::Navigation, &["breadcrumb", "breadcrumbs", "navbar", "nav", "menu", "mainmenu", "main-nav", "site-nav"]),
+    (
+        Category::Navigation,
+        &[
+            "breadcrumb",
+            "breadcrumbs",
+            "navbar",
+            "nav",
+            "menu",
+            "mainmenu",
+            "main-nav",
+            "site-nav",
+        ],
+    ),
 ];
 
 /// Classifies an element by its tag, class, id and role. `class` and `id` are lowercase.
-pub fn classify(tag: Tag, class: &str, id: &str, role: &str, el: &Element<'_, '_>) -> Option<Category> {
+pub fn classify(
+    tag: Tag,
+    class: &str,
+    id: &str,
+    role: &str,
+    el: &Element<'_, '_>,
+) -> Option<Category> {
     if tag == Tag::Nav || role == "navigation" || role == "menubar" {
         return Some(Category::Navigation);
     }
@@ -105,11 +206,36 @@ fn classify_token(token: &str) -> Option<Category> {
 
 /// Material icon ligatures and labels that player controls render as text.
 const PLAYER_WORDS: &[&str] = &[
-    "play_arrow", "pause", "replay", "replay_5", "replay_10", "replay_30", "forward_5",
-    "forward_10", "forward_30", "skip_next", "skip_previous", "fast_forward", "fast_rewind",
-    "volume_up", "volume_off", "volume_down", "volume_mute", "fullscreen", "fullscreen_exit",
-    "closed_caption", "subtitles", "picture_in_picture_alt", "settings", "expand_more",
-    "expand_less", "close", "more_vert", "speed", "cast", "airplay",
+    "play_arrow",
+    "pause",
+    "replay",
+    "replay_5",
+    "replay_10",
+    "replay_30",
+    "forward_5",
+    "forward_10",
+    "forward_30",
+    "skip_next",
+    "skip_previous",
+    "fast_forward",
+    "fast_rewind",
+    "volume_up",
+    "volume_off",
+    "volume_down",
+    "volume_mute",
+    "fullscreen",
+    "fullscreen_exit",
+    "closed_caption",
+    "subtitles",
+    "picture_in_picture_alt",
+    "settings",
+    "expand_more",
+    "expand_less",
+    "close",
+    "more_vert",
+    "speed",
+    "cast",
+    "airplay",
 ];
 
 /// Whether a whole text node is player chrome: an icon ligature, a time code such as
@@ -123,7 +249,10 @@ pub fn is_player_text(text: &str) -> bool {
         return true;
     }
     let lower = t.to_lowercase();
-    if matches!(lower.trim_end_matches(['.', '…']), "loading" | "wird geladen" | "chargement" | "cargando") {
+    if matches!(
+        lower.trim_end_matches(['.', '…']),
+        "loading" | "wird geladen" | "chargement" | "cargando"
+    ) {
         return true;
     }
     if t.split(" / ").all(is_time_code) {
@@ -140,7 +269,9 @@ pub fn is_player_text(text: &str) -> bool {
 fn is_time_code(s: &str) -> bool {
     let parts: Vec<&str> = s.trim().split(':').collect();
     (2..=3).contains(&parts.len())
-        && parts.iter().all(|p| !p.is_empty() && p.len() <= 2 && p.bytes().all(|b| b.is_ascii_digit()))
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.len() <= 2 && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
 #[cfg(test)]
@@ -150,7 +281,10 @@ mod tests {
     #[test]
     fn classifies_tokens_by_whole_words() {
         assert_eq!(classify_token("comments-wrapper"), Some(Category::Comments));
-        assert_eq!(classify_token("ob-widget-items"), Some(Category::Promotions));
+        assert_eq!(
+            classify_token("ob-widget-items"),
+            Some(Category::Promotions)
+        );
         assert_eq!(classify_token("ad-slot"), Some(Category::Ads));
         assert_eq!(classify_token("download"), None);
         assert_eq!(classify_token("shadow"), None);
@@ -159,10 +293,22 @@ mod tests {
 
     #[test]
     fn recognises_player_chrome_text() {
-        for t in ["play_arrow", "00:00 / 00:00", "1:02:03", "1.0x Geschwindigkeit", "Loading...", "replay_10"] {
+        for t in [
+            "play_arrow",
+            "00:00 / 00:00",
+            "1:02:03",
+            "1.0x Geschwindigkeit",
+            "Loading...",
+            "replay_10",
+        ] {
             assert!(is_player_text(t), "{t}");
         }
-        for t in ["Um 10:25 Uhr", "Play", "Wir wissen es sehr zu schätzen.", "2x"] {
+        for t in [
+            "Um 10:25 Uhr",
+            "Play",
+            "Wir wissen es sehr zu schätzen.",
+            "2x",
+        ] {
             assert!(!is_player_text(t) || t == "2x", "{t}");
         }
     }

@@ -36,7 +36,9 @@ pub fn decode(bytes: &[u8]) -> Result<String, Error> {
     }
 
     let encoding = bom_encoding
-        .or_else(|| declared_encoding(&body[..body.len().min(PRESCAN_LENGTH)]))
+        .or_else(|| {
+            declared_encoding(&body[..body.len().min(PRESCAN_LENGTH)]).map(|d| prefer_utf8(d, body))
+        })
         .unwrap_or_else(|| detected_encoding(body));
     let (text, _had_errors) = encoding.decode_without_bom_handling(body);
 
@@ -50,6 +52,18 @@ pub fn decode(bytes: &[u8]) -> Result<String, Error> {
         return Err(Error::Empty);
     }
     Ok(text.into_owned())
+}
+
+/// A page that declares a legacy encoding but whose bytes are valid UTF-8 with non-ASCII text
+/// in them was re-encoded after it was written (saved pages and archives keep the old
+/// `<meta charset>`): text in a legacy multi-byte or Latin encoding is practically never valid
+/// UTF-8 by chance.
+fn prefer_utf8(declared: &'static Encoding, body: &[u8]) -> &'static Encoding {
+    if declared != UTF_8 && !body.is_ascii() && std::str::from_utf8(body).is_ok() {
+        UTF_8
+    } else {
+        declared
+    }
 }
 
 /// Signatures of formats that are sometimes handed to a reader by mistake (a saved image, a
@@ -499,6 +513,12 @@ mod tests {
         // The late declaration is ignored; detection finds windows-1252.
         let text = decode(&bytes).unwrap();
         assert!(text.contains("Grüße aus München, schöne Größe"));
+    }
+
+    #[test]
+    fn valid_utf8_wins_over_a_stale_legacy_declaration() {
+        let bytes = page(r#"<meta charset="gb2312">"#, "谷歌在2014年收购".as_bytes());
+        assert!(decode(&bytes).unwrap().contains("谷歌在2014年收购"));
     }
 
     #[test]

@@ -41,10 +41,10 @@ fn output_tag(tag: Tag) -> Option<&'static str> {
         H1 => "h2",
         Strike => "s",
         Tt => "code",
-        P | H2 | H3 | H4 | H5 | H6 | Ul | Ol | Li | Dl | Dt | Dd | Blockquote | Pre | Code | Figure
-        | Figcaption | Img | Table | Thead | Tbody | Tfoot | Tr | Td | Th | Caption | A | Em
-        | Strong | B | I | U | S | Del | Ins | Sub | Sup | Br | Hr | Small | Mark | Q | Cite | Abbr
-        | Time | Kbd | Samp | Var | Details | Summary => tag.name(),
+        P | H2 | H3 | H4 | H5 | H6 | Ul | Ol | Li | Dl | Dt | Dd | Blockquote | Pre | Code
+        | Figure | Figcaption | Img | Table | Thead | Tbody | Tfoot | Tr | Td | Th | Caption
+        | A | Em | Strong | B | I | U | S | Del | Ins | Sub | Sup | Br | Hr | Small | Mark | Q
+        | Cite | Abbr | Time | Kbd | Samp | Var | Details | Summary => tag.name(),
         Div | Section | Article | Main | Header | Center | Address | Hgroup | Other | Form
         | Fieldset | Legend | Menu | Dir => "div",
         _ => return None,
@@ -73,7 +73,11 @@ struct Emitter<'a> {
 
 impl Emitter<'_> {
     fn flush_block(&mut self) {
-        let block = if self.pre_depth > 0 { self.block.trim_matches('\n').to_string() } else { self.block.trim().to_string() };
+        let block = if self.pre_depth > 0 {
+            self.block.trim_matches('\n').to_string()
+        } else {
+            self.block.trim().to_string()
+        };
         self.block.clear();
         self.last_was_space = true;
         if block.is_empty() {
@@ -100,7 +104,12 @@ impl Emitter<'_> {
         for name in ["lang", "dir"] {
             if let Some(v) = el.get_attribute(name) {
                 let v = text::decode_attribute(&v);
-                if name == "lang" || matches!(v.trim().to_ascii_lowercase().as_str(), "ltr" | "rtl" | "auto") {
+                if name == "lang"
+                    || matches!(
+                        v.trim().to_ascii_lowercase().as_str(),
+                        "ltr" | "rtl" | "auto"
+                    )
+                {
                     put(name, v.trim());
                 }
             }
@@ -122,7 +131,10 @@ impl Emitter<'_> {
         }
         match tag {
             Tag::A => {
-                if let Some(href) = el.get_attribute("href").and_then(|h| resolve(self.base, &h, false)) {
+                if let Some(href) = el
+                    .get_attribute("href")
+                    .and_then(|h| resolve(self.base, &h, false))
+                {
                     put("href", &href);
                 }
             }
@@ -130,13 +142,18 @@ impl Emitter<'_> {
                 if let Some(src) = image_source(el).and_then(|s| resolve(self.base, &s, true)) {
                     put("src", &src);
                 }
-                let srcset = el.get_attribute("srcset").or_else(|| el.get_attribute("data-srcset"));
+                let srcset = el
+                    .get_attribute("srcset")
+                    .or_else(|| el.get_attribute("data-srcset"));
                 if let Some(srcset) = srcset.and_then(|s| resolve_srcset(self.base, &s)) {
                     put("srcset", &srcset);
                 }
             }
             Tag::Blockquote | Tag::Q => {
-                if let Some(cite) = el.get_attribute("cite").and_then(|c| resolve(self.base, &c, false)) {
+                if let Some(cite) = el
+                    .get_attribute("cite")
+                    .and_then(|c| resolve(self.base, &c, false))
+                {
                     put("cite", &cite);
                 }
             }
@@ -149,12 +166,20 @@ impl Emitter<'_> {
 fn image_source(el: &Element<'_, '_>) -> Option<String> {
     let src = el.get_attribute("src").filter(|s| {
         let s = s.trim();
-        !s.is_empty() && !(s.starts_with("data:") && s.len() < 200)
+        // Tiny data: URLs are the placeholders lazy loaders put in `src`.
+        !(s.is_empty() || s.starts_with("data:") && s.len() < 200)
     });
     src.or_else(|| {
-        ["data-src", "data-lazy-src", "data-original", "data-url", "data-lazyload", "data-hi-res-src"]
-            .iter()
-            .find_map(|name| el.get_attribute(name).filter(|v| !v.trim().is_empty()))
+        [
+            "data-src",
+            "data-lazy-src",
+            "data-original",
+            "data-url",
+            "data-lazyload",
+            "data-hi-res-src",
+        ]
+        .iter()
+        .find_map(|name| el.get_attribute(name).filter(|v| !v.trim().is_empty()))
     })
 }
 
@@ -195,7 +220,11 @@ fn resolve_srcset(base: Option<&Url>, raw: &str) -> Option<String> {
             let mut words = candidate.split_whitespace();
             let url = resolve(base, words.next()?, true)?;
             let descriptor: Vec<&str> = words.collect();
-            Some(if descriptor.is_empty() { url } else { format!("{url} {}", descriptor.join(" ")) })
+            Some(if descriptor.is_empty() {
+                url
+            } else {
+                format!("{url} {}", descriptor.join(" "))
+            })
         })
         .collect();
     (!parts.is_empty()).then(|| parts.join(", "))
@@ -205,7 +234,11 @@ impl Sink for Emitter<'_> {
     fn open(&mut self, tag: Tag, key: u32, el: &Element<'_, '_>) {
         let index = self.next;
         self.next += 1;
-        debug_assert_eq!(self.tree.nodes.get(index).map(|n| n.key), Some(key), "passes diverged");
+        debug_assert_eq!(
+            self.tree.nodes.get(index).map(|n| n.key),
+            Some(key),
+            "passes diverged"
+        );
         let parent = self.frames.last().map_or(Frame::Outside, |f| f.0);
         let frame = if parent == Frame::Dropped {
             Frame::Dropped
@@ -242,7 +275,9 @@ impl Sink for Emitter<'_> {
     }
 
     fn close(&mut self) {
-        let Some((frame, tag)) = self.frames.pop() else { return };
+        let Some((frame, tag)) = self.frames.pop() else {
+            return;
+        };
         if !matches!(frame, Frame::Written(_) | Frame::Unwrapped) {
             return;
         }
@@ -262,12 +297,19 @@ impl Sink for Emitter<'_> {
     }
 
     fn text(&mut self, chunk: &str, raw: bool) {
-        if raw || !matches!(self.frames.last(), Some((Frame::Written(_) | Frame::Unwrapped, _))) {
+        if raw
+            || !matches!(
+                self.frames.last(),
+                Some((Frame::Written(_) | Frame::Unwrapped, _))
+            )
+        {
             return;
         }
         let decoded = text::decode(chunk);
         if self.pre_depth > 0 {
-            self.out.html.push_str(&htmlize::escape_text(decoded.as_ref()));
+            self.out
+                .html
+                .push_str(&htmlize::escape_text(decoded.as_ref()));
             self.block.push_str(&decoded);
             return;
         }
@@ -283,13 +325,20 @@ impl Sink for Emitter<'_> {
                 self.last_was_space = false;
             }
         }
-        self.out.html.push_str(&htmlize::escape_text(collapsed.as_str()));
+        self.out
+            .html
+            .push_str(&htmlize::escape_text(collapsed.as_str()));
         self.block.push_str(&collapsed);
     }
 }
 
 /// Runs pass 2 over `html` with the plan's actions.
-pub fn emit(html: &str, tree: &Tree, actions: &[Action], base: Option<&Url>) -> Result<Output, crate::Error> {
+pub fn emit(
+    html: &str,
+    tree: &Tree,
+    actions: &[Action],
+    base: Option<&Url>,
+) -> Result<Output, crate::Error> {
     let emitter = Emitter {
         tree,
         actions,

@@ -93,7 +93,14 @@ pub fn extract(html: &str, options: &Options) -> Result<Article, Error> {
         }
         let (excluded, agg) = state.as_ref().expect("computed above");
         let selection = score::select(&tree, agg, excluded, mode);
-        let plan = clean::plan(&tree, agg, excluded, &selection, mode, meta.title.as_deref());
+        let plan = clean::plan(
+            &tree,
+            agg,
+            excluded,
+            &selection,
+            mode,
+            meta.title.as_deref(),
+        );
         let enough = plan.text_chars >= MIN_ARTICLE_CHARS;
         if best.as_ref().is_none_or(|b| plan.text_chars > b.text_chars) {
             best = Some(plan);
@@ -109,7 +116,10 @@ pub fn extract(html: &str, options: &Options) -> Result<Article, Error> {
     let plan = best.expect("at least one mode ran");
     let output = emit::emit(html, &tree, &plan.actions, base.as_ref())?;
 
-    let excerpt = meta.excerpt.clone().or_else(|| output.first_paragraph.clone());
+    let excerpt = meta
+        .excerpt
+        .clone()
+        .or_else(|| output.first_paragraph.clone());
     Ok(Article {
         title: meta.title,
         byline: meta.byline,
@@ -122,4 +132,86 @@ pub fn extract(html: &str, options: &Options) -> Result<Article, Error> {
         html: output.html,
         text: output.text,
     })
+}
+
+/// A developer's view of the decisions on a page: the chosen root and members, and every
+/// removal inside them, each with the byte offset of its start tag in `html`.
+#[doc(hidden)]
+pub fn explain(html: &str) -> Result<String, Error> {
+    use std::fmt::Write;
+    let tree = tree::build(html)?;
+    let meta = metadata::resolve(&tree.meta, None);
+    let mut out = String::new();
+    for mode in score::Mode::ALL {
+        let excluded = aggregate::excluded(&tree, mode.strip_unlikely);
+        let agg = aggregate::aggregate(&tree, &excluded);
+        let selection = score::select(&tree, &agg, &excluded, mode);
+        let plan = clean::plan(
+            &tree,
+            &agg,
+            &excluded,
+            &selection,
+            mode,
+            meta.title.as_deref(),
+        );
+        let describe = |i: u32| {
+            let n = &tree.nodes[i as usize];
+            let start = n.key as usize;
+            let tag_end = html[start..]
+                .find('>')
+                .map_or(html.len(), |e| start + e + 1)
+                .min(start + 160);
+            format!(
+                "#{i} @{} score {:.1} text {} {}",
+                n.key,
+                selection.scores[i as usize],
+                agg[i as usize].text,
+                &html[start..tag_end]
+            )
+        };
+        let _ = writeln!(out, "{mode:?}: {} chars", plan.text_chars);
+        if let Some(dump) = std::env::var("KLARTEXT_DUMP")
+            .ok()
+            .and_then(|d| d.parse::<u32>().ok())
+        {
+            for i in dump..=agg[dump as usize].last {
+                let n = &tree.nodes[i as usize];
+                let _ = writeln!(
+                    out,
+                    "    {:?} inline {} commas {} flags {:b} {}",
+                    n.tag,
+                    n.inline_text,
+                    n.inline_commas,
+                    n.flags,
+                    describe(i)
+                );
+            }
+        }
+        let mut ranked: Vec<u32> = (0..tree.nodes.len() as u32)
+            .filter(|&i| selection.scores[i as usize] != 0.0)
+            .collect();
+        ranked.sort_by(|a, b| {
+            selection.scores[*b as usize].total_cmp(&selection.scores[*a as usize])
+        });
+        for &c in ranked.iter().take(6) {
+            let _ = writeln!(out, "  candidate {}", describe(c));
+        }
+        let _ = writeln!(out, "  root {}", describe(selection.root));
+        for &m in &selection.members {
+            let _ = writeln!(out, "  member {}", describe(m));
+        }
+        for r in &plan.removed {
+            let _ = writeln!(
+                out,
+                "  removed {:?} {} {}",
+                r.category,
+                r.rule,
+                describe(r.node)
+            );
+        }
+        if plan.text_chars >= MIN_ARTICLE_CHARS {
+            break;
+        }
+    }
+    Ok(out)
 }

@@ -6,36 +6,112 @@
 
 /// Containers that are almost never the article: removed before scoring.
 pub const UNLIKELY: &[&str] = &[
-    "-ad-", "ai2html", "banner", "breadcrumbs", "combx", "comment", "community", "cover-wrap",
-    "disqus", "extra", "footer", "gdpr", "header", "legends", "menu", "related", "remark",
-    "replies", "rss", "shoutbox", "sidebar", "skyscraper", "social", "sponsor", "supplemental",
-    "ad-break", "agegate", "pagination", "pager", "popup", "yom-remote",
+    "-ad-",
+    "ai2html",
+    "banner",
+    "breadcrumbs",
+    "combx",
+    "comment",
+    "community",
+    "cover-wrap",
+    "disqus",
+    "extra",
+    "footer",
+    "gdpr",
+    "header",
+    "legends",
+    "menu",
+    "related",
+    "remark",
+    "replies",
+    "rss",
+    "shoutbox",
+    "sidebar",
+    "skyscraper",
+    "social",
+    "sponsor",
+    "supplemental",
+    "ad-break",
+    "agegate",
+    "pagination",
+    "pager",
+    "popup",
+    "yom-remote",
 ];
 
 /// Rescues an unlikely match: `main-header` is probably still the main column.
-pub const MAYBE: &[&str] = &["and", "article", "body", "column", "content", "main", "mathjax", "shadow"];
+pub const MAYBE: &[&str] = &[
+    "and", "article", "body", "column", "content", "main", "mathjax", "shadow",
+];
 
 pub const POSITIVE: &[&str] = &[
-    "article", "body", "content", "entry", "hentry", "h-entry", "main", "page", "pagination",
-    "post", "text", "blog", "story",
+    "article",
+    "body",
+    "content",
+    "entry",
+    "hentry",
+    "h-entry",
+    "main",
+    "page",
+    "pagination",
+    "post",
+    "text",
+    "blog",
+    "story",
 ];
 
 pub const NEGATIVE: &[&str] = &[
-    "-ad-", "hidden", "banner", "combx", "comment", "com-", "contact", "footer", "gdpr",
-    "masthead", "media", "meta", "outbrain", "promo", "related", "scroll", "share", "shoutbox",
-    "sidebar", "skyscraper", "sponsor", "shopping", "tags", "widget",
+    "-ad-",
+    "hidden",
+    "banner",
+    "combx",
+    "comment",
+    "com-",
+    "contact",
+    "footer",
+    "gdpr",
+    "masthead",
+    "media",
+    "meta",
+    "outbrain",
+    "promo",
+    "related",
+    "scroll",
+    "share",
+    "shoutbox",
+    "sidebar",
+    "skyscraper",
+    "sponsor",
+    "shopping",
+    "tags",
+    "widget",
 ];
 
 pub const BYLINE: &[&str] = &["byline", "author", "dateline", "writtenby", "p-author"];
 
 /// ARIA roles of navigation and dialogs, never the article.
-pub const UNLIKELY_ROLES: &[&str] =
-    &["menu", "menubar", "complementary", "navigation", "alert", "alertdialog", "dialog"];
+pub const UNLIKELY_ROLES: &[&str] = &[
+    "menu",
+    "menubar",
+    "complementary",
+    "navigation",
+    "alert",
+    "alertdialog",
+    "dialog",
+];
 
 /// Hosts of embedded video that a reader view keeps (as a link) rather than dropping.
 pub const VIDEO_HOSTS: &[&str] = &[
-    "dailymotion.com", "youtube.com", "youtube-nocookie.com", "player.vimeo.com", "v.qq.com",
-    "archive.org", "upload.wikimedia.org", "player.twitch.tv", "bilibili.com", "live.bilibili.com",
+    "dailymotion.com",
+    "youtube.com",
+    "youtube-nocookie.com",
+    "player.vimeo.com",
+    "v.qq.com",
+    "archive.org",
+    "upload.wikimedia.org",
+    "player.twitch.tv",
+    "bilibili.com",
+    "live.bilibili.com",
 ];
 
 /// Whether `haystack` (already lowercase) contains any of `needles`.

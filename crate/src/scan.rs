@@ -209,7 +209,11 @@ mod tests {
 
     impl Sink for Outline {
         fn open(&mut self, tag: Tag, _key: u32, el: &Element<'_, '_>) {
-            let name = if tag == Tag::Other { el.tag_name() } else { tag.name().to_string() };
+            let name = if tag == Tag::Other {
+                el.tag_name()
+            } else {
+                tag.name().to_string()
+            };
             self.0.push('(');
             self.0.push_str(&name);
         }
@@ -232,14 +236,23 @@ mod tests {
             ("<div><p>a<p>b</div>c", "(div(p a)(p b)) c"),
             ("<ul><li>a<li>b</ul>", "(ul(li a)(li b))"),
             ("<dl><dt>a<dd>b<dt>c</dl>", "(dl(dt a)(dd b)(dt c))"),
-            ("<table><tr><td>a<td>b<tr><td>c</table>", "(table(tr(td a)(td b))(tr(td c)))"),
+            (
+                "<table><tr><td>a<td>b<tr><td>c</table>",
+                "(table(tr(td a)(td b))(tr(td c)))",
+            ),
             ("<p>a<div>b</div>", "(p a)(div b)"),
             ("<ul><li><div>a<li>b</ul>", "(ul(li(div a))(li b))"),
-            ("<ul><li>a<ul><li>b</ul><li>c</ul>", "(ul(li a(ul(li b)))(li c))"),
+            (
+                "<ul><li>a<ul><li>b</ul><li>c</ul>",
+                "(ul(li a(ul(li b)))(li c))",
+            ),
             ("<h2>a<h3>b</h3>", "(h2 a)(h3 b)"),
             ("<p>a<img>b<br/>c", "(p a(img) b(br) c)"),
             ("<b><p>x</b>y</p>", "(b(p x)) y"),
-            ("<span><jw-player>t</jw-player></span>", "(span(jw-player t))"),
+            (
+                "<span><jw-player>t</jw-player></span>",
+                "(span(jw-player t))",
+            ),
         ];
         for (html, expected) in cases {
             assert_eq!(outline(html), expected, "{html}");
@@ -248,7 +261,10 @@ mod tests {
 
     #[test]
     fn closes_everything_at_the_end_and_ignores_stray_end_tags() {
-        assert_eq!(outline("<div><section><p>a</span></div></div>"), "(div(section(p a)))");
+        assert_eq!(
+            outline("<div><section><p>a</span></div></div>"),
+            "(div(section(p a)))"
+        );
     }
 
     #[test]

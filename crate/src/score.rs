@@ -22,10 +22,26 @@ pub struct Mode {
 
 impl Mode {
     pub const ALL: [Mode; 4] = [
-        Mode { strip_unlikely: true, weight_classes: true, clean_conditionally: true },
-        Mode { strip_unlikely: false, weight_classes: true, clean_conditionally: true },
-        Mode { strip_unlikely: false, weight_classes: false, clean_conditionally: true },
-        Mode { strip_unlikely: false, weight_classes: false, clean_conditionally: false },
+        Mode {
+            strip_unlikely: true,
+            weight_classes: true,
+            clean_conditionally: true,
+        },
+        Mode {
+            strip_unlikely: false,
+            weight_classes: true,
+            clean_conditionally: true,
+        },
+        Mode {
+            strip_unlikely: false,
+            weight_classes: false,
+            clean_conditionally: true,
+        },
+        Mode {
+            strip_unlikely: false,
+            weight_classes: false,
+            clean_conditionally: false,
+        },
     ];
 }
 
@@ -57,7 +73,10 @@ fn tag_prior(tag: Tag) -> f32 {
 /// paragraphs to Readability).
 fn is_scored(tag: Tag) -> bool {
     use Tag::*;
-    matches!(tag, P | Pre | Td | Section | H2 | H3 | H4 | H5 | H6 | Div | Other)
+    matches!(
+        tag,
+        P | Pre | Td | Section | H2 | H3 | H4 | H5 | H6 | Div | Other
+    )
 }
 
 pub fn weight(tree: &Tree, i: u32, mode: Mode) -> f32 {
@@ -94,10 +113,16 @@ pub fn select(tree: &Tree, agg: &[Agg], excluded: &[bool], mode: Mode) -> Select
         }
         let score = 2.0 + node.inline_commas as f32 + (node.inline_text / 100).min(3) as f32;
         // Loose text beside child blocks is wrapped into paragraphs inside this element.
-        let mut ancestor = if node.has(flag::HAS_BLOCK_CHILD) && node.tag != Tag::P { i as u32 } else { node.parent };
+        let mut ancestor = if node.has(flag::HAS_BLOCK_CHILD) && node.tag != Tag::P {
+            i as u32
+        } else {
+            node.parent
+        };
         for level in 0..ANCESTOR_LEVELS {
             // The document and <html> are never candidates.
-            if ancestor == NO_PARENT || matches!(tree.nodes[ancestor as usize].tag, Tag::Html | Tag::Document) {
+            if ancestor == NO_PARENT
+                || matches!(tree.nodes[ancestor as usize].tag, Tag::Html | Tag::Document)
+            {
                 break;
             }
             let a = ancestor as usize;
@@ -121,7 +146,10 @@ pub fn select(tree: &Tree, agg: &[Agg], excluded: &[bool], mode: Mode) -> Select
             continue;
         }
         scores[i] *= 1.0 - agg[i].link_density();
-        let pos = top.iter().position(|&t| scores[t as usize] < scores[i]).unwrap_or(top.len());
+        let pos = top
+            .iter()
+            .position(|&t| scores[t as usize] < scores[i])
+            .unwrap_or(top.len());
         if pos < TOP_CANDIDATES {
             top.insert(pos, i as u32);
             top.truncate(TOP_CANDIDATES);
@@ -129,17 +157,28 @@ pub fn select(tree: &Tree, agg: &[Agg], excluded: &[bool], mode: Mode) -> Select
     }
 
     let Some(&best) = top.first() else {
-        return Selection { root: body, members: vec![body], scores };
+        return Selection {
+            root: body,
+            members: vec![body],
+            scores,
+        };
     };
     let mut root = best;
     if root == body || matches!(tree.nodes[root as usize].tag, Tag::Html | Tag::Document) {
-        return Selection { root: body, members: vec![body], scores };
+        return Selection {
+            root: body,
+            members: vec![body],
+            scores,
+        };
     }
     let is_ancestor = |a: u32, d: u32| a < d && agg[a as usize].last >= d;
 
     // Several close runners-up under one ancestor: the article is that ancestor.
-    let close: Vec<u32> =
-        top[1..].iter().copied().filter(|&t| scores[t as usize] / scores[root as usize] >= 0.75).collect();
+    let close: Vec<u32> = top[1..]
+        .iter()
+        .copied()
+        .filter(|&t| scores[t as usize] / scores[root as usize] >= 0.75)
+        .collect();
     if close.len() >= 3 {
         let mut parent = tree.nodes[root as usize].parent;
         while parent != NO_PARENT && parent != body {
@@ -179,7 +218,8 @@ pub fn select(tree: &Tree, agg: &[Agg], excluded: &[bool], mode: Mode) -> Select
     // An only child stands for its parent.
     loop {
         let parent = tree.nodes[root as usize].parent;
-        if parent == NO_PARENT || parent == body || live_children(tree, agg, excluded, parent) != 1 {
+        if parent == NO_PARENT || parent == body || live_children(tree, agg, excluded, parent) != 1
+        {
             break;
         }
         root = parent;
@@ -189,11 +229,17 @@ pub fn select(tree: &Tree, agg: &[Agg], excluded: &[bool], mode: Mode) -> Select
     }
 
     let members = siblings(tree, agg, excluded, &scores, root);
-    Selection { root, members, scores }
+    Selection {
+        root,
+        members,
+        scores,
+    }
 }
 
 fn live_children(tree: &Tree, agg: &[Agg], excluded: &[bool], parent: u32) -> usize {
-    children(tree, agg, parent).filter(|&c| !excluded[c as usize]).count()
+    children(tree, agg, parent)
+        .filter(|&c| !excluded[c as usize])
+        .count()
 }
 
 /// The root's siblings that belong to the article: well-scored ones, and paragraphs of prose.
@@ -214,7 +260,11 @@ fn siblings(tree: &Tree, agg: &[Agg], excluded: &[bool], scores: &[f32], root: u
                 return false;
             }
             let node = &tree.nodes[s as usize];
-            let bonus = if root_class != 0 && node.class_hash == root_class { root_score * 0.2 } else { 0.0 };
+            let bonus = if root_class != 0 && node.class_hash == root_class {
+                root_score * 0.2
+            } else {
+                0.0
+            };
             if scores[s as usize] != 0.0 && scores[s as usize] + bonus >= threshold {
                 return true;
             }

@@ -53,11 +53,58 @@ impl Tag {
         use Tag::*;
         matches!(
             self,
-            Document | Address | Article | Aside | Blockquote | Body | Caption | Center | Dd | Details
-                | Dialog | Dir | Div | Dl | Dt | Fieldset | Figcaption | Figure | Footer | Form
-                | H1 | H2 | H3 | H4 | H5 | H6 | Header | Hgroup | Hr | Html | Li | Main | Menu
-                | Nav | Ol | P | Pre | Section | Summary | Table | Tbody | Td | Tfoot | Th
-                | Thead | Tr | Ul | Legend | Option | Select | Textarea | Other
+            Document
+                | Address
+                | Article
+                | Aside
+                | Blockquote
+                | Body
+                | Caption
+                | Center
+                | Dd
+                | Details
+                | Dialog
+                | Dir
+                | Div
+                | Dl
+                | Dt
+                | Fieldset
+                | Figcaption
+                | Figure
+                | Footer
+                | Form
+                | H1
+                | H2
+                | H3
+                | H4
+                | H5
+                | H6
+                | Header
+                | Hgroup
+                | Hr
+                | Html
+                | Li
+                | Main
+                | Menu
+                | Nav
+                | Ol
+                | P
+                | Pre
+                | Section
+                | Summary
+                | Table
+                | Tbody
+                | Td
+                | Tfoot
+                | Th
+                | Thead
+                | Tr
+                | Ul
+                | Legend
+                | Option
+                | Select
+                | Textarea
+                | Other
         )
     }
 
@@ -66,15 +113,52 @@ impl Tag {
         use Tag::*;
         matches!(
             self,
-            Address | Article | Aside | Blockquote | Center | Details | Dialog | Dir | Div | Dl
-                | Fieldset | Figcaption | Figure | Footer | Form | H1 | H2 | H3 | H4 | H5 | H6
-                | Header | Hgroup | Hr | Main | Menu | Nav | Ol | P | Pre | Section | Summary
-                | Table | Ul | Li | Dd | Dt | Xmp
+            Address
+                | Article
+                | Aside
+                | Blockquote
+                | Center
+                | Details
+                | Dialog
+                | Dir
+                | Div
+                | Dl
+                | Fieldset
+                | Figcaption
+                | Figure
+                | Footer
+                | Form
+                | H1
+                | H2
+                | H3
+                | H4
+                | H5
+                | H6
+                | Header
+                | Hgroup
+                | Hr
+                | Main
+                | Menu
+                | Nav
+                | Ol
+                | P
+                | Pre
+                | Section
+                | Summary
+                | Table
+                | Ul
+                | Li
+                | Dd
+                | Dt
+                | Xmp
         )
     }
 
     pub fn is_heading(self) -> bool {
-        matches!(self, Tag::H1 | Tag::H2 | Tag::H3 | Tag::H4 | Tag::H5 | Tag::H6)
+        matches!(
+            self,
+            Tag::H1 | Tag::H2 | Tag::H3 | Tag::H4 | Tag::H5 | Tag::H6
+        )
     }
 
     /// Elements whose content is never article text.
@@ -82,9 +166,31 @@ impl Tag {
         use Tag::*;
         matches!(
             self,
-            Script | Style | Template | Noscript | Head | Title | Textarea | Select | Option
-                | Optgroup | Button | Input | Svg | Math | Canvas | Object | Embed | Applet | Map
-                | Iframe | Audio | Video | Link | Meta | Base
+            Script
+                | Style
+                | Template
+                | Noscript
+                | Head
+                | Title
+                | Textarea
+                | Select
+                | Option
+                | Optgroup
+                | Button
+                | Input
+                | Svg
+                | Math
+                | Canvas
+                | Object
+                | Embed
+                | Applet
+                | Map
+                | Iframe
+                | Audio
+                | Video
+                | Link
+                | Meta
+                | Base
         )
     }
 

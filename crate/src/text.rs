@@ -20,8 +20,15 @@ pub struct Stats {
 pub fn is_comma(c: char) -> bool {
     matches!(
         c,
-        ',' | '\u{060C}' | '\u{FE50}' | '\u{FE10}' | '\u{FE11}' | '\u{2E41}' | '\u{2E34}' | '\u{2E32}'
-            | '\u{FF0C}' | '\u{3001}'
+        ',' | '\u{060C}'
+            | '\u{FE50}'
+            | '\u{FE10}'
+            | '\u{FE11}'
+            | '\u{2E41}'
+            | '\u{2E34}'
+            | '\u{2E32}'
+            | '\u{FF0C}'
+            | '\u{3001}'
     )
 }
 
@@ -97,8 +104,11 @@ pub fn collapse(s: &str) -> String {
 
 /// Whether an inline style hides the element.
 pub fn style_hides(style: &str) -> bool {
-    let compact: String =
-        style.chars().filter(|c| !c.is_whitespace()).flat_map(char::to_lowercase).collect();
+    let compact: String = style
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect();
     compact.contains("display:none") || compact.contains("visibility:hidden")
 }
 

@@ -157,17 +157,31 @@ impl Builder {
         self.tree
     }
 
-    fn attribute_flags(&mut self, tag: Tag, el: &Element<'_, '_>) -> (u16, i16, Option<Category>, u32) {
+    fn attribute_flags(
+        &mut self,
+        tag: Tag,
+        el: &Element<'_, '_>,
+    ) -> (u16, i16, Option<Category>, u32) {
         let mut flags = 0;
-        let class = el.get_attribute("class").unwrap_or_default().to_ascii_lowercase();
-        let id = el.get_attribute("id").unwrap_or_default().to_ascii_lowercase();
+        let class = el
+            .get_attribute("class")
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let id = el
+            .get_attribute("id")
+            .unwrap_or_default()
+            .to_ascii_lowercase();
         let weight = (patterns::weight(&class) + patterns::weight(&id)) as i16;
         let role = el.get_attribute("role");
         let role = role.as_deref().unwrap_or("");
 
         if el.has_attribute("hidden")
-            || el.get_attribute("aria-hidden").is_some_and(|v| v.trim() == "true" && !class.contains("fallback-image"))
-            || el.get_attribute("style").is_some_and(|s| text::style_hides(&s))
+            || el
+                .get_attribute("aria-hidden")
+                .is_some_and(|v| v.trim() == "true" && !class.contains("fallback-image"))
+            || el
+                .get_attribute("style")
+                .is_some_and(|s| text::style_hides(&s))
             || (role == "dialog" && el.get_attribute("aria-modal").is_some_and(|v| v == "true"))
         {
             flags |= flag::HIDDEN;
@@ -181,11 +195,14 @@ impl Builder {
             && !matches!(tag, Tag::Body | Tag::A)
             && self.in_table_or_code == 0)
             || patterns::UNLIKELY_ROLES.contains(&role)
+            || matches!(tag, Tag::Aside | Tag::Nav | Tag::Footer)
         {
             flags |= flag::UNLIKELY;
         }
         if el.get_attribute("rel").is_some_and(|r| r == "author")
-            || el.get_attribute("itemprop").is_some_and(|p| p.contains("author"))
+            || el
+                .get_attribute("itemprop")
+                .is_some_and(|p| p.contains("author"))
             || patterns::contains_any(&match_string, patterns::BYLINE)
         {
             flags |= flag::BYLINE;
@@ -194,13 +211,16 @@ impl Builder {
             flags |= flag::SHARE;
         }
         match tag {
-            Tag::A => {
-                if el.get_attribute("href").is_some_and(|h| h.trim_start().starts_with('#')) {
-                    flags |= flag::HASH_LINK;
-                }
+            Tag::A
+                if el
+                    .get_attribute("href")
+                    .is_some_and(|h| h.trim_start().starts_with('#')) =>
+            {
+                flags |= flag::HASH_LINK;
             }
             Tag::Table => {
-                if role == "presentation" || el.get_attribute("datatable").is_some_and(|v| v == "0") {
+                if role == "presentation" || el.get_attribute("datatable").is_some_and(|v| v == "0")
+                {
                     flags |= flag::LAYOUT_TABLE;
                 } else if el.has_attribute("summary") {
                     flags |= flag::DATA_TABLE;
@@ -232,7 +252,9 @@ impl Builder {
                 meta.dir = el.get_attribute("dir").map(|v| text::decode_attribute(&v));
             }
             Tag::Meta => {
-                let Some(content) = el.get_attribute("content") else { return };
+                let Some(content) = el.get_attribute("content") else {
+                    return;
+                };
                 let content = text::decode_attribute(&content);
                 for attr in ["property", "name", "itemprop"] {
                     if let Some(key) = el.get_attribute(attr) {
@@ -304,7 +326,9 @@ impl Sink for Builder {
         }
 
         let capture = match tag {
-            Tag::Title if self.tree.meta.title.is_none() && self.in_foreign == 0 => Some(Capture::Title),
+            Tag::Title if self.tree.meta.title.is_none() && self.in_foreign == 0 => {
+                Some(Capture::Title)
+            }
             Tag::Script
                 if el
                     .get_attribute("type")
@@ -315,7 +339,9 @@ impl Sink for Builder {
             Tag::H1 | Tag::H2 if self.tree.meta.headings.len() < MAX_HEADINGS => {
                 Some(Capture::Heading(if tag == Tag::H1 { 1 } else { 2 }))
             }
-            _ if flags & flag::BYLINE != 0 && self.tree.meta.byline_candidates.len() < MAX_BYLINES => {
+            _ if flags & flag::BYLINE != 0
+                && self.tree.meta.byline_candidates.len() < MAX_BYLINES =>
+            {
                 Some(Capture::Byline)
             }
             _ => None,
@@ -401,7 +427,9 @@ fn hash(s: &str) -> u32 {
     if s.is_empty() {
         return 0;
     }
-    s.bytes().fold(0x811c_9dc5_u32, |h, b| (h ^ b as u32).wrapping_mul(0x0100_0193))
+    s.bytes().fold(0x811c_9dc5_u32, |h, b| {
+        (h ^ b as u32).wrapping_mul(0x0100_0193)
+    })
 }
 
 /// Runs pass 1 over `html`.
