@@ -1,0 +1,142 @@
+// Klartext's background: owns the state of the hand-over between a page and its reader view.
+// The toolbar action, the keyboard command and the context menu all toggle the reader view of a
+// tab: the content script is injected on demand (activeTab + scripting, no host permissions),
+// sends the page's source here, gets a one-time token for it, and frames the reader page with
+// that token; the reader page then takes the source by token, exactly once.
+
+import { CLOSE, SOURCE, TAKE, TOGGLE, checkMessage, newToken } from './protocol.js';
+
+const api = globalThis.browser ?? globalThis.chrome;
+
+const COMMAND = 'toggle-reader';
+const MENU_ID = 'klartext-open-reader';
+/** A source not taken within this time is dropped. */
+const TOKEN_TTL_MS = 60_000;
+const READER_URL = api.runtime.getURL('reader/reader.html');
+
+/** token -> { tabId, html, url, expires }. In memory: a hand-over takes well under a second. */
+const pending = new Map();
+
+function sweep(now = Date.now()) {
+  for (const [token, entry] of pending) {
+    if (entry.expires <= now) pending.delete(token);
+  }
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Injects the content script (a no-op if it is there already). Chromium sometimes dispatches
+ * the click before the tab's activeTab grant has reached the page (measured: about 1 click in
+ * 15 fails with "Cannot access contents of the page", and the same call succeeds 300 ms later),
+ * so a failure is retried a few times before it counts.
+ */
+async function inject(tabId) {
+  let failure;
+  for (const delay of [0, 50, 150, 300, 500]) {
+    if (delay) await sleep(delay);
+    try {
+      return await api.scripting.executeScript({ target: { tabId }, files: ['content.js'] });
+    } catch (err) {
+      failure = err;
+    }
+  }
+  throw failure;
+}
+
+/** Opens or closes the reader view in a tab, after a user gesture granted activeTab on it. */
+async function toggle(tab) {
+  if (!tab || typeof tab.id !== 'number' || tab.id < 0) return;
+  try {
+    await inject(tab.id);
+    await api.tabs.sendMessage(tab.id, { type: TOGGLE }, { frameId: 0 });
+  } catch (err) {
+    // Pages the extension may not script (the browser's own pages, the web store, PDF viewers).
+    console.warn(`Klartext: cannot open the reader view on this page: ${err?.message ?? err}`);
+  }
+}
+
+api.action.onClicked.addListener((tab) => {
+  toggle(tab);
+});
+
+api.commands.onCommand.addListener((command, tab) => {
+  if (command !== COMMAND) return;
+  if (tab) {
+    toggle(tab);
+  } else {
+    // Older Firefox versions call back without the tab.
+    api.tabs.query({ active: true, currentWindow: true }).then(([active]) => toggle(active));
+  }
+});
+
+api.contextMenus.onClicked.addListener((info, tab) => {
+  if (info.menuItemId === MENU_ID) toggle(tab);
+});
+
+api.runtime.onInstalled.addListener(() => {
+  api.contextMenus.removeAll().then(() => {
+    api.contextMenus.create({
+      id: MENU_ID,
+      title: api.i18n.getMessage('contextMenuTitle'),
+      contexts: ['page'],
+    });
+  });
+});
+
+/** Whether a message comes from this extension's reader page, framed in a tab. */
+function fromReader(sender) {
+  return typeof sender.url === 'string' && sender.url.startsWith(READER_URL)
+    && typeof sender.tab?.id === 'number';
+}
+
+/** Whether a message comes from the content script in a tab's top frame. */
+function fromContentScript(sender) {
+  return typeof sender.tab?.id === 'number' && sender.frameId === 0
+    && !(typeof sender.url === 'string' && sender.url.startsWith(api.runtime.getURL('')));
+}
+
+function handle(msg, sender) {
+  if (sender.id !== api.runtime.id) return null;
+  const type = checkMessage(msg);
+  switch (type) {
+    case SOURCE: {
+      if (!fromContentScript(sender)) return null;
+      sweep();
+      // One hand-over per tab at a time: a new one replaces an untaken one.
+      for (const [token, entry] of pending) {
+        if (entry.tabId === sender.tab.id) pending.delete(token);
+      }
+      const token = newToken();
+      pending.set(token, {
+        tabId: sender.tab.id,
+        html: msg.html,
+        url: msg.url,
+        expires: Date.now() + TOKEN_TTL_MS,
+      });
+      return { ok: true, token };
+    }
+    case TAKE: {
+      if (!fromReader(sender)) return null;
+      sweep();
+      const entry = pending.get(msg.token);
+      if (!entry || entry.tabId !== sender.tab.id) return { ok: false, error: 'expired' };
+      pending.delete(msg.token);
+      return { ok: true, html: entry.html, url: entry.url };
+    }
+    case CLOSE: {
+      if (!fromReader(sender)) return null;
+      return api.tabs.sendMessage(sender.tab.id, { type: CLOSE }, { frameId: 0 })
+        .then(() => ({ ok: true }), () => ({ ok: false, error: 'no-view' }));
+    }
+    default:
+      return null;
+  }
+}
+
+api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
+  const reply = handle(msg, sender);
+  if (reply === null) return false;
+  Promise.resolve(reply).then(sendResponse);
+  return true;
+});

@@ -1,0 +1,139 @@
+// Klartext's content script: injected on demand into a tab's top frame by the background.
+// It reads the page (without touching it), hands the source to the background, and lays the
+// reader page over the page in an extension-origin <iframe>. It never modifies, moves or
+// recreates the page's own nodes: closing removes the frame and restores scroll and focus.
+// A classic script (content scripts cannot be modules), so it keeps its own copy of the message
+// types from protocol.js.
+
+(() => {
+  'use strict';
+
+  const api = globalThis.browser ?? globalThis.chrome;
+  // Injected again on every toggle: the first injection's listener stays in charge.
+  const GUARD = Symbol.for('klartext.content');
+  if (globalThis[GUARD]) return;
+  globalThis[GUARD] = true;
+
+  const TOGGLE = 'klartext:toggle';
+  const CLOSE = 'klartext:close';
+  const SOURCE = 'klartext:source';
+  const MAX_HTML_LENGTH = 32 * 1024 * 1024;
+
+  /** The open view: { frame, scrollX, scrollY, focused, observer }, or null. */
+  let view = null;
+  let opening = false;
+
+  function isOpen() {
+    if (view && !view.frame.isConnected) forget();
+    return view !== null;
+  }
+
+  async function open() {
+    if (opening || isOpen()) return;
+    opening = true;
+    try {
+      const html = document.documentElement.outerHTML;
+      let token = '';
+      if (html.length <= MAX_HTML_LENGTH) {
+        const reply = await api.runtime.sendMessage({ type: SOURCE, html, url: location.href });
+        if (reply && reply.ok === true && typeof reply.token === 'string') token = reply.token;
+      }
+      // Without a token the reader page explains that the page could not be handed over.
+      show(token);
+    } finally {
+      opening = false;
+    }
+  }
+
+  function show(token) {
+    const frame = document.createElement('iframe');
+    const style = {
+      position: 'fixed',
+      inset: '0',
+      top: '0',
+      left: '0',
+      width: '100%',
+      height: '100%',
+      'max-width': 'none',
+      'max-height': 'none',
+      'min-width': '0',
+      'min-height': '0',
+      margin: '0',
+      padding: '0',
+      border: '0',
+      'z-index': '2147483647',
+      display: 'block',
+      visibility: 'visible',
+      opacity: '1',
+      transform: 'none',
+      filter: 'none',
+      'clip-path': 'none',
+      'pointer-events': 'auto',
+      'color-scheme': 'normal',
+      background: 'transparent',
+    };
+    for (const [name, value] of Object.entries(style)) {
+      frame.style.setProperty(name, value, 'important');
+    }
+    const label = api.i18n.getMessage('frameTitle') || 'Reader view';
+    frame.title = label;
+    frame.setAttribute('aria-label', label);
+    frame.src = api.runtime.getURL('reader/reader.html') + '#' + token;
+
+    const focused = document.activeElement;
+    view = {
+      frame,
+      scrollX: window.scrollX,
+      scrollY: window.scrollY,
+      focused,
+      observer: new MutationObserver(() => {
+        if (view && !view.frame.isConnected) forget();
+      }),
+    };
+    frame.addEventListener('load', () => frame.focus(), { once: true });
+    document.documentElement.appendChild(frame);
+    view.observer.observe(document.documentElement, { childList: true });
+    window.addEventListener('keydown', onKeydown, true);
+    frame.focus();
+  }
+
+  /** Closes the view: removes the frame and gives back scroll position and focus. */
+  function close() {
+    if (!view) return;
+    const { frame, scrollX, scrollY, focused } = view;
+    forget();
+    frame.remove();
+    window.scrollTo(scrollX, scrollY);
+    if (focused && focused.isConnected && typeof focused.focus === 'function') {
+      focused.focus({ preventScroll: true });
+    }
+  }
+
+  /** Drops the view's state and listeners (the frame is gone or about to go). */
+  function forget() {
+    if (!view) return;
+    view.observer.disconnect();
+    window.removeEventListener('keydown', onKeydown, true);
+    view = null;
+  }
+
+  function onKeydown(event) {
+    if (event.key === 'Escape' && isOpen()) close();
+  }
+
+  api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
+    // Only the background talks to this script: messages from this extension, not from a tab.
+    if (sender.id !== api.runtime.id || sender.tab) return false;
+    if (typeof msg !== 'object' || msg === null || Object.keys(msg).length !== 1) return false;
+    if (msg.type === TOGGLE) {
+      if (isOpen()) close();
+      else open().catch((err) => console.warn('Klartext:', err?.message ?? err));
+    } else if (msg.type === CLOSE) {
+      close();
+    } else {
+      return false;
+    }
+    sendResponse({ ok: true });
+    return false;
+  });
+})();
