@@ -58,7 +58,7 @@ pub fn excluded(tree: &Tree, strip_unlikely: bool) -> Vec<bool> {
             || node.tag.is_non_content()
                 && !matches!(
                     node.tag,
-                    Tag::Iframe | Tag::Embed | Tag::Object | Tag::Video | Tag::Math
+                    Tag::Iframe | Tag::Embed | Tag::Object | Tag::Video
                 );
     }
     out

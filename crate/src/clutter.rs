@@ -194,6 +194,11 @@ pub fn classify(
 /// separated parts is one of the category's words: `comments-wrapper` and `ob-widget` match,
 /// `download` and `shadow` do not.
 fn classify_token(token: &str) -> Option<Category> {
+    // Long hyphenated tokens are slugs of headings or titles (`sharing-with-a-single-developer`),
+    // not widget names.
+    if token.split(['-', '_']).filter(|p| !p.is_empty()).count() > 4 {
+        return None;
+    }
     WORDS.iter().find_map(|(category, words)| {
         let hit = words.iter().any(|w| {
             token == *w
@@ -289,6 +294,7 @@ mod tests {
         assert_eq!(classify_token("download"), None);
         assert_eq!(classify_token("shadow"), None);
         assert_eq!(classify_token("headline"), None);
+        assert_eq!(classify_token("sharing-with-a-single-developer"), None);
     }
 
     #[test]

@@ -44,12 +44,45 @@ fn output_tag(tag: Tag) -> Option<&'static str> {
         P | H2 | H3 | H4 | H5 | H6 | Ul | Ol | Li | Dl | Dt | Dd | Blockquote | Pre | Code
         | Figure | Figcaption | Img | Table | Thead | Tbody | Tfoot | Tr | Td | Th | Caption
         | A | Em | Strong | B | I | U | S | Del | Ins | Sub | Sup | Br | Hr | Small | Mark | Q
-        | Cite | Abbr | Time | Kbd | Samp | Var | Details | Summary => tag.name(),
+        | Cite | Abbr | Time | Kbd | Samp | Var | Details | Summary | Math => tag.name(),
         Div | Section | Article | Main | Header | Center | Address | Hgroup | Other | Form
         | Fieldset | Legend | Menu | Dir => "div",
         _ => return None,
     })
 }
+
+/// MathML elements kept as they are inside `<math>`: browsers render them natively.
+const MATHML: &[&str] = &[
+    "mi",
+    "mo",
+    "mn",
+    "ms",
+    "mtext",
+    "mrow",
+    "msup",
+    "msub",
+    "msubsup",
+    "mfrac",
+    "msqrt",
+    "mroot",
+    "mover",
+    "munder",
+    "munderover",
+    "mtable",
+    "mtr",
+    "mtd",
+    "mspace",
+    "mpadded",
+    "mphantom",
+    "menclose",
+    "semantics",
+    "annotation",
+    "mstyle",
+    "merror",
+    "mmultiscripts",
+    "mprescripts",
+    "none",
+];
 
 fn is_void(name: &str) -> bool {
     matches!(name, "img" | "br" | "hr")
@@ -64,6 +97,7 @@ struct Emitter<'a> {
     /// What was done with each open element, and its tag.
     frames: Vec<(Frame, Tag)>,
     pre_depth: u32,
+    math_depth: u32,
     out: Output,
     /// The text block being collected, and whether it is a paragraph.
     block: String,
@@ -246,6 +280,13 @@ impl Sink for Emitter<'_> {
             match self.actions.get(index).copied().unwrap_or(Action::Outside) {
                 Action::Outside => Frame::Outside,
                 Action::Drop => Frame::Dropped,
+                Action::Keep if self.math_depth > 0 => {
+                    let name = el.tag_name();
+                    match MATHML.iter().find(|m| **m == name) {
+                        Some(m) => Frame::Written(m),
+                        None => Frame::Unwrapped,
+                    }
+                }
                 Action::Keep => match output_tag(tag) {
                     Some(name) => Frame::Written(name),
                     None => Frame::Unwrapped,
@@ -256,10 +297,13 @@ impl Sink for Emitter<'_> {
         if !matches!(frame, Frame::Written(_) | Frame::Unwrapped) {
             return;
         }
+        if tag == Tag::Math {
+            self.math_depth += 1;
+        }
         if tag == Tag::Br {
             self.block.push('\n');
             self.last_was_space = true;
-        } else if tag.is_block() {
+        } else if tag.is_block() && self.math_depth == 0 {
             self.flush_block();
             self.block_is_p = tag == Tag::P;
         }
@@ -288,10 +332,13 @@ impl Sink for Emitter<'_> {
                 self.out.html.push('>');
             }
         }
+        if tag == Tag::Math {
+            self.math_depth = self.math_depth.saturating_sub(1);
+        }
         if tag == Tag::Pre {
             self.flush_block();
             self.pre_depth = self.pre_depth.saturating_sub(1);
-        } else if tag.is_block() {
+        } else if tag.is_block() && self.math_depth == 0 {
             self.flush_block();
         }
     }
@@ -346,6 +393,7 @@ pub fn emit(
         next: 1,
         frames: Vec::new(),
         pre_depth: 0,
+        math_depth: 0,
         out: Output::default(),
         block: String::new(),
         block_is_p: false,

@@ -79,6 +79,19 @@ fn is_scored(tag: Tag) -> bool {
     )
 }
 
+/// A div or section whose only content is one paragraph, with few links.
+fn is_paragraph_wrapper(tree: &Tree, agg: &[Agg], i: u32) -> bool {
+    let node = &tree.nodes[i as usize];
+    matches!(node.tag, Tag::Div | Tag::Section)
+        && node.children == 1
+        && node.inline_text == 0
+        && tree
+            .nodes
+            .get(i as usize + 1)
+            .is_some_and(|child| child.tag == Tag::P)
+        && agg[i as usize].link_density() < 0.25
+}
+
 pub fn weight(tree: &Tree, i: u32, mode: Mode) -> f32 {
     if mode.weight_classes {
         tree.nodes[i as usize].weight as f32
@@ -118,7 +131,13 @@ pub fn select(tree: &Tree, agg: &[Agg], excluded: &[bool], mode: Mode) -> Select
         } else {
             node.parent
         };
-        for level in 0..ANCESTOR_LEVELS {
+        let mut level = 0;
+        while level < ANCESTOR_LEVELS {
+            if ancestor != NO_PARENT && is_paragraph_wrapper(tree, agg, ancestor) {
+                // Readability replaces a wrapper of a single paragraph by the paragraph.
+                ancestor = tree.nodes[ancestor as usize].parent;
+                continue;
+            }
             // The document and <html> are never candidates.
             if ancestor == NO_PARENT
                 || matches!(tree.nodes[ancestor as usize].tag, Tag::Html | Tag::Document)
@@ -137,6 +156,7 @@ pub fn select(tree: &Tree, agg: &[Agg], excluded: &[bool], mode: Mode) -> Select
             };
             scores[a] += score / divider;
             ancestor = tree.nodes[a].parent;
+            level += 1;
         }
     }
 

@@ -179,7 +179,6 @@ impl Tag {
                 | Button
                 | Input
                 | Svg
-                | Math
                 | Canvas
                 | Object
                 | Embed

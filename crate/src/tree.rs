@@ -308,7 +308,8 @@ impl Sink for Builder {
         }
         self.collect_meta(tag, el);
 
-        let block = if tag.is_block() {
+        // Inside SVG and MathML nothing is an HTML block: a formula is part of its sentence.
+        let block = if tag.is_block() && self.in_foreign == 0 {
             self.stack.len() as u32
         } else {
             *self.block_of.last().unwrap_or(&0)
