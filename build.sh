@@ -113,10 +113,21 @@ run_tests() {
   npm run --silent test:e2e
 }
 
+# A benchmark, not a test: Klartext beside Readability.js and dom_smoothie on shared/datasets.
+run_quality() {
+  setup_rust
+  setup_node
+  say "Readability.js over the quality datasets (cached; KLARTEXT_QUALITY_RERUN=1 runs it again)"
+  node tests/quality/readability.mjs
+  say "Klartext and dom_smoothie over the same pages, and the scores"
+  cargo run --release --locked -p klartext-bench --bin quality
+}
+
 case "${1:-build}" in
   build) build_all; demo ;;
   wasm) setup_rust; setup_node; build_wasm ;;
   test) run_tests ;;
+  quality) run_quality ;;
   help|-h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' ;;
   *) die "unknown command '$1' (try ./build.sh help)" ;;
 esac
