@@ -42,7 +42,6 @@ pub struct Plan {
 /// wrapper with an unlucky class name than clutter.
 const CLUTTER_MAX_SHARE: f32 = 0.5;
 const SHARE_MAX_TEXT: u32 = 500;
-const BYLINE_MAX_TEXT: u32 = 100;
 
 /// Elements that never carry article content, whatever their statistics.
 fn never_content(tag: Tag) -> bool {
@@ -79,13 +78,20 @@ fn never_content(tag: Tag) -> bool {
     )
 }
 
+/// What the page says about itself that the cleaner needs.
+pub struct PageFacts<'a> {
+    pub title: Option<&'a str>,
+    /// The byline element, removed from the text since the header shows it.
+    pub byline: Option<u32>,
+}
+
 pub fn plan(
     tree: &Tree,
     agg: &[Agg],
     excluded: &[bool],
     sel: &Selection,
     mode: Mode,
-    title: Option<&str>,
+    facts: &PageFacts<'_>,
 ) -> Plan {
     let n = tree.nodes.len();
     let mut actions = vec![Action::Outside; n];
@@ -93,7 +99,6 @@ pub fn plan(
     let mut text_chars = 0;
     let root_text = agg[sel.root as usize].text.max(1) as f32;
     let mut title_heading_removed = false;
-    let mut byline_removed = false;
     // Ancestry facts, per node, filled top-down as the walk goes.
     let mut in_figure = vec![false; n];
     let mut in_data_table = vec![false; n];
@@ -141,17 +146,11 @@ pub fn plan(
                 Some((None, "negative-heading"))
             } else if !title_heading_removed
                 && matches!(node.tag, Tag::H1 | Tag::H2)
-                && duplicates_title(tree, i, title)
+                && duplicates_title(tree, i, facts.title)
             {
                 title_heading_removed = true;
                 Some((None, "title-duplicate"))
-            } else if !byline_removed
-                && node.has(flag::BYLINE)
-                && a.text > 0
-                && a.text < BYLINE_MAX_TEXT
-                && a.p <= 1
-            {
-                byline_removed = true;
+            } else if facts.byline == Some(i) {
                 Some((None, "byline"))
             } else if node.tag == Tag::P && a.text == 0 && a.img + a.embed == 0 {
                 Some((None, "empty"))

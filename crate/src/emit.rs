@@ -13,14 +13,14 @@ use crate::clean::Action;
 use crate::scan::{scan, Sink};
 use crate::tag::Tag;
 use crate::text;
-use crate::tree::Tree;
+use crate::tree::{flag, Tree};
 
 /// The article written out.
 #[derive(Debug, Default)]
 pub struct Output {
     pub html: String,
     pub text: String,
-    /// Text of the first paragraph, for the excerpt.
+    /// Text of the first paragraph as in the page (Readability's excerpt fallback).
     pub first_paragraph: Option<String>,
 }
 
@@ -99,9 +99,11 @@ struct Emitter<'a> {
     pre_depth: u32,
     math_depth: u32,
     out: Output,
-    /// The text block being collected, and whether it is a paragraph.
+    /// The text block being collected.
     block: String,
-    block_is_p: bool,
+    /// The first paragraph's text as it is in the page, while it is open: its depth in
+    /// `frames` and the text so far.
+    first_paragraph: Option<(usize, String)>,
     last_was_space: bool,
 }
 
@@ -116,9 +118,6 @@ impl Emitter<'_> {
         self.last_was_space = true;
         if block.is_empty() {
             return;
-        }
-        if self.block_is_p && self.out.first_paragraph.is_none() {
-            self.out.first_paragraph = Some(block.clone());
         }
         if !self.out.text.is_empty() {
             self.out.text.push_str("\n\n");
@@ -287,6 +286,12 @@ impl Sink for Emitter<'_> {
                         None => Frame::Unwrapped,
                     }
                 }
+                // A div of inline content is a paragraph (Readability turns it into one).
+                Action::Keep
+                    if tag == Tag::Div && !self.tree.nodes[index].has(flag::HAS_BLOCK_CHILD) =>
+                {
+                    Frame::Written("p")
+                }
                 Action::Keep => match output_tag(tag) {
                     Some(name) => Frame::Written(name),
                     None => Frame::Unwrapped,
@@ -305,7 +310,12 @@ impl Sink for Emitter<'_> {
             self.last_was_space = true;
         } else if tag.is_block() && self.math_depth == 0 {
             self.flush_block();
-            self.block_is_p = tag == Tag::P;
+        }
+        if frame == Frame::Written("p")
+            && self.first_paragraph.is_none()
+            && self.out.first_paragraph.is_none()
+        {
+            self.first_paragraph = Some((self.frames.len(), String::new()));
         }
         if tag == Tag::Pre {
             self.pre_depth += 1;
@@ -319,6 +329,13 @@ impl Sink for Emitter<'_> {
     }
 
     fn close(&mut self) {
+        if self
+            .first_paragraph
+            .as_ref()
+            .is_some_and(|(depth, _)| *depth == self.frames.len())
+        {
+            self.out.first_paragraph = self.first_paragraph.take().map(|(_, text)| text);
+        }
         let Some((frame, tag)) = self.frames.pop() else {
             return;
         };
@@ -353,6 +370,9 @@ impl Sink for Emitter<'_> {
             return;
         }
         let decoded = text::decode(chunk);
+        if let Some((_, text)) = &mut self.first_paragraph {
+            text.push_str(&decoded);
+        }
         if self.pre_depth > 0 {
             self.out
                 .html
@@ -396,7 +416,7 @@ pub fn emit(
         math_depth: 0,
         out: Output::default(),
         block: String::new(),
-        block_is_p: false,
+        first_paragraph: None,
         last_was_space: true,
     };
     let mut emitter = scan(html, emitter)?;

@@ -75,7 +75,11 @@ pub fn extract(html: &str, options: &Options) -> Result<Article, Error> {
         (None, Some(href)) => url::Url::parse(href.trim()).ok(),
         (page, None) => page.clone(),
     };
-    let meta = metadata::resolve(&tree.meta, None);
+    let (meta, byline) = resolve_metadata(&tree);
+    let facts = clean::PageFacts {
+        title: meta.title.as_deref(),
+        byline,
+    };
 
     let mut best: Option<clean::Plan> = None;
     let mut readerable = false;
@@ -93,14 +97,7 @@ pub fn extract(html: &str, options: &Options) -> Result<Article, Error> {
         }
         let (excluded, agg) = state.as_ref().expect("computed above");
         let selection = score::select(&tree, agg, excluded, mode);
-        let plan = clean::plan(
-            &tree,
-            agg,
-            excluded,
-            &selection,
-            mode,
-            meta.title.as_deref(),
-        );
+        let plan = clean::plan(&tree, agg, excluded, &selection, mode, &facts);
         let enough = plan.text_chars >= MIN_ARTICLE_CHARS;
         if best.as_ref().is_none_or(|b| plan.text_chars > b.text_chars) {
             best = Some(plan);
@@ -116,10 +113,15 @@ pub fn extract(html: &str, options: &Options) -> Result<Article, Error> {
     let plan = best.expect("at least one mode ran");
     let output = emit::emit(html, &tree, &plan.actions, base.as_ref())?;
 
-    let excerpt = meta
-        .excerpt
-        .clone()
-        .or_else(|| output.first_paragraph.clone());
+    let excerpt = meta.excerpt.clone().or_else(|| {
+        output
+            .first_paragraph
+            .as_deref()
+            .map(str::trim)
+            .filter(|p| !p.is_empty())
+            .map(str::to_string)
+    });
+
     Ok(Article {
         title: meta.title,
         byline: meta.byline,
@@ -134,26 +136,37 @@ pub fn extract(html: &str, options: &Options) -> Result<Article, Error> {
     })
 }
 
+/// Resolves the page's metadata. The byline element is the first one in document order that
+/// survives the removal of unlikely containers and has a plausible length (Readability's
+/// `_checkByline`); its index is returned so the cleaner can take it out of the text.
+fn resolve_metadata(tree: &tree::Tree) -> (metadata::Metadata, Option<u32>) {
+    let excluded = aggregate::excluded(tree, true);
+    let byline = tree.bylines.iter().find(|b| {
+        let length = b.text.encode_utf16().count();
+        !excluded[b.node as usize] && length > 0 && length < 100
+    });
+    let mut raw = tree.meta.clone();
+    raw.byline_candidates = byline.iter().map(|b| b.text.clone()).collect();
+    (metadata::resolve(&raw, None), byline.map(|b| b.node))
+}
+
 /// A developer's view of the decisions on a page: the chosen root and members, and every
 /// removal inside them, each with the byte offset of its start tag in `html`.
 #[doc(hidden)]
 pub fn explain(html: &str) -> Result<String, Error> {
     use std::fmt::Write;
     let tree = tree::build(html)?;
-    let meta = metadata::resolve(&tree.meta, None);
+    let (meta, byline) = resolve_metadata(&tree);
+    let facts = clean::PageFacts {
+        title: meta.title.as_deref(),
+        byline,
+    };
     let mut out = String::new();
     for mode in score::Mode::ALL {
         let excluded = aggregate::excluded(&tree, mode.strip_unlikely);
         let agg = aggregate::aggregate(&tree, &excluded);
         let selection = score::select(&tree, &agg, &excluded, mode);
-        let plan = clean::plan(
-            &tree,
-            &agg,
-            &excluded,
-            &selection,
-            mode,
-            meta.title.as_deref(),
-        );
+        let plan = clean::plan(&tree, &agg, &excluded, &selection, mode, &facts);
         let describe = |i: u32| {
             let n = &tree.nodes[i as usize];
             let start = n.key as usize;

@@ -79,7 +79,7 @@ pub fn resolve(raw: &RawMeta, first_paragraph: Option<&str>) -> Metadata {
             "parsely-title",
         ]),
     )
-    .or_else(|| non_empty(collapse_whitespace(&document_title)))
+    .or_else(|| non_empty(normalize_spaces(&document_title)))
     .map(|title| match &site_name {
         Some(site_name) => without_site_name(&title, site_name).unwrap_or(title),
         None => title,
@@ -98,7 +98,7 @@ pub fn resolve(raw: &RawMeta, first_paragraph: Option<&str>) -> Metadata {
     .or_else(|| {
         raw.byline_candidates
             .iter()
-            .map(|candidate| collapse_whitespace(candidate))
+            .map(|candidate| candidate.trim().to_string())
             .find(|candidate| is_plausible_byline(candidate))
     });
 
@@ -114,7 +114,7 @@ pub fn resolve(raw: &RawMeta, first_paragraph: Option<&str>) -> Metadata {
             "twitter:description",
         ]),
     )
-    .or_else(|| first_paragraph.and_then(|text| non_empty(collapse_whitespace(text))));
+    .or_else(|| first_paragraph.and_then(|text| non_empty(text.trim().to_string())));
 
     let published_time = first_value(
         [json_ld.date_published.as_deref()],
@@ -163,7 +163,7 @@ pub fn resolve(raw: &RawMeta, first_paragraph: Option<&str>) -> Metadata {
 
 /// The first usable value among structured sources, in order: entities unescaped (pages often
 /// escape meta values twice, and JSON-LD strings are not HTML-decoded by the parser at all),
-/// whitespace collapsed, empty values skipped.
+/// trimmed (as Readability, inner whitespace is the page's), empty values skipped.
 fn first_value<'a, const N: usize>(
     json_ld: [Option<&'a str>; N],
     metas: impl Iterator<Item = &'a str>,
@@ -172,13 +172,34 @@ fn first_value<'a, const N: usize>(
         .into_iter()
         .flatten()
         .chain(metas)
-        .find_map(|value| non_empty(collapse_whitespace(&unescape_entities(value))))
+        .find_map(|value| non_empty(unescape_entities(value).trim().to_string()))
 }
 
 /// Decodes HTML character references. The attribute flavour leaves `&copy=1`-style text alone,
 /// which matters because these values are often URLs or came out of attributes already.
 fn unescape_entities(value: &str) -> String {
     htmlize::unescape_attribute(value).into_owned()
+}
+
+/// Readability's `normalize`: runs of two or more whitespace characters become one space, a
+/// single one (a non-breaking or ideographic space) stays as it is.
+fn normalize_spaces(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut run = String::new();
+    for c in value.trim().chars() {
+        if c.is_whitespace() {
+            run.push(c);
+            continue;
+        }
+        match run.chars().count() {
+            0 => {}
+            1 => out.push_str(&run),
+            _ => out.push(' '),
+        }
+        run.clear();
+        out.push(c);
+    }
+    out
 }
 
 fn collapse_whitespace(value: &str) -> String {
@@ -551,7 +572,7 @@ fn title_from_document(title: &str, headings: &[(u8, String)]) -> String {
         }
     }
 
-    let current = collapse_whitespace(&current);
+    let current = normalize_spaces(&current);
     let current_words = word_count(&current);
     // Four words or fewer is too short to trust, unless a hierarchical title lost exactly its
     // first part.
@@ -859,14 +880,15 @@ mod tests {
     }
 
     #[test]
-    fn values_are_trimmed_and_whitespace_collapsed() {
+    fn values_are_trimmed_and_keep_their_inner_whitespace() {
         let raw = RawMeta {
             lang: Some("  en-GB ".into()),
             dir: Some(" ".into()),
             ..raw_with_metas(&[("og:title", "  A \n\t title  "), ("og:site_name", "\u{a0}")])
         };
         let resolved = resolve(&raw, None);
-        assert_eq!(resolved.title.as_deref(), Some("A title"));
+        // As Readability: the page's own spacing inside a value is kept.
+        assert_eq!(resolved.title.as_deref(), Some("A \n\t title"));
         assert_eq!(resolved.site_name, None);
         assert_eq!(resolved.lang.as_deref(), Some("en-GB"));
         assert_eq!(resolved.dir, None);
@@ -1150,13 +1172,13 @@ mod tests {
             ],
             ..RawMeta::default()
         };
-        assert_eq!(resolve(&raw, None).byline.as_deref(), Some("By Jane Doe"));
+        assert_eq!(resolve(&raw, None).byline.as_deref(), Some("By Jane\n Doe"));
     }
 
     #[test]
     fn excerpt_falls_back_to_the_first_paragraph() {
         let resolved = resolve(&RawMeta::default(), Some("  First   paragraph.\n"));
-        assert_eq!(resolved.excerpt.as_deref(), Some("First paragraph."));
+        assert_eq!(resolved.excerpt.as_deref(), Some("First   paragraph."));
         let raw = raw_with_metas(&[("description", "Described")]);
         assert_eq!(
             resolve(&raw, Some("First paragraph.")).excerpt.as_deref(),

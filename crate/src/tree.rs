@@ -85,6 +85,16 @@ pub struct Tree {
     /// Node index of each heading in `meta.headings`.
     pub heading_nodes: Vec<u32>,
     pub body: Option<u32>,
+    /// Elements that look like bylines, in document order.
+    pub bylines: Vec<Byline>,
+}
+
+/// A byline-looking element and its text: the text of its `itemprop="name"` descendant when
+/// it has one (the name without "By" and the date), else its whole text, trimmed.
+#[derive(Debug, Clone)]
+pub struct Byline {
+    pub node: u32,
+    pub text: String,
 }
 
 impl Tree {
@@ -101,6 +111,7 @@ enum Capture {
     JsonLd,
     Heading(u8),
     Byline,
+    BylineName,
 }
 
 const MAX_HEADINGS: usize = 40;
@@ -120,6 +131,7 @@ pub struct Builder {
     captures: Vec<(usize, Capture, String)>,
     in_foreign: u32,
     in_table_or_code: u32,
+    bylines_opened: usize,
 }
 
 impl Builder {
@@ -150,10 +162,12 @@ impl Builder {
             captures: Vec::new(),
             in_foreign: 0,
             in_table_or_code: 0,
+            bylines_opened: 0,
         }
     }
 
-    pub fn finish(self) -> Tree {
+    pub fn finish(mut self) -> Tree {
+        self.tree.bylines.sort_by_key(|b| b.node);
         self.tree
     }
 
@@ -357,15 +371,38 @@ impl Sink for Builder {
         while self.captures.last().is_some_and(|c| c.0 == depth) {
             let (_, kind, raw) = self.captures.pop().unwrap();
             let index = self.stack[depth - 1];
-            let meta = &mut self.tree.meta;
             match kind {
-                Capture::JsonLd => meta.json_ld.push(raw),
-                Capture::Title => meta.title = Some(text::decode_collapse(&raw)),
+                Capture::JsonLd => self.tree.meta.json_ld.push(raw),
+                Capture::Title => self.tree.meta.title = Some(text::decode_collapse(&raw)),
                 Capture::Heading(level) => {
-                    meta.headings.push((level, text::decode_collapse(&raw)));
+                    self.tree
+                        .meta
+                        .headings
+                        .push((level, text::decode_collapse(&raw)));
                     self.tree.heading_nodes.push(index);
                 }
-                Capture::Byline => meta.byline_candidates.push(text::decode_collapse(&raw)),
+                Capture::Byline => {
+                    let text = text::decode(&raw).trim().to_string();
+                    match self.tree.bylines.iter_mut().find(|b| b.node == index) {
+                        // Its itemprop=name descendant came first.
+                        Some(byline) => {
+                            if byline.text.is_empty() {
+                                byline.text = text;
+                            }
+                        }
+                        None => self.tree.bylines.push(Byline { node: index, text }),
+                    }
+                }
+                Capture::BylineName => {
+                    let text = text::decode(&raw).trim().to_string();
+                    if let Some(owner) = self.captures.iter().rev().find(|c| c.1 == Capture::Byline)
+                    {
+                        let node = self.stack[owner.0 - 1];
+                        if !self.tree.bylines.iter().any(|b| b.node == node) {
+                            self.tree.bylines.push(Byline { node, text });
+                        }
+                    }
+                }
             }
         }
         // The document root is never closed by the scanner.
