@@ -354,11 +354,18 @@ impl Sink for Builder {
             Tag::H1 | Tag::H2 if self.tree.meta.headings.len() < MAX_HEADINGS => {
                 Some(Capture::Heading(if tag == Tag::H1 { 1 } else { 2 }))
             }
-            _ if flags & flag::BYLINE != 0
-                && self.tree.meta.byline_candidates.len() < MAX_BYLINES =>
-            {
+            _ if flags & flag::BYLINE != 0 && self.bylines_opened < MAX_BYLINES => {
+                self.bylines_opened += 1;
                 Some(Capture::Byline)
             }
+            _ if self.captures.iter().any(|c| c.1 == Capture::Byline)
+                && el
+                    .get_attribute("itemprop")
+                    .is_some_and(|p| p.contains("name")) =>
+            {
+                Some(Capture::BylineName)
+            }
+
             _ => None,
         };
         if let Some(kind) = capture {
