@@ -175,7 +175,8 @@ pub fn explain(html: &str) -> Result<String, Error> {
                 .map_or(html.len(), |e| start + e + 1)
                 .min(start + 160);
             format!(
-                "#{i} @{} score {:.1} text {} {}",
+                "#{i} (in #{}) @{} score {:.1} text {} {}",
+                n.parent,
                 n.key,
                 selection.scores[i as usize],
                 agg[i as usize].text,

@@ -280,14 +280,18 @@ fn siblings(tree: &Tree, agg: &[Agg], excluded: &[bool], scores: &[f32], root: u
                 return false;
             }
             let node = &tree.nodes[s as usize];
-            let bonus = if root_class != 0 && node.class_hash == root_class {
-                root_score * 0.2
-            } else {
-                0.0
-            };
+            let same_class = root_class != 0 && node.class_hash == root_class;
+            let bonus = if same_class { root_score * 0.2 } else { 0.0 };
             if scores[s as usize] != 0.0 && scores[s as usize] + bonus >= threshold {
                 return true;
             }
+            // A section styled like the root, with prose in it, continues the article even when
+            // its paragraphs sit too deep to have scored it.
+            let a = &agg[s as usize];
+            if same_class && a.text >= 140 && a.link_density() < 0.25 {
+                return true;
+            }
+
             if node.tag == Tag::P {
                 let a = &agg[s as usize];
                 let density = a.link_density();
