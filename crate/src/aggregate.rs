@@ -1,6 +1,7 @@
 //! Subtree statistics: each node's text, links, commas and element counts summed over its
 //! descendants, in one reverse walk over the preorder tree (children before parents).
 
+use crate::score::Mode;
 use crate::tag::Tag;
 use crate::tree::{flag, Tree, NO_PARENT};
 
@@ -48,13 +49,13 @@ impl Agg {
 }
 
 /// Which nodes a pass leaves out (with everything inside them).
-pub fn excluded(tree: &Tree, strip_unlikely: bool) -> Vec<bool> {
+pub fn excluded(tree: &Tree, mode: Mode) -> Vec<bool> {
     let mut out = vec![false; tree.nodes.len()];
     for (i, node) in tree.nodes.iter().enumerate() {
         let parent_out = node.parent != NO_PARENT && out[node.parent as usize];
         out[i] = parent_out
-            || node.has(flag::HIDDEN)
-            || (strip_unlikely && node.has(flag::UNLIKELY))
+            || (mode.drop_hidden && node.has(flag::HIDDEN))
+            || (mode.strip_unlikely && node.has(flag::UNLIKELY))
             || node.tag.is_non_content()
                 && !matches!(
                     node.tag,

@@ -60,6 +60,10 @@ mod tree;
 /// next, more lenient mode.
 const MIN_ARTICLE_CHARS: u32 = 500;
 
+/// Hidden elements are read only when the visible page has less text than this: a page
+/// whose whole content is hidden until a script runs, not a page with a hidden teaser.
+const MAX_VISIBLE_FOR_HIDDEN: u32 = 140;
+
 /// Finds the article in `html` and returns it with its metadata.
 pub fn extract(html: &str, options: &Options) -> Result<Article, Error> {
     if html.trim().is_empty() {
@@ -82,20 +86,25 @@ pub fn extract(html: &str, options: &Options) -> Result<Article, Error> {
     };
 
     let mut best: Option<clean::Plan> = None;
-    let mut readerable = false;
-    let mut last_strip = None;
-    let mut state = None;
+    // Modes that exclude the same elements share one aggregation.
+    let mut cached: Option<(score::Mode, Vec<bool>, Vec<aggregate::Agg>)> = None;
     for mode in score::Mode::ALL {
-        if last_strip != Some(mode.strip_unlikely) {
-            let excluded = aggregate::excluded(&tree, mode.strip_unlikely);
-            let agg = aggregate::aggregate(&tree, &excluded);
-            if !mode.strip_unlikely {
-                readerable = readerable::is_readerable(&tree, &agg);
-            }
-            state = Some((excluded, agg));
-            last_strip = Some(mode.strip_unlikely);
+        if !mode.drop_hidden
+            && best
+                .as_ref()
+                .is_some_and(|b| b.text_chars >= MAX_VISIBLE_FOR_HIDDEN)
+        {
+            break;
         }
-        let (excluded, agg) = state.as_ref().expect("computed above");
+        let same = |m: &score::Mode| {
+            m.strip_unlikely == mode.strip_unlikely && m.drop_hidden == mode.drop_hidden
+        };
+        if !cached.as_ref().is_some_and(|(m, _, _)| same(m)) {
+            let excluded = aggregate::excluded(&tree, mode);
+            let agg = aggregate::aggregate(&tree, &excluded);
+            cached = Some((mode, excluded, agg));
+        }
+        let (_, excluded, agg) = cached.as_ref().expect("computed above");
         let selection = score::select(&tree, agg, excluded, mode);
         let plan = clean::plan(&tree, agg, excluded, &selection, mode, &facts);
         let enough = plan.text_chars >= MIN_ARTICLE_CHARS;
@@ -106,10 +115,10 @@ pub fn extract(html: &str, options: &Options) -> Result<Article, Error> {
             break;
         }
     }
-    if last_strip == Some(true) {
-        let excluded = aggregate::excluded(&tree, false);
-        readerable = readerable::is_readerable(&tree, &aggregate::aggregate(&tree, &excluded));
-    }
+    let readerable = {
+        let excluded = aggregate::excluded(&tree, score::Mode::ALL[1]);
+        readerable::is_readerable(&tree, &aggregate::aggregate(&tree, &excluded))
+    };
     let plan = best.expect("at least one mode ran");
     let output = emit::emit(html, &tree, &plan.actions, base.as_ref())?;
 
@@ -140,7 +149,7 @@ pub fn extract(html: &str, options: &Options) -> Result<Article, Error> {
 /// survives the removal of unlikely containers and has a plausible length (Readability's
 /// `_checkByline`); its index is returned so the cleaner can take it out of the text.
 fn resolve_metadata(tree: &tree::Tree) -> (metadata::Metadata, Option<u32>) {
-    let excluded = aggregate::excluded(tree, true);
+    let excluded = aggregate::excluded(tree, score::Mode::ALL[0]);
     let byline = tree.bylines.iter().find(|b| {
         let length = b.text.encode_utf16().count();
         !excluded[b.node as usize] && length > 0 && length < 100
@@ -163,7 +172,7 @@ pub fn explain(html: &str) -> Result<String, Error> {
     };
     let mut out = String::new();
     for mode in score::Mode::ALL {
-        let excluded = aggregate::excluded(&tree, mode.strip_unlikely);
+        let excluded = aggregate::excluded(&tree, mode);
         let agg = aggregate::aggregate(&tree, &excluded);
         let selection = score::select(&tree, &agg, &excluded, mode);
         let plan = clean::plan(&tree, &agg, &excluded, &selection, mode, &facts);

@@ -11,37 +11,38 @@ use crate::aggregate::Agg;
 use crate::tag::Tag;
 use crate::tree::{flag, Tree, NO_PARENT};
 
-/// Which of Readability's heuristics are on. Retries turn them off one by one when a page
-/// yields too little text.
-#[derive(Debug, Clone, Copy)]
+/// Which heuristics are on. Retries turn them off one by one when a page yields too little
+/// text: Readability's three, then a last one that also reads hidden elements, for pages
+/// whose content is still hidden until a script shows it (streamed server rendering).
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Mode {
     pub strip_unlikely: bool,
     pub weight_classes: bool,
     pub clean_conditionally: bool,
+    pub drop_hidden: bool,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 4] = [
+    const fn new(
+        strip_unlikely: bool,
+        weight_classes: bool,
+        clean_conditionally: bool,
+        drop_hidden: bool,
+    ) -> Mode {
         Mode {
-            strip_unlikely: true,
-            weight_classes: true,
-            clean_conditionally: true,
-        },
-        Mode {
-            strip_unlikely: false,
-            weight_classes: true,
-            clean_conditionally: true,
-        },
-        Mode {
-            strip_unlikely: false,
-            weight_classes: false,
-            clean_conditionally: true,
-        },
-        Mode {
-            strip_unlikely: false,
-            weight_classes: false,
-            clean_conditionally: false,
-        },
+            strip_unlikely,
+            weight_classes,
+            clean_conditionally,
+            drop_hidden,
+        }
+    }
+
+    pub const ALL: [Mode; 5] = [
+        Mode::new(true, true, true, true),
+        Mode::new(false, true, true, true),
+        Mode::new(false, false, true, true),
+        Mode::new(false, false, false, true),
+        Mode::new(false, true, true, false),
     ];
 }
 
