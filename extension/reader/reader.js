@@ -145,7 +145,31 @@ function render(article, url) {
   view.focus({ preventScroll: true });
 }
 
+/**
+ * Keeps wheel scrolling inside the view. `overscroll-behavior: contain` does that in Chromium;
+ * Firefox (measured: ESR 153) still hands a wheel scroll past the view's end to the page
+ * underneath, so a wheel turn that the view cannot take any further is cancelled.
+ */
+function containWheel(event) {
+  if (event.ctrlKey || event.defaultPrevented) return;
+  const root = document.scrollingElement ?? document.documentElement;
+  let node = event.target instanceof Element ? event.target : null;
+  // An inner box that can still scroll (a wide table, a code block) takes the wheel itself.
+  for (; node && node !== root; node = node.parentElement) {
+    const style = getComputedStyle(node);
+    const scrollsX = /(auto|scroll)/.test(style.overflowX) && node.scrollWidth > node.clientWidth;
+    const scrollsY = /(auto|scroll)/.test(style.overflowY) && node.scrollHeight > node.clientHeight;
+    if ((scrollsX && event.deltaX) || (scrollsY && event.deltaY)) return;
+  }
+  const maxY = root.scrollHeight - root.clientHeight;
+  const maxX = root.scrollWidth - root.clientWidth;
+  const stuckY = event.deltaY === 0 || (event.deltaY < 0 ? root.scrollTop <= 0 : root.scrollTop >= maxY - 1);
+  const stuckX = event.deltaX === 0 || (event.deltaX < 0 ? root.scrollLeft <= 0 : root.scrollLeft >= maxX - 1);
+  if (stuckY && stuckX) event.preventDefault();
+}
+
 async function main() {
+  window.addEventListener('wheel', containWheel, { passive: false });
   document.documentElement.lang = api.i18n.getUILanguage();
   closeButton.setAttribute('aria-label', t('closeLabel'));
   closeButton.title = t('closeLabel');
