@@ -1,0 +1,169 @@
+// The reader view in Firefox ESR, driven over WebDriver BiDi. Firefox has no test hook for the
+// toolbar button, so Firefox is started with --remote-allow-system-access and the test runs
+// privileged script in the browser window: it presses the real toolbar action
+// (browserActionFor(extension).triggerAction(window)), and it types the real keyboard shortcut
+// as trusted key events (nsITextInputProcessor), which go through Firefox's shortcut handling.
+
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import puppeteer from 'puppeteer-core';
+import {
+  COMMAND, EXTENSION_DIR, FIXTURE, GECKO_ID, MANIFEST, assertPageRestored, assertShowsArticle,
+  focusIsInFrame, freshProfileDir, loadExpectations, pageState, preparePage, readerContent,
+  removeDir, requireBuild, screenshotPath, wheelThroughReader, startServer, waitForFrameGone, waitForReaderFrame,
+} from './support.mjs';
+
+const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
+// Pinned so that the test knows the reader page's moz-extension:// origin.
+const UUID = '3f6c2a0e-5b7d-4c1e-9a84-6d2f0b1c7e59';
+const PREFIX = `moz-extension://${UUID}/`;
+const MANIFEST_SHORTCUT = MANIFEST.commands[COMMAND].suggested_key.default;
+
+describe('Firefox', { timeout: 60_000 }, () => {
+  let browser;
+  let server;
+  let profile;
+  let expect;
+
+  before(async () => {
+    requireBuild();
+    expect = loadExpectations();
+    server = await startServer();
+    profile = freshProfileDir('firefox');
+    browser = await puppeteer.launch({
+      browser: 'firefox',
+      executablePath: FIREFOX,
+      headless: true,
+      userDataDir: profile,
+      defaultViewport: { width: 1200, height: 900 },
+      args: ['--remote-allow-system-access'],
+      extraPrefsFirefox: {
+        'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: UUID }),
+      },
+    });
+    const id = await browser.installExtension(EXTENSION_DIR);
+    assert.equal(id, GECKO_ID);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    if (profile) removeDir(profile);
+  });
+
+  /** Evaluates privileged script in the browser window (the parent process's chrome scope). */
+  async function inBrowserWindow(expression) {
+    const connection = browser.connection;
+    const { result: tree } = await connection.send('browsingContext.getTree', { 'moz:scope': 'chrome' });
+    const window = tree.contexts.find((c) => c.url === 'chrome://browser/content/browser.xhtml');
+    assert.ok(window, 'the browser window is reachable in the chrome scope');
+    const { result } = await connection.send('script.evaluate', {
+      expression,
+      target: { context: window.context },
+      awaitPromise: true,
+    });
+    if (result.type !== 'success') {
+      throw new Error(`privileged script failed: ${JSON.stringify(result.exceptionDetails ?? result)}`);
+    }
+    return result.result.value;
+  }
+
+  /** Presses the extension's toolbar button in the browser window, as a click would. */
+  function pressToolbarAction() {
+    return inBrowserWindow(`(() => {
+      const { ExtensionParent } = ChromeUtils.importESModule('resource://gre/modules/ExtensionParent.sys.mjs');
+      const extension = WebExtensionPolicy.getByID(${JSON.stringify(GECKO_ID)}).extension;
+      ExtensionParent.apiManager.global.browserActionFor(extension).triggerAction(window);
+      return 'pressed';
+    })()`);
+  }
+
+  /** Types a shortcut like "Alt+Shift+K" as trusted key events in the browser window. */
+  function typeShortcut(shortcut) {
+    return inBrowserWindow(`(() => {
+      const parts = ${JSON.stringify(shortcut.split('+'))};
+      const letter = parts.pop();
+      const MODIFIERS = {
+        Alt: ['Alt', 'AltLeft', KeyEvent.DOM_VK_ALT],
+        Shift: ['Shift', 'ShiftLeft', KeyEvent.DOM_VK_SHIFT],
+        Ctrl: ['Control', 'ControlLeft', KeyEvent.DOM_VK_CONTROL],
+      };
+      const key = ([key, code, keyCode]) => new KeyboardEvent('', { key, code, keyCode });
+      const tip = Cc['@mozilla.org/text-input-processor;1'].createInstance(Ci.nsITextInputProcessor);
+      if (!tip.beginInputTransactionForTests(window)) throw new Error('no input transaction');
+      const mods = parts.map((p) => MODIFIERS[p]);
+      const main = [letter, 'Key' + letter, KeyEvent['DOM_VK_' + letter]];
+      for (const m of mods) tip.keydown(key(m));
+      tip.keydown(key(main));
+      tip.keyup(key(main));
+      for (const m of mods.reverse()) tip.keyup(key(m));
+      return 'typed';
+    })()`);
+  }
+
+  async function openPage(path) {
+    const page = await browser.newPage();
+    await page.goto(`${server.base}${path}`, { waitUntil: 'load' });
+    const beforeState = await preparePage(page);
+    return { page, beforeState };
+  }
+
+  async function openReader(path, open = pressToolbarAction) {
+    const { page, beforeState } = await openPage(path);
+    await page.bringToFront();
+    await open();
+    const frame = await waitForReaderFrame(page, PREFIX);
+    const shown = await readerContent(frame);
+    return { page, beforeState, frame, shown };
+  }
+
+  async function closeWithEscape(page, beforeState) {
+    assert.ok(await focusIsInFrame(page), 'the focus is in the reader view, so Esc goes there');
+    await page.keyboard.press('Escape');
+    await waitForFrameGone(page);
+    assertPageRestored(beforeState, await pageState(page));
+  }
+
+  test('the keyboard command has a shortcut', async () => {
+    const commands = JSON.parse(await inBrowserWindow(`(async () => JSON.stringify(
+      await WebExtensionPolicy.getByID(${JSON.stringify(GECKO_ID)}).extension.shortcuts.allCommands()
+    ))()`));
+    const toggle = commands.find((c) => c.name === COMMAND);
+    assert.ok(toggle, `no ${COMMAND} command: ${JSON.stringify(commands)}`);
+    assert.equal(toggle.shortcut, MANIFEST_SHORTCUT);
+  });
+
+  test('the toolbar action shows the article, and Esc gives the page back untouched', async () => {
+    const { page, beforeState, frame, shown } = await openReader(`/${FIXTURE}.html`);
+    await page.screenshot({ path: screenshotPath('reader-firefox.png') });
+    assertShowsArticle(shown, expect);
+    await wheelThroughReader(page, frame, beforeState);
+    await closeWithEscape(page, beforeState);
+    await page.close();
+  });
+
+  test('a page with a strict CSP gets its reader view', async () => {
+    const { page, beforeState, shown } = await openReader(`/csp/${FIXTURE}.html`);
+    assertShowsArticle(shown, expect);
+    await closeWithEscape(page, beforeState);
+    await page.close();
+  });
+
+  test('the keyboard shortcut opens the reader view and closes it again', async () => {
+    const typeIt = () => typeShortcut(MANIFEST_SHORTCUT);
+    const { page, beforeState, shown } = await openReader(`/${FIXTURE}.html`, typeIt);
+    assertShowsArticle(shown, expect);
+    await typeIt();
+    await waitForFrameGone(page);
+    assertPageRestored(beforeState, await pageState(page));
+    await page.close();
+  });
+
+  test('a page without an article gets a one-line message, and the page stays as it was', async () => {
+    const { page, beforeState, shown } = await openReader('/made/no-article');
+    assert.ok(shown.message, 'a message is shown');
+    assert.ok(!shown.message.includes('\n'), 'the message is one line');
+    await closeWithEscape(page, beforeState);
+    await page.close();
+  });
+});
