@@ -133,10 +133,7 @@ pub fn plan(
             } else if never_content(node.tag) && !(node.tag == Tag::Iframe && node.has(flag::VIDEO))
             {
                 Some((None, "non-content"))
-            } else if let Some(category) = node
-                .clutter
-                .filter(|_| (a.text as f32) < root_text * CLUTTER_MAX_SHARE)
-            {
+            } else if let Some(category) = node.clutter.filter(|&c| is_clutter(c, a, root_text)) {
                 Some((Some(category), "class-word"))
             } else if a.player_texts >= 3 && a.text < 400 && a.p == 0 {
                 Some((Some(Category::VideoChrome), "player-text"))
@@ -190,7 +187,19 @@ pub fn plan(
     }
 }
 
+/// Whether a block whose class names a clutter category really is clutter. A block holding
+/// most of the article, or (outside comment sections, which are prose) several paragraphs of
+/// prose, is a content block with an unlucky class name (`cmp-text--article`).
+fn is_clutter(category: Category, a: &Agg, root_text: f32) -> bool {
+    if a.text as f32 >= root_text * CLUTTER_MAX_SHARE {
+        return false;
+    }
+    let prose = a.p >= 2 && a.text >= 500 && a.link_density() < 0.25;
+    category == Category::Comments || !prose
+}
+
 /// Readability's `_markDataTables`.
+
 fn is_data_table(tree: &Tree, agg: &[Agg], table: u32) -> bool {
     let node = &tree.nodes[table as usize];
     let a = &agg[table as usize];

@@ -125,8 +125,9 @@ const WORDS: &[(Category, &[&str])] = &[
             "cookies",
             "consent",
             "gdpr",
-            "cmp",
+            "cmpbox",
             "onetrust",
+
             "sp_message_container",
             "didomi",
             "cookiebot",
