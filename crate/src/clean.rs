@@ -19,6 +19,8 @@ pub enum Action {
     Keep,
     /// Dropped with everything inside.
     Drop,
+    /// The kicker above the title: shown in the header, not in the text.
+    Kicker,
 }
 
 /// One block removed from inside the article.
@@ -36,6 +38,7 @@ pub struct Plan {
     pub removed: Vec<Removal>,
     /// Characters of text kept: the retry loop wants enough of it.
     pub text_chars: u32,
+    pub kicker: Option<u32>,
 }
 
 /// A clutter block holding more than this share of the article's text is more likely a
@@ -96,9 +99,11 @@ pub fn plan(
     let n = tree.nodes.len();
     let mut actions = vec![Action::Outside; n];
     let mut removed = Vec::new();
-    let mut text_chars = 0;
+    let mut text_chars: u32 = 0;
     let root_text = agg[sel.root as usize].text.max(1) as f32;
     let mut title_heading_removed = false;
+    let mut kicker = None;
+
     // Ancestry facts, per node, filled top-down as the walk goes.
     let mut in_figure = vec![false; n];
     let mut in_data_table = vec![false; n];
@@ -146,6 +151,13 @@ pub fn plan(
                 && duplicates_title(tree, i, facts.title)
             {
                 title_heading_removed = true;
+                if let Some(k) = kicker_before(tree, agg, i) {
+                    if actions[k as usize] == Action::Keep {
+                        actions[k as usize] = Action::Kicker;
+                        text_chars = text_chars.saturating_sub(agg[k as usize].text);
+                        kicker = Some(k);
+                    }
+                }
                 Some((None, "title-duplicate"))
             } else if facts.byline == Some(i) {
                 Some((None, "byline"))
@@ -184,6 +196,7 @@ pub fn plan(
         actions,
         removed,
         text_chars,
+        kicker,
     }
 }
 
@@ -196,6 +209,28 @@ fn is_clutter(category: Category, a: &Agg, root_text: f32) -> bool {
     }
     let prose = a.p >= 2 && a.text >= 500 && a.link_density() < 0.25;
     category == Category::Comments || !prose
+}
+
+/// The kicker (the short line over a headline that names its topic): the element right
+/// before the title heading, when it is a short label and not a byline, date or image.
+fn kicker_before(tree: &Tree, agg: &[Agg], heading: u32) -> Option<u32> {
+    let parent = tree.nodes[heading as usize].parent;
+    let previous = crate::score::children(tree, agg, parent)
+        .take_while(|&c| c != heading)
+        .last()?;
+    let node = &tree.nodes[previous as usize];
+    let a = &agg[previous as usize];
+    let label = (3..=80).contains(&a.text)
+        && a.img == 0
+        && a.link_density() <= 0.5
+        && !node.has(flag::SENTENCE)
+        && !node.has(flag::BYLINE)
+        && !matches!(
+            node.tag,
+            Tag::Time | Tag::Figure | Tag::Ul | Tag::Ol | Tag::Table
+        )
+        && !node.has(flag::DIGITS);
+    label.then_some(previous)
 }
 
 /// Readability's `_markDataTables`.

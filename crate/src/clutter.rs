@@ -127,7 +127,6 @@ const WORDS: &[(Category, &[&str])] = &[
             "gdpr",
             "cmpbox",
             "onetrust",
-
             "sp_message_container",
             "didomi",
             "cookiebot",

@@ -22,6 +22,8 @@ pub struct Output {
     pub text: String,
     /// Text of the first paragraph as in the page (Readability's excerpt fallback).
     pub first_paragraph: Option<String>,
+    /// The kicker's text, as in the page.
+    pub kicker: Option<String>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
@@ -32,6 +34,8 @@ enum Frame {
     Written(&'static str),
     /// Its content is written, its tags are not.
     Unwrapped,
+    /// Not written; its text is the kicker.
+    Kicker,
 }
 
 /// The tag an element is written as, or `None` to unwrap it.
@@ -273,12 +277,13 @@ impl Sink for Emitter<'_> {
             "passes diverged"
         );
         let parent = self.frames.last().map_or(Frame::Outside, |f| f.0);
-        let frame = if parent == Frame::Dropped {
-            Frame::Dropped
+        let frame = if matches!(parent, Frame::Dropped | Frame::Kicker) {
+            parent
         } else {
             match self.actions.get(index).copied().unwrap_or(Action::Outside) {
                 Action::Outside => Frame::Outside,
                 Action::Drop => Frame::Dropped,
+                Action::Kicker => Frame::Kicker,
                 Action::Keep if self.math_depth > 0 => {
                     let name = el.tag_name();
                     match MATHML.iter().find(|m| **m == name) {
@@ -361,6 +366,13 @@ impl Sink for Emitter<'_> {
     }
 
     fn text(&mut self, chunk: &str, raw: bool) {
+        if !raw && matches!(self.frames.last(), Some((Frame::Kicker, _))) {
+            self.out
+                .kicker
+                .get_or_insert_with(String::new)
+                .push_str(&text::decode(chunk));
+            return;
+        }
         if raw
             || !matches!(
                 self.frames.last(),

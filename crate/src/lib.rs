@@ -33,6 +33,8 @@ pub struct Article {
     /// ISO 8601, as the page gives it.
     pub published_time: Option<String>,
     pub site_name: Option<String>,
+    /// The short topic line over the headline ("Treffen der Machthaber").
+    pub kicker: Option<String>,
     pub lang: Option<String>,
     pub dir: Option<String>,
     pub excerpt: Option<String>,
@@ -136,6 +138,12 @@ pub fn extract(html: &str, options: &Options) -> Result<Article, Error> {
         byline: meta.byline,
         published_time: meta.published_time,
         site_name: meta.site_name,
+        kicker: output
+            .kicker
+            .as_deref()
+            .map(text::collapse)
+            .filter(|k| !k.is_empty()),
+
         lang: meta.lang,
         dir: meta.dir,
         excerpt,

@@ -14,6 +14,8 @@ pub struct Stats {
     pub commas: u32,
     /// A period followed by a space or the end of the chunk.
     pub sentence_end: bool,
+    pub letters: u32,
+    pub digits: u32,
 }
 
 /// Comma characters of many scripts: Readability's nine, plus the ideographic comma.
@@ -52,6 +54,12 @@ pub fn measure(chunk: &str, last_was_space: &mut bool) -> Stats {
         } else {
             stats.chars += 1;
             *last_was_space = false;
+            if c.is_alphabetic() {
+                stats.letters += 1;
+            } else if c.is_numeric() {
+                stats.digits += 1;
+            }
+
             if is_comma(c) {
                 stats.commas += 1;
             }

@@ -44,6 +44,8 @@ pub mod flag {
     pub const FOREIGN: u16 = 1 << 11;
     /// Holds a text node that is video-player chrome (`play_arrow`, `00:00 / 00:00`).
     pub const PLAYER_TEXT: u16 = 1 << 12;
+    /// Its own text has at least as many digits as letters (a date, a time, a score).
+    pub const DIGITS: u16 = 1 << 13;
 }
 
 #[derive(Debug, Clone)]
@@ -452,6 +454,10 @@ impl Sink for Builder {
         if clutter::is_player_text(chunk) {
             node.flags |= flag::PLAYER_TEXT;
         }
+        if stats.digits >= stats.letters {
+            node.flags |= flag::DIGITS;
+        }
+
         node.text += stats.chars;
         node.commas += stats.commas;
         if stats.sentence_end {
