@@ -234,7 +234,6 @@ fn kicker_before(tree: &Tree, agg: &[Agg], heading: u32) -> Option<u32> {
 }
 
 /// Readability's `_markDataTables`.
-
 fn is_data_table(tree: &Tree, agg: &[Agg], table: u32) -> bool {
     let node = &tree.nodes[table as usize];
     let a = &agg[table as usize];
