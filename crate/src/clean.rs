@@ -38,7 +38,6 @@ pub struct Plan {
     pub removed: Vec<Removal>,
     /// Characters of text kept: the retry loop wants enough of it.
     pub text_chars: u32,
-    pub kicker: Option<u32>,
 }
 
 /// A clutter block holding more than this share of the article's text is more likely a
@@ -102,7 +101,6 @@ pub fn plan(
     let mut text_chars: u32 = 0;
     let root_text = agg[sel.root as usize].text.max(1) as f32;
     let mut title_heading_removed = false;
-    let mut kicker = None;
 
     // Ancestry facts, per node, filled top-down as the walk goes.
     let mut in_figure = vec![false; n];
@@ -155,7 +153,6 @@ pub fn plan(
                     if actions[k as usize] == Action::Keep {
                         actions[k as usize] = Action::Kicker;
                         text_chars = text_chars.saturating_sub(agg[k as usize].text);
-                        kicker = Some(k);
                     }
                 }
                 Some((None, "title-duplicate"))
@@ -196,7 +193,6 @@ pub fn plan(
         actions,
         removed,
         text_chars,
-        kicker,
     }
 }
 
