@@ -104,11 +104,14 @@ function render(article, url) {
   const title = nonEmpty(article.title) ?? new URL(url).hostname;
   const site = nonEmpty(article.site_name);
   const byline = nonEmpty(article.byline);
+  const kicker = nonEmpty(article.kicker);
   const published = nonEmpty(article.published_time);
 
   const header = el('header', { class: 'head' });
   if (site) header.append(el('p', { class: 'site', text: site }));
+  if (kicker) header.append(el('p', { class: 'kicker', text: kicker }));
   header.append(el('h1', { class: 'title', text: title }));
+
   const meta = [];
   if (byline) meta.push(el('span', { class: 'byline', text: byline }));
   if (published) {
