@@ -5,6 +5,7 @@
 #                       and show the core cleaning the bundled reference page
 #   ./build.sh test     everything above, the browsers if missing, then every test
 #   ./build.sh wasm     only the wasm core into extension/core/
+#   ./build.sh quality  the extraction benchmark against Readability.js and dom_smoothie
 #   ./build.sh help     this text
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -129,5 +130,6 @@ case "${1:-build}" in
   test) run_tests ;;
   quality) run_quality ;;
   help|-h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' ;;
+
   *) die "unknown command '$1' (try ./build.sh help)" ;;
 esac

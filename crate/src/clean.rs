@@ -85,6 +85,9 @@ pub struct PageFacts<'a> {
     pub title: Option<&'a str>,
     /// The byline element, removed from the text since the header shows it.
     pub byline: Option<u32>,
+    pub site_name: Option<&'a str>,
+    /// The page's source, for the text of the few tiny elements whose text matters.
+    pub html: &'a str,
 }
 
 pub fn plan(
@@ -158,6 +161,8 @@ pub fn plan(
                 Some((None, "title-duplicate"))
             } else if facts.byline == Some(i) {
                 Some((None, "byline"))
+            } else if is_site_name_line(tree, agg, i, facts) {
+                Some((Some(Category::Promotions), "site-name-line"))
             } else if node.tag == Tag::P && a.text == 0 && a.img + a.embed == 0 {
                 Some((None, "empty"))
             } else if mode.clean_conditionally
@@ -229,7 +234,41 @@ fn kicker_before(tree: &Tree, agg: &[Agg], heading: u32) -> Option<u32> {
     label.then_some(previous)
 }
 
+/// A block whose whole text is the site's name ("krone.at" under an article): a brand or
+/// source line, no part of the article. Only tiny elements are checked, from their source.
+fn is_site_name_line(tree: &Tree, agg: &[Agg], i: u32, facts: &PageFacts<'_>) -> bool {
+    let Some(site) = facts.site_name else {
+        return false;
+    };
+    let node = &tree.nodes[i as usize];
+    let a = &agg[i as usize];
+    let length = site.chars().count() as u32;
+    if !node.tag.is_block() || a.text == 0 || a.text > length + 2 {
+        return false;
+    }
+    let start = node.key as usize;
+    let end = tree
+        .nodes
+        .get(a.last as usize + 1)
+        .map_or(facts.html.len(), |n| n.key as usize);
+    let Some(source) = facts.html.get(start..end) else {
+        return false;
+    };
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in source.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            _ if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    crate::text::decode_collapse(&text).eq_ignore_ascii_case(site.trim())
+}
+
 /// Readability's `_markDataTables`.
+
 fn is_data_table(tree: &Tree, agg: &[Agg], table: u32) -> bool {
     let node = &tree.nodes[table as usize];
     let a = &agg[table as usize];

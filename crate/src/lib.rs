@@ -85,6 +85,8 @@ pub fn extract(html: &str, options: &Options) -> Result<Article, Error> {
     let facts = clean::PageFacts {
         title: meta.title.as_deref(),
         byline,
+        site_name: meta.site_name.as_deref(),
+        html,
     };
 
     let mut best: Option<clean::Plan> = None;
@@ -177,6 +179,8 @@ pub fn explain(html: &str) -> Result<String, Error> {
     let facts = clean::PageFacts {
         title: meta.title.as_deref(),
         byline,
+        site_name: meta.site_name.as_deref(),
+        html,
     };
     let mut out = String::new();
     for mode in score::Mode::ALL {

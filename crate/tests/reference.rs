@@ -44,7 +44,13 @@ fn reference_page_keeps_the_article_and_drops_the_clutter() {
         missing.is_empty() && leaked.is_empty(),
         "missing {missing:#?}\nleaked {leaked:#?}\ntext:\n{text}"
     );
+    // The brand line under the article ("krone.at") is the site's name, not article text.
+    assert!(
+        !text.split("\n\n").any(|block| block.trim() == "krone.at"),
+        "brand line kept:\n{text}"
+    );
     // Blocks come out in reading order.
+
     let positions: Vec<usize> = strings(&expect, "article")
         .iter()
         .map(|l| text.find(l.as_str()).unwrap())
