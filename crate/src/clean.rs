@@ -268,7 +268,6 @@ fn is_site_name_line(tree: &Tree, agg: &[Agg], i: u32, facts: &PageFacts<'_>) ->
 }
 
 /// Readability's `_markDataTables`.
-
 fn is_data_table(tree: &Tree, agg: &[Agg], table: u32) -> bool {
     let node = &tree.nodes[table as usize];
     let a = &agg[table as usize];
