@@ -38,6 +38,8 @@ pub struct Plan {
     pub removed: Vec<Removal>,
     /// Characters of text kept: the retry loop wants enough of it.
     pub text_chars: u32,
+    /// The article root.
+    pub root: u32,
 }
 
 /// A clutter block holding more than this share of the article's text is more likely a
@@ -198,6 +200,7 @@ pub fn plan(
         actions,
         removed,
         text_chars,
+        root: sel.root,
     }
 }
 

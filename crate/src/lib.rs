@@ -147,12 +147,34 @@ pub fn extract(html: &str, options: &Options) -> Result<Article, Error> {
             .filter(|k| !k.is_empty()),
 
         lang: meta.lang,
-        dir: meta.dir,
+        dir: article_dir(&tree, plan.root),
         excerpt,
         readerable,
         html: output.html,
         text: output.text,
     })
+}
+
+/// The text direction of the article: the `dir` of its root's parent, the root, or the
+/// nearest ancestor that has one (as Readability).
+fn article_dir(tree: &tree::Tree, root: u32) -> Option<String> {
+    // `dirs` is in document order, so by node index.
+    let dir_of = |node: u32| {
+        let found = tree.dirs.binary_search_by_key(&node, |(n, _)| *n).ok();
+        found.map(|i| tree.dirs[i].1.clone())
+    };
+    let parent = tree.nodes[root as usize].parent;
+    if parent == tree::NO_PARENT {
+        return dir_of(root);
+    }
+    std::iter::once(parent)
+        .chain(std::iter::once(root))
+        .chain(std::iter::successors(
+            Some(tree.nodes[parent as usize].parent).filter(|&p| p != tree::NO_PARENT),
+            |&n| Some(tree.nodes[n as usize].parent).filter(|&p| p != tree::NO_PARENT),
+        ))
+        .find_map(dir_of)
+        .filter(|d| !d.is_empty())
 }
 
 /// Resolves the page's metadata. The byline element is the first one in document order that

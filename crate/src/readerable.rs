@@ -19,9 +19,12 @@ pub fn is_readerable(tree: &Tree, agg: &[Agg]) -> bool {
             let p = node.parent as usize;
             in_li[i] = in_li[p] || tree.nodes[p].tag == Tag::Li;
         }
-        if !matches!(node.tag, Tag::P | Tag::Pre | Tag::Article)
+        // Divs of text broken by <br> count as paragraphs too.
+        let paragraph = matches!(node.tag, Tag::P | Tag::Pre | Tag::Article)
+            || (node.tag == Tag::Div && node.has(flag::HAS_BR_CHILD));
+        if !paragraph
             || node.has(flag::HIDDEN)
-            || node.has(flag::UNLIKELY)
+            || node.has(flag::UNLIKELY_CLASS)
             || (node.tag == Tag::P && in_li[i])
         {
             continue;

@@ -46,6 +46,10 @@ pub mod flag {
     pub const PLAYER_TEXT: u16 = 1 << 12;
     /// Its own text has at least as many digits as letters (a date, a time, a score).
     pub const DIGITS: u16 = 1 << 13;
+    /// Its class or id alone looks unlikely (what the readerable check looks at).
+    pub const UNLIKELY_CLASS: u16 = 1 << 14;
+    /// A `<br>` is among its children.
+    pub const HAS_BR_CHILD: u16 = 1 << 15;
 }
 
 #[derive(Debug, Clone)]
@@ -89,6 +93,8 @@ pub struct Tree {
     pub body: Option<u32>,
     /// Elements that look like bylines, in document order.
     pub bylines: Vec<Byline>,
+    /// `dir` attributes by node, in document order.
+    pub dirs: Vec<(u32, String)>,
 }
 
 /// A byline-looking element and its text: the text of its `itemprop="name"` descendant when
@@ -206,10 +212,12 @@ impl Builder {
         if self.in_table_or_code > 0 {
             flags |= flag::IN_TABLE_OR_CODE;
         }
-        if (patterns::contains_any(&match_string, patterns::UNLIKELY)
-            && !patterns::contains_any(&match_string, patterns::MAYBE)
-            && !matches!(tag, Tag::Body | Tag::A)
-            && self.in_table_or_code == 0)
+        let unlikely_class = patterns::contains_any(&match_string, patterns::UNLIKELY)
+            && !patterns::contains_any(&match_string, patterns::MAYBE);
+        if unlikely_class {
+            flags |= flag::UNLIKELY_CLASS;
+        }
+        if (unlikely_class && !matches!(tag, Tag::Body | Tag::A) && self.in_table_or_code == 0)
             || patterns::UNLIKELY_ROLES.contains(&role)
             || matches!(tag, Tag::Aside | Tag::Nav | Tag::Footer)
         {
@@ -304,6 +312,9 @@ impl Sink for Builder {
         if tag.is_block() && self.in_foreign == 0 {
             parent_node.flags |= flag::HAS_BLOCK_CHILD;
         }
+        if tag == Tag::Br {
+            parent_node.flags |= flag::HAS_BR_CHILD;
+        }
         flags |= parent_node.flags & flag::FOREIGN;
         self.tree.nodes.push(Node {
             tag,
@@ -323,6 +334,11 @@ impl Sink for Builder {
             self.tree.body = Some(index);
         }
         self.collect_meta(tag, el);
+        if let Some(dir) = el.get_attribute("dir") {
+            self.tree
+                .dirs
+                .push((index, text::decode_attribute(&dir).trim().to_string()));
+        }
 
         // Inside SVG and MathML nothing is an HTML block: a formula is part of its sentence.
         let block = if tag.is_block() && self.in_foreign == 0 {
@@ -382,7 +398,12 @@ impl Sink for Builder {
             let index = self.stack[depth - 1];
             match kind {
                 Capture::JsonLd => self.tree.meta.json_ld.push(raw),
-                Capture::Title => self.tree.meta.title = Some(text::decode_collapse(&raw)),
+                // As document.title: only ASCII whitespace is collapsed.
+                Capture::Title => {
+                    let decoded = text::decode(&raw);
+                    let words: Vec<&str> = decoded.split_ascii_whitespace().collect();
+                    self.tree.meta.title = Some(words.join(" "));
+                }
                 Capture::Heading(level) => {
                     self.tree
                         .meta
