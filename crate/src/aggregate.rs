@@ -39,6 +39,12 @@ pub struct Agg {
 }
 
 impl Agg {
+    /// Several paragraphs of text with few links: what an article is made of, whatever the
+    /// class names around it say.
+    pub fn is_prose(&self) -> bool {
+        self.p >= 2 && self.text >= 500 && self.link_density() < 0.25
+    }
+
     pub fn link_density(&self) -> f32 {
         if self.text == 0 {
             0.0

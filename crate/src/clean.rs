@@ -126,7 +126,10 @@ pub fn plan(
                 in_data_table[i as usize] = in_data_table[p]
                     || (ptag == Tag::Table && is_data_table(tree, agg, node.parent));
             }
-            let protected = i == member || (i < sel.root && a.last >= sel.root);
+            // The member itself, the root's ancestors and the path down to the best candidate.
+            let protected = i == member
+                || (i <= sel.root && a.last >= sel.root)
+                || (i <= sel.best && a.last >= sel.best);
             let verdict = if protected {
                 None
             } else if excluded[i as usize] {
@@ -211,8 +214,7 @@ fn is_clutter(category: Category, a: &Agg, root_text: f32) -> bool {
     if a.text as f32 >= root_text * CLUTTER_MAX_SHARE {
         return false;
     }
-    let prose = a.p >= 2 && a.text >= 500 && a.link_density() < 0.25;
-    category == Category::Comments || !prose
+    category == Category::Comments || !a.is_prose()
 }
 
 /// The kicker (the short line over a headline that names its topic): the element right
@@ -312,7 +314,8 @@ fn conditionally_unwanted(tree: &Tree, agg: &[Agg], i: u32, mode: Mode, in_figur
         return false;
     }
     let weight = weight(tree, i, mode);
-    if weight < 0.0 {
+    // A negative class name ("widget", "media") alone does not outweigh prose.
+    if weight < 0.0 && !a.is_prose() {
         return true;
     }
     if a.commas >= 10 {

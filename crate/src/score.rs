@@ -57,6 +57,8 @@ pub struct Selection {
     pub members: Vec<u32>,
     /// Final candidate scores (0 for non-candidates), for the cleaner's checks.
     pub scores: Vec<f32>,
+    /// The best-scoring candidate, which the root contains: the cleaner never drops it.
+    pub best: u32,
 }
 
 fn tag_prior(tag: Tag) -> f32 {
@@ -182,6 +184,7 @@ pub fn select(tree: &Tree, agg: &[Agg], excluded: &[bool], mode: Mode) -> Select
             root: body,
             members: vec![body],
             scores,
+            best: body,
         };
     };
     let mut root = best;
@@ -190,6 +193,7 @@ pub fn select(tree: &Tree, agg: &[Agg], excluded: &[bool], mode: Mode) -> Select
             root: body,
             members: vec![body],
             scores,
+            best: body,
         };
     }
     let is_ancestor = |a: u32, d: u32| a < d && agg[a as usize].last >= d;
@@ -254,6 +258,7 @@ pub fn select(tree: &Tree, agg: &[Agg], excluded: &[bool], mode: Mode) -> Select
         root,
         members,
         scores,
+        best,
     }
 }
 
