@@ -173,6 +173,8 @@ pub fn plan(
             } else if mode.clean_conditionally
                 && !in_code[i as usize]
                 && !in_data_table[i as usize]
+                // Statistics may trim the article, not take most of it away.
+                && (a.text as f32) < root_text * CLUTTER_MAX_SHARE
                 && conditionally_unwanted(tree, agg, i, mode, in_figure[i as usize])
             {
                 Some((None, "conditional"))

@@ -62,9 +62,9 @@ mod tree;
 /// next, more lenient mode.
 const MIN_ARTICLE_CHARS: u32 = 500;
 
-/// Hidden elements are read only when the visible page has less text than this: a page
-/// whose whole content is hidden until a script runs, not a page with a hidden teaser.
-const MAX_VISIBLE_FOR_HIDDEN: u32 = 140;
+/// Hidden elements are read only when that yields this many times the visible text: a page
+/// whose content is hidden until a script runs, not a page with a hidden teaser.
+const HIDDEN_GAIN: u32 = 3;
 
 /// Finds the article in `html` and returns it with its metadata.
 pub fn extract(html: &str, options: &Options) -> Result<Article, Error> {
@@ -93,13 +93,6 @@ pub fn extract(html: &str, options: &Options) -> Result<Article, Error> {
     // Modes that exclude the same elements share one aggregation.
     let mut cached: Option<(score::Mode, Vec<bool>, Vec<aggregate::Agg>)> = None;
     for mode in score::Mode::ALL {
-        if !mode.drop_hidden
-            && best
-                .as_ref()
-                .is_some_and(|b| b.text_chars >= MAX_VISIBLE_FOR_HIDDEN)
-        {
-            break;
-        }
         let same = |m: &score::Mode| {
             m.strip_unlikely == mode.strip_unlikely && m.drop_hidden == mode.drop_hidden
         };
@@ -112,7 +105,13 @@ pub fn extract(html: &str, options: &Options) -> Result<Article, Error> {
         let selection = score::select(&tree, agg, excluded, mode);
         let plan = clean::plan(&tree, agg, excluded, &selection, mode, &facts);
         let enough = plan.text_chars >= MIN_ARTICLE_CHARS;
-        if best.as_ref().is_none_or(|b| plan.text_chars > b.text_chars) {
+        let better = match &best {
+            None => true,
+            Some(b) if mode.drop_hidden => plan.text_chars > b.text_chars,
+            // Hidden content counts only where it is most of the page's text.
+            Some(b) => enough && plan.text_chars >= HIDDEN_GAIN * b.text_chars,
+        };
+        if better {
             best = Some(plan);
         }
         if enough {

@@ -19,6 +19,11 @@ use crate::Error;
 /// lol_html's own buffers (a start tag with a 10 MB attribute needs 10 MB) are capped here.
 const MEMORY_LIMIT: usize = 64 * 1024 * 1024;
 
+/// The deepest an element is nested. Chromium's parser stops nesting at 512 and attaches
+/// deeper elements as siblings; so does the scanner, which keeps every walk down its stack
+/// (and every sink's stack) bounded on a page nested 100,000 deep.
+const MAX_DEPTH: usize = 512;
+
 /// Receives the nested element stream of one pass.
 pub trait Sink {
     /// An element opened. Text and child elements follow until the matching [`Sink::close`].
@@ -121,6 +126,9 @@ impl<S: Sink> Driver<S> {
             }
         }
         self.close_implied(tag);
+        if self.stack.len() >= MAX_DEPTH {
+            self.pop(1);
+        }
         let key = el.source_location().bytes().start as u32;
         self.stack.push(Frame { tag, key });
         self.sink.open(tag, key, el);

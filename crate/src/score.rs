@@ -48,6 +48,7 @@ impl Mode {
 
 const MIN_PARAGRAPH: u32 = 25;
 const TOP_CANDIDATES: usize = 5;
+const WIDE_CANDIDATES: usize = 15;
 const ANCESTOR_LEVELS: usize = 5;
 
 /// The chosen article: its root and the sibling subtrees that join it, in document order.
@@ -163,21 +164,24 @@ pub fn select(tree: &Tree, agg: &[Agg], excluded: &[bool], mode: Mode) -> Select
         }
     }
 
-    let mut top: Vec<u32> = Vec::with_capacity(TOP_CANDIDATES + 1);
+    // The best candidates, best first: Readability looks at five, the repeated-sections rule
+    // at more.
+    let mut wide: Vec<u32> = Vec::with_capacity(WIDE_CANDIDATES + 1);
     for i in 0..n {
         if !candidate[i] {
             continue;
         }
         scores[i] *= 1.0 - agg[i].link_density();
-        let pos = top
+        let pos = wide
             .iter()
             .position(|&t| scores[t as usize] < scores[i])
-            .unwrap_or(top.len());
-        if pos < TOP_CANDIDATES {
-            top.insert(pos, i as u32);
-            top.truncate(TOP_CANDIDATES);
+            .unwrap_or(wide.len());
+        if pos < WIDE_CANDIDATES {
+            wide.insert(pos, i as u32);
+            wide.truncate(WIDE_CANDIDATES);
         }
     }
+    let top = &wide[..wide.len().min(TOP_CANDIDATES)];
 
     let Some(&best) = top.first() else {
         return Selection {
@@ -212,6 +216,11 @@ pub fn select(tree: &Tree, agg: &[Agg], excluded: &[bool], mode: Mode) -> Select
                 break;
             }
             parent = tree.nodes[parent as usize].parent;
+        }
+    }
+    if let Some(ancestor) = repeated_sections(tree, agg, &scores, &wide, body) {
+        if is_ancestor(ancestor, root) {
+            root = ancestor;
         }
     }
     if !candidate[root as usize] {
@@ -260,6 +269,62 @@ pub fn select(tree: &Tree, agg: &[Agg], excluded: &[bool], mode: Mode) -> Select
         scores,
         best,
     }
+}
+
+/// An article split into sections styled alike (several well-scored blocks with one class,
+/// each holding part of the text) is their common ancestor, when together they outweigh the
+/// best single block by half again.
+fn repeated_sections(
+    tree: &Tree,
+    agg: &[Agg],
+    scores: &[f32],
+    wide: &[u32],
+    body: u32,
+) -> Option<u32> {
+    let best_score = scores[*wide.first()? as usize];
+    let is_ancestor = |a: u32, d: u32| a < d && agg[a as usize].last >= d;
+    let mut best_group: Option<(f32, u32)> = None;
+    for (k, &first) in wide.iter().enumerate() {
+        let class = tree.nodes[first as usize].class_hash;
+        if class == 0
+            || wide[..k]
+                .iter()
+                .any(|&c| tree.nodes[c as usize].class_hash == class)
+        {
+            continue;
+        }
+        let group: Vec<u32> = wide
+            .iter()
+            .copied()
+            .filter(|&c| tree.nodes[c as usize].class_hash == class)
+            .collect();
+        let nested = group
+            .iter()
+            .any(|&a| group.iter().any(|&d| is_ancestor(a, d)));
+        // Each section carries prose of its own: teaser cards are short and link-heavy.
+        let prose = group
+            .iter()
+            .all(|&c| agg[c as usize].text >= 400 && agg[c as usize].link_density() < 0.3);
+        if group.len() < 3 || nested || !prose {
+            continue;
+        }
+        let total: f32 = group.iter().map(|&c| scores[c as usize]).sum();
+        if total <= best_score * 1.5 || best_group.is_some_and(|(t, _)| t >= total) {
+            continue;
+        }
+        let mut ancestor = tree.nodes[group[0] as usize].parent;
+        while ancestor != NO_PARENT && !group.iter().all(|&c| is_ancestor(ancestor, c)) {
+            ancestor = tree.nodes[ancestor as usize].parent;
+        }
+        if ancestor == NO_PARENT
+            || ancestor == body
+            || matches!(tree.nodes[ancestor as usize].tag, Tag::Html | Tag::Document)
+        {
+            continue;
+        }
+        best_group = Some((total, ancestor));
+    }
+    best_group.map(|(_, ancestor)| ancestor)
 }
 
 fn live_children(tree: &Tree, agg: &[Agg], excluded: &[bool], parent: u32) -> usize {

@@ -221,7 +221,9 @@ impl Builder {
         // (`<article class="template-with-sidebar">`).
         let says_main = matches!(tag, Tag::Body | Tag::A | Tag::Article | Tag::Main)
             || role == "main"
-            || el.get_attribute("itemprop").is_some_and(|p| p.contains("articleBody"));
+            || el
+                .get_attribute("itemprop")
+                .is_some_and(|p| p.contains("articleBody"));
         if (unlikely_class && !says_main && self.in_table_or_code == 0)
             || patterns::UNLIKELY_ROLES.contains(&role)
             || matches!(tag, Tag::Aside | Tag::Nav | Tag::Footer)

@@ -1,0 +1,168 @@
+//! Named clutter classes (issue 4): article pages modelled on real sites and CMSs, each with
+//! the widgets real pages carry — comments, video-player chrome, promotions, newsletter and
+//! paywall prompts, cookie banners, share bars, ad slots — often inside the article wrapper.
+//!
+//! Every `tests/fixtures/clutter/NAME.expect.json` goes with `NAME.html`. Its `article` blocks
+//! must all be in the extracted text; none of its `clutter` lines may be. A clutter line has
+//! leaked when it is a whole text block (or a whole line of one), or, when it is 20 characters
+//! or longer, when it appears anywhere in the text. All failing pages are reported together.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+/// Clutter lines this long count as leaked wherever they appear in the text.
+const ANYWHERE: usize = 20;
+
+fn fixtures() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/clutter")
+}
+
+struct Page {
+    name: String,
+    html: String,
+    expect: Value,
+}
+
+/// Every fixture page, sorted by name.
+fn pages() -> Vec<Page> {
+    let dir = fixtures();
+    let mut names: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+        .filter_map(|file| file.strip_suffix(".expect.json").map(str::to_string))
+        .collect();
+    names.sort();
+    names
+        .into_iter()
+        .map(|name| {
+            let read = |path: &Path| {
+                std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+            };
+            let html = read(&dir.join(format!("{name}.html")));
+            let expect = read(&dir.join(format!("{name}.expect.json")));
+            let expect =
+                serde_json::from_str(&expect).unwrap_or_else(|e| panic!("{name}.expect.json: {e}"));
+            Page { name, html, expect }
+        })
+        .collect()
+}
+
+fn strings(expect: &Value, key: &str) -> Vec<String> {
+    expect[key]
+        .as_array()
+        .unwrap_or_else(|| panic!("`{key}` is not an array"))
+        .iter()
+        .map(|s| s.as_str().expect("a string").to_string())
+        .collect()
+}
+
+fn field<'a>(page: &'a Page, key: &str) -> &'a str {
+    page.expect[key]
+        .as_str()
+        .unwrap_or_else(|| panic!("{}: `{key}` is missing", page.name))
+}
+
+/// Whether a clutter line shows up in the extracted text.
+fn has_leaked(text: &str, line: &str) -> bool {
+    let line = line.trim();
+    text.split("\n\n").any(|block| block.trim() == line)
+        || text.lines().any(|l| l.trim() == line)
+        || (line.chars().count() >= ANYWHERE && text.contains(line))
+}
+
+#[test]
+fn fixtures_are_well_formed() {
+    let pages = pages();
+    assert!(
+        pages.len() >= 20,
+        "only {} clutter pages in {}",
+        pages.len(),
+        fixtures().display()
+    );
+    for page in &pages {
+        for key in ["title", "lang", "category", "url"] {
+            assert!(!field(page, key).is_empty(), "{}: empty `{key}`", page.name);
+        }
+        let article = strings(&page.expect, "article");
+        let clutter = strings(&page.expect, "clutter");
+        assert!(!article.is_empty(), "{}: no article blocks", page.name);
+        assert!(!clutter.is_empty(), "{}: no clutter lines", page.name);
+        for line in &clutter {
+            assert!(
+                !article.iter().any(|block| block.contains(line.as_str())),
+                "{}: clutter line {line:?} is part of an article block",
+                page.name
+            );
+        }
+    }
+}
+
+#[test]
+fn every_page_keeps_its_article_and_drops_its_clutter() {
+    let pages = pages();
+    let mut report = String::new();
+    let mut failed = 0;
+    for page in &pages {
+        let options = klartext::Options {
+            url: Some(field(page, "url").to_string()),
+        };
+        let category = field(page, "category");
+        let article = match klartext::extract(&page.html, &options) {
+            Ok(article) => article,
+            Err(e) => {
+                failed += 1;
+                writeln!(
+                    report,
+                    "\n{} ({category}): extraction failed: {e}",
+                    page.name
+                )
+                .unwrap();
+                continue;
+            }
+        };
+        let text = &article.text;
+        let missing: Vec<String> = strings(&page.expect, "article")
+            .into_iter()
+            .filter(|block| !text.contains(block.as_str()))
+            .collect();
+        let leaked: Vec<String> = strings(&page.expect, "clutter")
+            .into_iter()
+            .filter(|line| has_leaked(text, line))
+            .collect();
+        if missing.is_empty() && leaked.is_empty() {
+            continue;
+        }
+        failed += 1;
+        writeln!(
+            report,
+            "\n{} ({category}): {} article blocks missing, {} clutter lines leaked",
+            page.name,
+            missing.len(),
+            leaked.len()
+        )
+        .unwrap();
+        for block in &missing {
+            writeln!(report, "  missing: {block:?}").unwrap();
+        }
+        for line in &leaked {
+            writeln!(report, "  leaked:  {line:?}").unwrap();
+        }
+    }
+    assert!(
+        failed == 0,
+        "{failed} of {} clutter pages fail:\n{report}",
+        pages.len()
+    );
+}
+
+#[test]
+fn leak_rule() {
+    let text = "First paragraph of the story.\n\nSettings\n\nplay_arrow\n00:00 / 03:12\n\nLast.";
+    assert!(has_leaked(text, "Settings"));
+    assert!(has_leaked(text, "00:00 / 03:12"));
+    assert!(!has_leaked(text, "story"));
+    assert!(has_leaked(text, "paragraph of the story"));
+    assert!(!has_leaked(text, "Fullscreen"));
+}
