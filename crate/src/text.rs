@@ -34,6 +34,11 @@ pub fn is_comma(c: char) -> bool {
     )
 }
 
+/// Han ideographs, kana and Hangul syllables.
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF)
+}
+
 /// Measures a chunk; `last_was_space` carries whitespace collapsing across chunks.
 pub fn measure(chunk: &str, last_was_space: &mut bool) -> Stats {
     // Character references are measured as the characters they stand for (`&nbsp;` is one
@@ -52,7 +57,9 @@ pub fn measure(chunk: &str, last_was_space: &mut bool) -> Stats {
                 stats.sentence_end = true;
             }
         } else {
-            stats.chars += 1;
+            // A Chinese, Japanese or Korean character carries about as much as a short Latin
+            // word: it counts as two, so that length thresholds tuned on Latin text hold.
+            stats.chars += if is_cjk(c) { 2 } else { 1 };
             *last_was_space = false;
             if c.is_alphabetic() {
                 stats.letters += 1;
