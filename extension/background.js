@@ -4,12 +4,15 @@
 // sends the page's source here, gets a one-time token for it, and frames the reader page with
 // that token; the reader page then takes the source by token, exactly once.
 
-import { CLOSE, SOURCE, TAKE, TOGGLE, checkMessage, newToken } from './protocol.js';
+import {
+  CLOSE, READERABLE, SELECTION, SELECTION_SOURCE, SOURCE, TAKE, TOGGLE, checkMessage, newToken,
+} from './protocol.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 
 const COMMAND = 'toggle-reader';
 const MENU_ID = 'klartext-open-reader';
+const MENU_SELECTION_ID = 'klartext-read-selection';
 /** A source not taken within this time is dropped. */
 const TOKEN_TTL_MS = 60_000;
 const READER_URL = api.runtime.getURL('reader/reader.html');
@@ -44,12 +47,15 @@ async function inject(tabId) {
   throw failure;
 }
 
-/** Opens or closes the reader view in a tab, after a user gesture granted activeTab on it. */
-async function toggle(tab) {
+/**
+ * Opens or closes the reader view in a tab, after a user gesture granted activeTab on it
+ * (`type` SELECTION: opens it on the selected text).
+ */
+async function toggle(tab, type = TOGGLE) {
   if (!tab || typeof tab.id !== 'number' || tab.id < 0) return;
   try {
     await inject(tab.id);
-    await api.tabs.sendMessage(tab.id, { type: TOGGLE }, { frameId: 0 });
+    await api.tabs.sendMessage(tab.id, { type }, { frameId: 0 });
   } catch (err) {
     // Pages the extension may not script (the browser's own pages, the web store, PDF viewers).
     console.warn(`Klartext: cannot open the reader view on this page: ${err?.message ?? err}`);
@@ -72,6 +78,7 @@ api.commands.onCommand.addListener((command, tab) => {
 
 api.contextMenus.onClicked.addListener((info, tab) => {
   if (info.menuItemId === MENU_ID) toggle(tab);
+  else if (info.menuItemId === MENU_SELECTION_ID) toggle(tab, SELECTION);
 });
 
 api.runtime.onInstalled.addListener(() => {
@@ -80,6 +87,13 @@ api.runtime.onInstalled.addListener(() => {
       id: MENU_ID,
       title: api.i18n.getMessage('contextMenuTitle'),
       contexts: ['page'],
+    });
+    api.contextMenus.create({
+      id: MENU_SELECTION_ID,
+      title: api.i18n.getMessage('contextMenuSelection'),
+      contexts: ['selection'],
+      // Web pages only: not the reader view itself.
+      documentUrlPatterns: ['http://*/*', 'https://*/*', 'file:///*'],
     });
   });
 });
@@ -100,7 +114,8 @@ function handle(msg, sender) {
   if (sender.id !== api.runtime.id) return null;
   const type = checkMessage(msg);
   switch (type) {
-    case SOURCE: {
+    case SOURCE:
+    case SELECTION_SOURCE: {
       if (!fromContentScript(sender)) return null;
       sweep();
       // One hand-over per tab at a time: a new one replaces an untaken one.
@@ -112,6 +127,7 @@ function handle(msg, sender) {
         tabId: sender.tab.id,
         html: msg.html,
         url: msg.url,
+        selection: type === SELECTION_SOURCE ? msg.selection : '',
         expires: Date.now() + TOKEN_TTL_MS,
       });
       return { ok: true, token };
@@ -122,17 +138,72 @@ function handle(msg, sender) {
       const entry = pending.get(msg.token);
       if (!entry || entry.tabId !== sender.tab.id) return { ok: false, error: 'expired' };
       pending.delete(msg.token);
-      return { ok: true, html: entry.html, url: entry.url };
+      return { ok: true, html: entry.html, url: entry.url, selection: entry.selection };
     }
     case CLOSE: {
       if (!fromReader(sender)) return null;
       return api.tabs.sendMessage(sender.tab.id, { type: CLOSE }, { frameId: 0 })
         .then(() => ({ ok: true }), () => ({ ok: false, error: 'no-view' }));
     }
+    case READERABLE: {
+      if (!fromReader(sender)) return null;
+      return showReaderable(sender.tab.id, msg.readerable).then(() => ({ ok: true }));
+    }
     default:
       return null;
   }
 }
+
+// The toolbar button tells whether the page in a tab looks like an article. With activeTab and
+// no host permissions the extension cannot look at a page by itself: it knows only once the
+// reader view has read the page in that tab, and forgets on the next page load.
+
+/** The toolbar icon in grey, for pages without an article (null where it cannot be drawn). */
+let greyIcon;
+function makeGreyIcon() {
+  greyIcon ??= (async () => {
+    const imageData = {};
+    for (const size of [16, 32]) {
+      const blob = await (await fetch(api.runtime.getURL(`icons/icon-${size}.png`))).blob();
+      const canvas = new OffscreenCanvas(size, size);
+      const ctx = canvas.getContext('2d');
+      ctx.drawImage(await createImageBitmap(blob), 0, 0, size, size);
+      const image = ctx.getImageData(0, 0, size, size);
+      const px = image.data;
+      for (let i = 0; i < px.length; i += 4) {
+        const grey = Math.round(0.3 * px[i] + 0.59 * px[i + 1] + 0.11 * px[i + 2]);
+        px[i] = px[i + 1] = px[i + 2] = grey;
+        px[i + 3] = Math.round(px[i + 3] * 0.6);
+      }
+      imageData[size] = image;
+    }
+    return imageData;
+  })().catch(() => null);
+  return greyIcon;
+}
+
+const DEFAULT_ICON = { 16: 'icons/icon-16.png', 32: 'icons/icon-32.png' };
+
+async function showReaderable(tabId, readerable) {
+  const title = api.i18n.getMessage(readerable ? 'actionTitleReaderable' : 'actionTitleNotReaderable');
+  const imageData = readerable ? null : await makeGreyIcon();
+  await Promise.all([
+    api.action.setTitle({ tabId, title }),
+    api.action.setBadgeText({ tabId, text: readerable ? '✓' : '' }),
+    readerable ? api.action.setBadgeBackgroundColor({ tabId, color: '#1a7f37' }) : null,
+    imageData ? api.action.setIcon({ tabId, imageData }) : api.action.setIcon({ tabId, path: DEFAULT_ICON }),
+  ]).catch(() => {});
+}
+
+/** A new page in the tab: what the icon knew was about the page before. */
+api.tabs.onUpdated.addListener((tabId, change) => {
+  if (change.status !== 'loading') return;
+  Promise.all([
+    api.action.setTitle({ tabId, title: api.i18n.getMessage('actionTitle') }),
+    api.action.setBadgeText({ tabId, text: '' }),
+    api.action.setIcon({ tabId, path: DEFAULT_ICON }),
+  ]).catch(() => {});
+});
 
 api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
   const reply = handle(msg, sender);

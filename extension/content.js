@@ -17,7 +17,16 @@
   const TOGGLE = 'klartext:toggle';
   const CLOSE = 'klartext:close';
   const SOURCE = 'klartext:source';
+  const SELECTION = 'klartext:selection';
+  const SELECTION_SOURCE = 'klartext:selection-source';
   const MAX_HTML_LENGTH = 32 * 1024 * 1024;
+  const MAX_SELECTION_LENGTH = 4 * 1024 * 1024;
+  /**
+   * The toolbar button and the shortcut read only the selection when it has at least this many
+   * characters: a word left selected by find-in-page or a double click does not count. The
+   * context menu item on a selection reads any selection.
+   */
+  const MIN_SELECTION_CHARS = 60;
 
   /** The open view: { frame, scrollX, scrollY, focused, observer }, or null. */
   let view = null;
@@ -29,14 +38,47 @@
     return view !== null;
   }
 
-  async function open() {
+  /**
+   * The selected text as a document of its own: the page's <title>, <meta>, <base> and JSON-LD
+   * (for title, byline, date and URLs) and a copy of the selected nodes (Range.cloneContents).
+   * Built in an inert document, so nothing in the copy loads or runs. '' without a selection of
+   * at least `minChars` characters, or when the selection is inside a form field.
+   */
+  function selectionDocument(minChars) {
+    const selection = window.getSelection();
+    if (!selection || selection.isCollapsed || selection.rangeCount === 0) return '';
+    if (document.activeElement?.matches?.('input, textarea, select, [contenteditable]')) return '';
+    const inert = document.implementation.createHTMLDocument('');
+    const box = inert.createElement('article');
+    for (let i = 0; i < selection.rangeCount; i++) {
+      box.append(inert.importNode(selection.getRangeAt(i).cloneContents(), true));
+    }
+    const text = box.textContent.replace(/\s+/g, ' ').trim();
+    if (text.length === 0 || text.length < minChars) return '';
+    const head = [...document.querySelectorAll('head title, head meta, head base, script[type="application/ld+json"]')]
+      .map((node) => node.outerHTML).join('');
+    const root = inert.createElement('html');
+    for (const name of ['lang', 'dir', 'xml:lang']) {
+      const value = document.documentElement.getAttribute(name);
+      if (value !== null) root.setAttribute(name, value);
+    }
+    const shell = root.outerHTML;
+    return `<!doctype html>${shell.slice(0, -'</html>'.length)}<head>${head}</head>`
+      + `<body>${box.outerHTML}</body></html>`;
+  }
+
+  async function open(minSelectionChars = MIN_SELECTION_CHARS) {
     if (opening || isOpen()) return;
     opening = true;
     try {
       const html = document.documentElement.outerHTML;
+      const selection = selectionDocument(minSelectionChars);
       let token = '';
       if (html.length <= MAX_HTML_LENGTH) {
-        const reply = await api.runtime.sendMessage({ type: SOURCE, html, url: location.href });
+        const message = selection && selection.length <= MAX_SELECTION_LENGTH
+          ? { type: SELECTION_SOURCE, html, url: location.href, selection }
+          : { type: SOURCE, html, url: location.href };
+        const reply = await api.runtime.sendMessage(message);
         if (reply && reply.ok === true && typeof reply.token === 'string') token = reply.token;
       }
       // Without a token the reader page explains that the page could not be handed over.
@@ -137,6 +179,8 @@
     if (msg.type === TOGGLE) {
       if (isOpen()) close();
       else open().catch((err) => console.warn('Klartext:', err?.message ?? err));
+    } else if (msg.type === SELECTION) {
+      if (!isOpen()) open(1).catch((err) => console.warn('Klartext:', err?.message ?? err));
     } else if (msg.type === CLOSE) {
       close();
     } else {

@@ -10,6 +10,15 @@ export const CLOSE = 'klartext:close';
 export const SOURCE = 'klartext:source';
 /** Reader page -> background: take the source stored under a token (once). */
 export const TAKE = 'klartext:take';
+/** Background -> content script: open the reader view on the selected text (context menu). */
+export const SELECTION = 'klartext:selection';
+/**
+ * Content script -> background: the page's source and a document made of the selected text,
+ * answered with a one-time token like SOURCE.
+ */
+export const SELECTION_SOURCE = 'klartext:selection-source';
+/** Reader page -> background: whether the core found the page readerable (for the icon). */
+export const READERABLE = 'klartext:readerable';
 
 /**
  * Upper bound for the page source, in UTF-16 code units. Chromium refuses extension messages
@@ -18,6 +27,8 @@ export const TAKE = 'klartext:take';
  */
 export const MAX_HTML_LENGTH = 32 * 1024 * 1024;
 export const MAX_URL_LENGTH = 64 * 1024;
+/** Upper bound for the selected text's document, which travels next to the page's source. */
+export const MAX_SELECTION_LENGTH = 4 * 1024 * 1024;
 /** A token is 32 lowercase hex digits (128 random bits). */
 export const TOKEN_PATTERN = /^[0-9a-f]{32}$/;
 
@@ -30,6 +41,15 @@ const SHAPES = {
   },
   [TAKE]: {
     token: (v) => typeof v === 'string' && TOKEN_PATTERN.test(v),
+  },
+  [SELECTION]: {},
+  [SELECTION_SOURCE]: {
+    html: (v) => typeof v === 'string' && v.length <= MAX_HTML_LENGTH,
+    url: (v) => typeof v === 'string' && v.length <= MAX_URL_LENGTH && isWebUrl(v),
+    selection: (v) => typeof v === 'string' && v.length > 0 && v.length <= MAX_SELECTION_LENGTH,
+  },
+  [READERABLE]: {
+    readerable: (v) => typeof v === 'boolean',
   },
 };
 
