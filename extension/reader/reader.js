@@ -2,10 +2,19 @@
 // It takes the page's source from the background (once, by token), runs the wasm core on it,
 // and shows the article. The article's HTML comes from the page: it is sanitized by DOMPurify
 // on its way into the document, whatever the core already did.
+//
+// Around the article: a toolbar (settings, narration, print, save, close), the settings kept
+// in storage.sync, the reading position per URL in storage.local. This page is an extension
+// page, so it uses storage itself; the background only hears whether the page was readerable.
 
 import init, { extract } from '../core/klartext.js';
 import DOMPurify from '../vendor/purify.es.mjs';
-import { CLOSE, TAKE, TOKEN_PATTERN } from '../protocol.js';
+import { CLOSE, READERABLE, TAKE, TOKEN_PATTERN } from '../protocol.js';
+import * as prefs from './settings.js';
+import { readingMinutes } from './readtime.js';
+import { Narrator, makeHighlighter, narrationBlocks, sortVoices } from './narration.js';
+import { download, fileName, htmlDocument, markdownDocument } from './export.js';
+import { currentPosition, loadPosition, restorePosition, savePosition } from './position.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 
@@ -41,13 +50,60 @@ function nonEmpty(value) {
 
 const view = document.getElementById('view');
 const closeButton = document.getElementById('close');
+const $ = (id) => document.getElementById(id);
+const UI_LANG = api.i18n.getUILanguage();
+
+/** Settings live in storage.sync (kept on this device when the browser does not sync). */
+const settingsArea = api.storage?.sync ? 'sync' : 'local';
+const settingsStorage = api.storage?.[settingsArea];
+let settings = prefs.normalize(null);
+
+/**
+ * What is shown: { url, lang, dir, meta, article (element), body (element), selection }, or
+ * null while there is no article.
+ */
+let shown = null;
+let narrator = null;
+let positionTimer = 0;
+
+/** Applies the settings to the page at once and saves them shortly after (one write per burst). */
+let saveTimer = 0;
+function changeSettings(next) {
+  const before = settings;
+  settings = next;
+  prefs.apply(settings);
+  clearTimeout(saveTimer);
+  saveTimer = setTimeout(() => prefs.save(settingsStorage, settings), 250);
+  if (narrator && (before.rate !== next.rate)) narrator.configure({ rate: next.rate });
+}
+
+async function rememberPosition() {
+  clearTimeout(positionTimer);
+  positionTimer = 0;
+  if (!shown || shown.selection || !api.storage?.local) return;
+  await savePosition(api.storage.local, shown.url, currentPosition(shown.article, barHeight()));
+}
+
+function barHeight() {
+  return $('bar').getBoundingClientRect().bottom;
+}
 
 function close() {
-  api.runtime.sendMessage({ type: CLOSE }).catch(() => {});
+  narrator?.stop();
+  // The position is written before the frame goes (a few milliseconds).
+  rememberPosition().finally(() => {
+    api.runtime.sendMessage({ type: CLOSE }).catch(() => {});
+  });
 }
 
 /** Replaces the view with one line of explanation (the close button stays). */
 function showMessage(text) {
+  narrator?.stop();
+  narrator = null;
+  shown = null;
+  for (const id of ['settings-button', 'listen-button', 'print-button', 'export-button']) {
+    document.getElementById(id).disabled = true;
+  }
   view.replaceChildren(el('p', { class: 'status', role: 'alert', text }));
   view.setAttribute('aria-busy', 'false');
   document.title = t('readerTitle');
@@ -98,7 +154,13 @@ function sanitize(html) {
   return fragment;
 }
 
-function render(article, url) {
+/**
+ * Shows an article. `selection`: the article is the text the user selected, and `whole` (when
+ * given) shows the whole page's article instead.
+ */
+function render(article, url, { selection = false, whole = null } = {}) {
+  narrator?.stop();
+  narrator = null;
   const lang = nonEmpty(article.lang);
   const dir = ['ltr', 'rtl', 'auto'].includes(article.dir) ? article.dir : null;
   const title = nonEmpty(article.title) ?? new URL(url).hostname;
@@ -113,11 +175,21 @@ function render(article, url) {
   header.append(el('h1', { class: 'title', text: title }));
 
   const meta = [];
+  let date = null;
   if (byline) meta.push(el('span', { class: 'byline', text: byline }));
   if (published) {
-    const shown = formatDate(published, lang);
-    if (shown) meta.push(el('time', { datetime: published, text: shown }));
+    const shownDate = formatDate(published, lang);
+    if (shownDate) {
+      date = { iso: published, text: shownDate };
+      meta.push(el('time', { datetime: published, text: shownDate }));
+    }
   }
+  const minutes = readingMinutes(article.text, lang);
+  meta.push(el('span', {
+    class: 'reading-time',
+    lang: UI_LANG,
+    text: t('readingTime', [new Intl.NumberFormat(UI_LANG).format(minutes)]),
+  }));
   if (meta.length) {
     const line = el('p', { class: 'meta' });
     meta.forEach((part, i) => {
@@ -135,8 +207,21 @@ function render(article, url) {
   });
   header.append(el('p', { class: 'source' }, original));
 
+  if (selection) {
+    const note = el('p', { class: 'selection-note', lang: UI_LANG }, t('selectionNote'));
+    if (whole) {
+      const button = el('button', { type: 'button', class: 'text-button', text: t('selectionShowAll') });
+      button.addEventListener('click', () => {
+        whole();
+        view.focus({ preventScroll: true });
+      });
+      note.append(' ', button);
+    }
+    header.append(note);
+  }
+
   const body = el('div', { class: 'body' });
-  body.append(sanitize(article.html));
+  body.append(article.sanitized ?? sanitize(article.html));
   // The title is shown above: drop the body's own copy of it.
   const first = body.firstElementChild;
   if (first && /^H[12]$/.test(first.tagName) && first.textContent.trim() === title) first.remove();
@@ -145,7 +230,191 @@ function render(article, url) {
   view.replaceChildren(container);
   view.setAttribute('aria-busy', 'false');
   document.title = title;
+  shown = {
+    url, lang, dir, selection, article: container, body,
+    meta: { title, site, kicker, byline, date, url, lang, dir },
+  };
+  for (const id of ['settings-button', 'listen-button', 'print-button', 'export-button']) $(id).disabled = false;
+  closePanel($('narration'));
+  window.scrollTo(0, 0);
   view.focus({ preventScroll: true });
+}
+
+// --- Panels: settings and saving are pop-overs (one at a time), narration is a bar. ---
+
+const POPOVERS = ['settings', 'export'];
+
+function buttonFor(panel) {
+  return document.querySelector(`[aria-controls="${panel.id}"]`);
+}
+
+function openPanel(panel) {
+  if (POPOVERS.includes(panel.id)) {
+    for (const id of POPOVERS) if (id !== panel.id) closePanel($(id));
+  }
+  panel.hidden = false;
+  buttonFor(panel).setAttribute('aria-expanded', 'true');
+  panel.querySelector('button:not([disabled]), input, select')?.focus();
+}
+
+function closePanel(panel, { focusButton = false } = {}) {
+  if (panel.hidden) return false;
+  panel.hidden = true;
+  const button = buttonFor(panel);
+  button.setAttribute('aria-expanded', 'false');
+  if (panel.id === 'narration') narrator?.stop();
+  if (focusButton) button.focus();
+  return true;
+}
+
+function togglePanel(panel) {
+  if (panel.hidden) openPanel(panel);
+  else closePanel(panel, { focusButton: true });
+}
+
+// --- Narration ---
+
+function languageName(lang) {
+  try {
+    return new Intl.DisplayNames([UI_LANG], { type: 'language' }).of(lang) ?? lang;
+  } catch {
+    return lang;
+  }
+}
+
+function primaryLanguage(lang) {
+  return String(lang ?? '').toLowerCase().split(/[-_]/)[0];
+}
+
+/** Fills the voice list: the article's language first; the stored choice selected. */
+function showVoices(speech) {
+  const select = $('narrate-voice');
+  const lang = shown?.lang ?? UI_LANG;
+  const { matching, others } = sortVoices(speech.getVoices(), lang);
+  const option = (voice) => el('option', { value: voice.voiceURI, text: `${voice.name} (${voice.lang})` });
+  select.replaceChildren(el('option', { value: '', text: t('voiceAutomatic') }));
+  if (matching.length) {
+    select.append(el('optgroup', { label: t('voicesForLanguage', [languageName(lang)]) }, ...matching.map(option)));
+  }
+  if (others.length) select.append(el('optgroup', { label: t('voicesOther') }, ...others.map(option)));
+  const wanted = settings.voices[primaryLanguage(lang)] ?? '';
+  const all = [...matching, ...others];
+  select.value = all.some((v) => v.voiceURI === wanted) ? wanted : '';
+  // Without a choice, the first voice for the language (the browser's default for it first).
+  const voice = all.find((v) => v.voiceURI === select.value)
+    ?? matching.find((v) => v.default) ?? matching[0] ?? null;
+  narrator?.configure({ voice });
+  $('narration-status').textContent = all.length ? '' : t('voicesNone');
+}
+
+function showNarrationState({ state, index, total, error }) {
+  const play = $('narrate-play');
+  const playing = state === 'playing';
+  play.classList.toggle('playing', playing);
+  const label = t(playing ? 'narratePause' : 'narratePlay');
+  play.setAttribute('aria-label', label);
+  play.title = label;
+  $('narrate-prev').disabled = index <= 0;
+  $('narrate-next').disabled = index >= total - 1;
+  const status = $('narration-status');
+  if (error) status.textContent = t('narrationError', [error]);
+  else if (state === 'stopped') status.textContent = '';
+  else status.textContent = t('narrationProgress', [String(index + 1), String(total)]);
+}
+
+/** Sets narration up on first use: the engine is looked up then (a test may have replaced it). */
+function startNarration() {
+  if (narrator) return narrator;
+  const speech = globalThis.speechSynthesis;
+  const Utterance = globalThis.SpeechSynthesisUtterance;
+  if (!speech || typeof Utterance !== 'function' || !shown) {
+    $('narration-status').textContent = t('narrationUnavailable');
+    for (const id of ['narrate-prev', 'narrate-play', 'narrate-next']) $(id).disabled = true;
+    return null;
+  }
+  narrator = new Narrator({
+    speech,
+    Utterance,
+    // The kicker and the title, then the text: not the meta line or the link to the page.
+    blocks: [...shown.article.querySelectorAll('.head .kicker, .head .title'), ...narrationBlocks(shown.body)],
+    lang: shown.lang ?? '',
+    highlighter: makeHighlighter(document),
+    onState: showNarrationState,
+  });
+  narrator.configure({ rate: settings.rate });
+  showVoices(speech);
+  speech.addEventListener?.('voiceschanged', () => showVoices(speech));
+  showNarrationState({ state: 'stopped', index: 0, total: narrator.blocks.length });
+  return narrator;
+}
+
+function setupToolbar() {
+  $('settings-button').addEventListener('click', () => togglePanel($('settings')));
+  $('export-button').addEventListener('click', () => togglePanel($('export')));
+  $('listen-button').addEventListener('click', () => {
+    const panel = $('narration');
+    if (panel.hidden) {
+      openPanel(panel);
+      startNarration();
+      $('narrate-play').focus();
+    } else {
+      closePanel(panel, { focusButton: true });
+    }
+  });
+  $('narrate-play').addEventListener('click', () => startNarration()?.toggle());
+  $('narrate-prev').addEventListener('click', () => startNarration()?.previous());
+  $('narrate-next').addEventListener('click', () => startNarration()?.next());
+  $('narrate-voice').addEventListener('change', (event) => {
+    const uri = event.target.value;
+    const lang = primaryLanguage(shown?.lang ?? UI_LANG);
+    const voices = { ...settings.voices };
+    if (uri) voices[lang] = uri;
+    else delete voices[lang];
+    changeSettings(prefs.normalize({ ...settings, voices }));
+    const speech = globalThis.speechSynthesis;
+    if (speech) showVoices(speech);
+  });
+  $('print-button').addEventListener('click', () => {
+    for (const id of POPOVERS) closePanel($(id));
+    window.print();
+  });
+  const save = (kind) => {
+    if (!shown) return;
+    const { meta, body } = shown;
+    if (kind === 'html') {
+      download(htmlDocument(meta, body), fileName(meta.title, 'html'), 'text/html');
+    } else {
+      download(markdownDocument(meta, body), fileName(meta.title, 'md'), 'text/markdown');
+    }
+    closePanel($('export'), { focusButton: true });
+  };
+  $('export-html').addEventListener('click', () => save('html'));
+  $('export-markdown').addEventListener('click', () => save('markdown'));
+
+  const panel = prefs.bindPanel($('settings'), {
+    locale: UI_LANG,
+    getSettings: () => settings,
+    onChange: changeSettings,
+    contrastText: (text, link) => t('contrastNote', [text.toFixed(1), link.toFixed(1)]),
+  });
+  $('settings-reset').addEventListener('click', () => {
+    const next = prefs.normalize({ voices: settings.voices });
+    changeSettings(next);
+    panel.show(next);
+  });
+  return panel;
+}
+
+function localize() {
+  for (const node of document.querySelectorAll('[data-i18n]')) node.textContent = t(node.dataset.i18n);
+  for (const node of document.querySelectorAll('[data-i18n-label]')) {
+    const label = t(node.dataset.i18nLabel);
+    node.setAttribute('aria-label', label);
+    node.title = label;
+  }
+  for (const node of document.querySelectorAll('[data-i18n-aria-label]')) {
+    node.setAttribute('aria-label', t(node.dataset.i18nAriaLabel));
+  }
 }
 
 /**
@@ -173,17 +442,44 @@ function containWheel(event) {
 
 async function main() {
   window.addEventListener('wheel', containWheel, { passive: false });
-  document.documentElement.lang = api.i18n.getUILanguage();
-  closeButton.setAttribute('aria-label', t('closeLabel'));
-  closeButton.title = t('closeLabel');
+  document.documentElement.lang = UI_LANG;
+  document.documentElement.dir = t('@@bidi_dir') === 'rtl' ? 'rtl' : 'ltr';
+  localize();
   closeButton.addEventListener('click', close);
   document.addEventListener('keydown', (event) => {
-    if (event.key === 'Escape') {
-      event.preventDefault();
-      close();
-    }
+    if (event.key !== 'Escape' || event.defaultPrevented) return;
+    event.preventDefault();
+    // Esc closes an open pop-over first (focus back on its button), then the view.
+    const open = POPOVERS.map((id) => $(id)).find((panel) => !panel.hidden);
+    if (open) closePanel(open, { focusButton: true });
+    else close();
   });
+  // A click in the article closes the pop-overs.
+  view.addEventListener('pointerdown', () => {
+    for (const id of POPOVERS) closePanel($(id));
+  });
+  window.addEventListener('scroll', () => {
+    clearTimeout(positionTimer);
+    positionTimer = setTimeout(rememberPosition, 400);
+  }, { passive: true });
   document.getElementById('status').textContent = t('loading');
+  const panel = setupToolbar();
+  const loaded = settingsStorage ? prefs.load(settingsStorage) : Promise.resolve(settings);
+  loaded.then((stored) => {
+    settings = stored;
+    prefs.apply(settings);
+    panel.show(settings);
+  });
+  if (api.storage?.onChanged) {
+    prefs.watch(api.storage, settingsArea, (next) => {
+      if (JSON.stringify(next) === JSON.stringify(settings)) return;
+      settings = next;
+      prefs.apply(settings);
+      panel.show(settings);
+    });
+  }
+  prefs.apply(settings);
+  panel.show(settings);
 
   const token = location.hash.slice(1);
   if (!TOKEN_PATTERN.test(token)) {
@@ -198,19 +494,84 @@ async function main() {
     showMessage(t('errorNoSource'));
     return;
   }
+  await loaded;
   let article;
   try {
     await ready;
+    if (typeof source.selection === 'string' && source.selection !== '') {
+      const part = selectionArticle(source.selection, source.url);
+      if (part) {
+        const whole = () => {
+          try {
+            showPage(extract(source.html, source.url), source.url);
+          } catch (err) {
+            showMessage(t('errorExtract', [String(err?.message ?? err).split('\n')[0]]));
+          }
+        };
+        render(part, source.url, { selection: true, whole });
+        return;
+      }
+    }
     article = extract(source.html, source.url);
   } catch (err) {
     showMessage(t('errorExtract', [String(err?.message ?? err).split('\n')[0]]));
     return;
   }
-  if (!article || typeof article.html !== 'string' || !hasArticle(article)) {
+  await showPage(article, source.url);
+}
+
+/** Shows the article of a whole page, tells the background whether there was one, and goes back to where the reader left it. */
+async function showPage(article, url) {
+  const readerable = Boolean(article && typeof article.html === 'string' && hasArticle(article));
+  api.runtime.sendMessage({ type: READERABLE, readerable: article?.readerable === true }).catch(() => {});
+  if (!readerable) {
     showMessage(t('errorNoArticle'));
     return;
   }
-  render(article, source.url);
+  render(article, url);
+  const position = api.storage?.local ? await loadPosition(api.storage.local, url) : null;
+  if (position && shown?.url === url) {
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    restorePosition(shown.article, position, barHeight());
+  }
+}
+
+/**
+ * The article made of the selected text. The core reads it like a page (title, byline and date
+ * come from the page's head); where it keeps less than half of the selected text (it dropped
+ * what looked like clutter, but the user chose it), the selection itself is shown, sanitized.
+ */
+function selectionArticle(html, url) {
+  const article = extract(html, url);
+  const doc = new DOMParser().parseFromString(html, 'text/html');
+  const selected = doc.body?.textContent.replace(/\s+/g, ' ').trim() ?? '';
+  if (!selected) return null;
+  const kept = String(article?.text ?? '').replace(/\s+/g, ' ').trim();
+  if (kept.length >= selected.length / 2) return article;
+  // The parsed document's base is this page: links and images are resolved against the page's.
+  let base = url;
+  try {
+    base = new URL(doc.querySelector('base[href]')?.getAttribute('href') ?? url, url).href;
+  } catch {
+    // A broken <base>: the page's URL.
+  }
+  for (const node of doc.body.querySelectorAll('[href], [src], [srcset]')) {
+    node.removeAttribute('srcset');
+    for (const name of ['href', 'src']) {
+      const value = node.getAttribute(name);
+      if (value === null) continue;
+      try {
+        node.setAttribute(name, new URL(value, base).href);
+      } catch {
+        node.removeAttribute(name);
+      }
+    }
+  }
+  return {
+    ...article,
+    sanitized: sanitize(doc.body.innerHTML),
+    text: selected,
+  };
 }
 
 main().catch((err) => showMessage(t('errorExtract', [String(err?.message ?? err)])));

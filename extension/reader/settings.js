@@ -1,0 +1,198 @@
+// The reader view's settings: what they are, their bounds, how they look on the page, and the
+// panel that changes them. Stored in storage.sync (the browser keeps them on this device when
+// it does not sync), read and written by the reader page itself: it is an extension page.
+
+/** Each numeric setting: [min, max, step, default]. */
+const RANGES = {
+  size: [14, 36, 1, 20],
+  width: [40, 100, 2, 70],
+  lineHeight: [1.2, 2.4, 0.1, 1.6],
+  letterSpacing: [0, 0.12, 0.01, 0],
+  wordSpacing: [0, 0.5, 0.05, 0],
+  rate: [0.5, 2, 0.1, 1],
+};
+
+const CHOICES = {
+  font: ['serif', 'sans', 'mono', 'system'],
+  align: ['start', 'justify'],
+  theme: ['auto', 'light', 'sepia', 'dark', 'contrast', 'custom'],
+};
+
+export const THEMES = CHOICES.theme;
+
+const COLOR = /^#[0-9a-f]{6}$/;
+
+export const DEFAULTS = Object.freeze({
+  font: 'serif',
+  size: RANGES.size[3],
+  width: RANGES.width[3],
+  lineHeight: RANGES.lineHeight[3],
+  letterSpacing: RANGES.letterSpacing[3],
+  wordSpacing: RANGES.wordSpacing[3],
+  align: 'start',
+  theme: 'auto',
+  bg: '#fdf6e3',
+  fg: '#1c1b19',
+  link: '#0b57d0',
+  images: true,
+  rate: RANGES.rate[3],
+  /** Chosen voice per language (primary subtag -> voiceURI). */
+  voices: {},
+});
+
+const KEY = 'settings';
+const MAX_VOICE_LANGUAGES = 50;
+
+function round(value, step) {
+  const digits = Math.max(0, -Math.floor(Math.log10(step)));
+  return Number((Math.round(value / step) * step).toFixed(digits));
+}
+
+/** A complete, valid settings object from whatever was stored (unknown or bad values: defaults). */
+export function normalize(raw) {
+  const out = { ...DEFAULTS, voices: {} };
+  if (typeof raw !== 'object' || raw === null) return out;
+  for (const [name, [min, max, step]] of Object.entries(RANGES)) {
+    const value = Number(raw[name]);
+    if (Number.isFinite(value)) out[name] = round(Math.min(max, Math.max(min, value)), step);
+  }
+  for (const [name, allowed] of Object.entries(CHOICES)) {
+    if (allowed.includes(raw[name])) out[name] = raw[name];
+  }
+  for (const name of ['bg', 'fg', 'link']) {
+    if (typeof raw[name] === 'string' && COLOR.test(raw[name].toLowerCase())) out[name] = raw[name].toLowerCase();
+  }
+  if (typeof raw.images === 'boolean') out.images = raw.images;
+  if (typeof raw.voices === 'object' && raw.voices !== null) {
+    for (const [lang, uri] of Object.entries(raw.voices).slice(-MAX_VOICE_LANGUAGES)) {
+      if (/^[a-z]{2,3}$/.test(lang) && typeof uri === 'string' && uri.length <= 512) out.voices[lang] = uri;
+    }
+  }
+  return out;
+}
+
+/** Relative luminance of a #rrggbb colour (WCAG 2.x). */
+export function luminance(hex) {
+  const [r, g, b] = [1, 3, 5].map((i) => {
+    const c = parseInt(hex.slice(i, i + 2), 16) / 255;
+    return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+/** WCAG contrast ratio of two #rrggbb colours. */
+export function contrast(a, b) {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+/** Shows the settings on the reader page: data attributes for choices, custom properties for values. */
+export function apply(settings, root = document.documentElement) {
+  root.dataset.theme = settings.theme;
+  root.dataset.font = settings.font;
+  root.dataset.align = settings.align;
+  root.dataset.images = settings.images ? 'shown' : 'hidden';
+  const style = root.style;
+  style.setProperty('--size', `${settings.size}px`);
+  style.setProperty('--width', `${settings.width}ch`);
+  style.setProperty('--line-height', String(settings.lineHeight));
+  style.setProperty('--letter-spacing', `${settings.letterSpacing}em`);
+  style.setProperty('--word-spacing', `${settings.wordSpacing}em`);
+  if (settings.theme === 'custom') {
+    style.setProperty('--custom-bg', settings.bg);
+    style.setProperty('--custom-fg', settings.fg);
+    style.setProperty('--custom-link', settings.link);
+    // Form controls and scrollbars in the colours that go with the background.
+    style.setProperty('--custom-scheme', luminance(settings.bg) < 0.18 ? 'dark' : 'light');
+  }
+}
+
+/** Loads the settings (defaults when storage is unavailable). */
+export async function load(storage) {
+  try {
+    const stored = await storage.get(KEY);
+    return normalize(stored?.[KEY]);
+  } catch {
+    return normalize(null);
+  }
+}
+
+export function save(storage, settings) {
+  return storage.set({ [KEY]: normalize(settings) }).catch(() => {});
+}
+
+/** Calls `listener(settings)` when another reader view changed the stored settings. */
+export function watch(storageApi, area, listener) {
+  storageApi.onChanged.addListener((changes, changedArea) => {
+    if (changedArea === area && changes[KEY]) listener(normalize(changes[KEY].newValue));
+  });
+}
+
+function formatNumber(value, step, locale) {
+  const digits = Math.max(0, -Math.floor(Math.log10(step)));
+  return new Intl.NumberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+}
+
+/**
+ * Wires the panel's controls (elements with data-setting) to a settings object: each change is
+ * applied at once and handed to `onChange(settings)` for saving.
+ * @returns {{ show(settings): void }} sets the controls from settings (after a load or reset)
+ */
+export function bindPanel(panel, { locale, getSettings, onChange, contrastText }) {
+  const controls = [...panel.ownerDocument.querySelectorAll('[data-setting]')];
+  const note = panel.querySelector('#contrast-note');
+  const colors = panel.querySelector('#custom-colors');
+
+  function showValue(input) {
+    const output = panel.ownerDocument.querySelector(`output[for="${input.id}"]`);
+    if (!output) return;
+    const [, , step] = RANGES[input.dataset.setting];
+    output.value = `${formatNumber(Number(input.value), step, locale)}${output.dataset.unit ? ` ${output.dataset.unit}` : ''}`;
+  }
+
+  function showContrast(settings) {
+    colors.hidden = settings.theme !== 'custom';
+    const text = contrast(settings.fg, settings.bg);
+    const link = contrast(settings.link, settings.bg);
+    note.textContent = contrastText(text, link);
+    note.classList.toggle('warn', Math.min(text, link) < 4.5);
+  }
+
+  function show(settings) {
+    for (const input of controls) {
+      const name = input.dataset.setting;
+      if (input.type === 'range') {
+        const [min, max, step] = RANGES[name];
+        Object.assign(input, { min, max, step });
+        input.value = String(settings[name]);
+        showValue(input);
+      } else if (input.type === 'radio') {
+        input.checked = settings[name] === input.value;
+      } else if (input.type === 'checkbox') {
+        input.checked = settings[name] === true;
+      } else {
+        input.value = settings[name];
+      }
+    }
+    showContrast(settings);
+  }
+
+  for (const input of controls) {
+    const event = input.type === 'range' || input.type === 'color' ? 'input' : 'change';
+    input.addEventListener(event, () => {
+      const name = input.dataset.setting;
+      let value;
+      if (input.type === 'range') value = Number(input.value);
+      else if (input.type === 'checkbox') value = input.checked;
+      else if (input.type === 'radio') {
+        if (!input.checked) return;
+        value = input.value;
+      } else value = input.value;
+      const settings = normalize({ ...getSettings(), [name]: value });
+      if (input.type === 'range') showValue(input);
+      showContrast(settings);
+      onChange(settings);
+    });
+  }
+  return { show };
+}
