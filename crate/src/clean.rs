@@ -8,6 +8,7 @@ use serde::Serialize;
 
 use crate::aggregate::Agg;
 use crate::clutter::Category;
+use crate::rules;
 use crate::score::{weight, Mode, Selection};
 use crate::tag::Tag;
 use crate::tree::{flag, Tree};
@@ -144,6 +145,13 @@ pub fn plan(
             } else if never_content(node.tag) && !(node.tag == Tag::Iframe && node.has(flag::VIDEO))
             {
                 Some((None, "non-content"))
+            } else if let Some(rule) = node
+                .rule
+                .filter(|_| (a.text as f32) < root_text * CLUTTER_MAX_SHARE)
+            {
+                // A rule names its target: it needs no guard but the article's own size.
+                let rule: &'static rules::Rule = &rules::BUILT_IN_RULES[rule as usize];
+                Some((Some(rule.category), rule.text.as_str()))
             } else if let Some(category) = node.clutter.filter(|&c| is_clutter(c, a, root_text)) {
                 Some((Some(category), "class-word"))
             } else if a.player_texts >= 3 && a.text < 400 && a.p == 0 {

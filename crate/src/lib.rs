@@ -48,10 +48,11 @@ pub struct Article {
 
 mod aggregate;
 mod clean;
-mod clutter;
+pub mod clutter;
 mod emit;
 mod patterns;
 mod readerable;
+pub mod rules;
 mod scan;
 mod score;
 mod tag;
@@ -75,7 +76,7 @@ pub fn extract(html: &str, options: &Options) -> Result<Article, Error> {
         Some(u) => Some(url::Url::parse(u).map_err(|e| Error::Url(u.to_string(), e.to_string()))?),
         None => None,
     };
-    let tree = tree::build(html)?;
+    let tree = tree::build(html, page_url.as_ref().and_then(url::Url::host_str))?;
     let base = match (&page_url, tree.base_href.as_deref()) {
         (Some(page), Some(href)) => page.join(href.trim()).ok().or(page_url.clone()),
         (None, Some(href)) => url::Url::parse(href.trim()).ok(),
@@ -195,7 +196,7 @@ fn resolve_metadata(tree: &tree::Tree) -> (metadata::Metadata, Option<u32>) {
 #[doc(hidden)]
 pub fn explain(html: &str) -> Result<String, Error> {
     use std::fmt::Write;
-    let tree = tree::build(html)?;
+    let tree = tree::build(html, None)?;
     let (meta, byline) = resolve_metadata(&tree);
     let facts = clean::PageFacts {
         title: meta.title.as_deref(),

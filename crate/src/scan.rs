@@ -11,7 +11,11 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use lol_html::html_content::{Element, TextType};
-use lol_html::{doc_text, element, HtmlRewriter, MemorySettings, Settings};
+use std::borrow::Cow;
+
+use lol_html::{
+    doc_text, element, ElementContentHandlers, HtmlRewriter, MemorySettings, Selector, Settings,
+};
 
 use crate::tag::Tag;
 use crate::Error;
@@ -30,6 +34,8 @@ pub trait Sink {
     fn open(&mut self, tag: Tag, key: u32, el: &Element<'_, '_>);
     /// The innermost open element closed.
     fn close(&mut self);
+    /// The element opened last matched clutter rule `rule` (called right after its `open`).
+    fn matched(&mut self, _rule: u16) {}
     /// A chunk of text inside the innermost open element. `raw` is false for script and style
     /// content; character references are still encoded in data text.
     fn text(&mut self, text: &str, raw: bool);
@@ -160,6 +166,16 @@ fn list_stop(tag: Tag) -> bool {
 
 /// Runs one pass over `html`, feeding `sink`, and returns the sink.
 pub fn scan<S: Sink>(html: &str, sink: S) -> Result<S, Error> {
+    scan_with_rules(html, sink, &[])
+}
+
+/// Runs one pass over `html`, also telling `sink` which of `rules` (selector and rule number)
+/// each element matches.
+pub fn scan_with_rules<S: Sink>(
+    html: &str,
+    sink: S,
+    rules: &[(&Selector, u16)],
+) -> Result<S, Error> {
     let closes: Rc<RefCell<Vec<u32>>> = Rc::default();
     let driver = RefCell::new(Driver {
         sink,
@@ -169,7 +185,7 @@ pub fn scan<S: Sink>(html: &str, sink: S) -> Result<S, Error> {
         seen_body: false,
     });
     {
-        let settings = Settings::new()
+        let mut settings = Settings::new()
             .with_strict(false)
             .with_memory_settings(MemorySettings::new().with_max_allowed_memory_usage(MEMORY_LIMIT))
             .append_element_content_handler(element!("*", |el| {
@@ -177,17 +193,28 @@ pub fn scan<S: Sink>(html: &str, sink: S) -> Result<S, Error> {
                 driver.flush(&closes);
                 driver.open(el, &closes);
                 Ok(())
-            }))
-            .append_document_content_handler(doc_text!(|chunk| {
-                let mut driver = driver.borrow_mut();
-                driver.flush(&closes);
-                let text = chunk.as_str();
-                if !text.is_empty() {
-                    let raw = !matches!(chunk.text_type(), TextType::Data | TextType::RCData);
-                    driver.sink.text(text, raw);
-                }
-                Ok(())
             }));
+        // Registered after "*", so they run after the element was opened.
+        for &(selector, rule) in rules {
+            let driver = &driver;
+            settings = settings.append_element_content_handler((
+                Cow::Borrowed(selector),
+                ElementContentHandlers::default().element(move |_: &mut Element<'_, '_>| {
+                    driver.borrow_mut().sink.matched(rule);
+                    Ok(())
+                }),
+            ));
+        }
+        let settings = settings.append_document_content_handler(doc_text!(|chunk| {
+            let mut driver = driver.borrow_mut();
+            driver.flush(&closes);
+            let text = chunk.as_str();
+            if !text.is_empty() {
+                let raw = !matches!(chunk.text_type(), TextType::Data | TextType::RCData);
+                driver.sink.text(text, raw);
+            }
+            Ok(())
+        }));
         let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
         rewriter.write(html.as_bytes()).map_err(rewriting_error)?;
         rewriter.end().map_err(rewriting_error)?;

@@ -137,7 +137,10 @@ mod tests {
         let stats = measure("Ja,  nein，好、 ok. ", &mut space);
         assert_eq!(stats.commas, 3);
         // 好 is CJK and counts twice.
-        assert_eq!(stats.chars, "Ja, nein，好、 ok. ".chars().count() as u32 + 1);
+        assert_eq!(
+            stats.chars,
+            "Ja, nein，好、 ok. ".chars().count() as u32 + 1
+        );
         assert!(stats.sentence_end);
         assert_eq!(measure(" \n\t ", &mut space).chars, 0);
     }

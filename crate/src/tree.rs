@@ -60,6 +60,8 @@ pub struct Node {
     pub weight: i16,
     /// A clutter category from the generic rules, if one matched.
     pub clutter: Option<Category>,
+    /// The clutter rule (index into [`crate::rules::BUILT_IN_RULES`]) that matched it.
+    pub rule: Option<u16>,
     pub parent: u32,
     /// Byte offset of the start tag: the key shared by both passes.
     pub key: u32,
@@ -152,6 +154,7 @@ impl Builder {
             flags: 0,
             weight: 0,
             clutter: None,
+            rule: None,
             parent: NO_PARENT,
             key: 0,
             class_hash: 0,
@@ -310,6 +313,16 @@ impl Builder {
 }
 
 impl Sink for Builder {
+    fn matched(&mut self, rule: u16) {
+        // The last node pushed is the element just opened (void elements are closed already).
+        if let Some(node) = self.tree.nodes.last_mut() {
+            if node.rule.is_none() {
+                node.rule = Some(rule);
+                node.clutter = Some(crate::rules::BUILT_IN_RULES[rule as usize].category);
+            }
+        }
+    }
+
     fn open(&mut self, tag: Tag, key: u32, el: &Element<'_, '_>) {
         let index = self.tree.nodes.len() as u32;
         let parent = *self.stack.last().unwrap();
@@ -328,6 +341,7 @@ impl Sink for Builder {
             flags,
             weight,
             clutter,
+            rule: None,
             parent,
             key,
             class_hash,
@@ -511,7 +525,12 @@ fn hash(s: &str) -> u32 {
     })
 }
 
-/// Runs pass 1 over `html`.
-pub fn build(html: &str) -> Result<Tree, crate::Error> {
-    Ok(crate::scan::scan(html, Builder::new())?.finish())
+/// Runs pass 1 over `html`, matching the clutter rules that apply on `host`.
+pub fn build(html: &str, host: Option<&str>) -> Result<Tree, crate::Error> {
+    let rules = &*crate::rules::BUILT_IN_RULES;
+    let active: Vec<(&lol_html::Selector, u16)> = crate::rules::active(rules, host)
+        .into_iter()
+        .map(|i| (&rules[i as usize].selector, i))
+        .collect();
+    Ok(crate::scan::scan_with_rules(html, Builder::new(), &active)?.finish())
 }
