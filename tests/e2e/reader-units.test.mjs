@@ -1,0 +1,160 @@
+// The reading view's pure parts, without a browser: the Markdown writer (on jsdom), reading
+// speeds, settings validation, the new messages of the protocol, and the two UI catalogues.
+// The same code runs in the browsers in reader-view.test.mjs; these cover the corner cases.
+
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { JSDOM } from 'jsdom';
+import { ROOT } from './support.mjs';
+import { toMarkdown } from '../../extension/reader/markdown.js';
+import { readingMinutes, readingSpeed } from '../../extension/reader/readtime.js';
+import { contrast, normalize, DEFAULTS } from '../../extension/reader/settings.js';
+import {
+  MAX_SELECTION_LENGTH, READERABLE, SELECTION, SELECTION_SOURCE, TAKE, checkMessage, newToken,
+} from '../../extension/protocol.js';
+
+function md(html) {
+  const { document } = new JSDOM(`<!doctype html><body><div id="root">${html}</div>`).window;
+  return toMarkdown(document.getElementById('root'));
+}
+
+test('Markdown: text that looks like Markdown is escaped', () => {
+  assert.equal(md('<p>*not emphasis* and _this_ and [x](y) and `tick` and a|b</p>'),
+    '\\*not emphasis\\* and \\_this\\_ and \\[x\\](y) and \\`tick\\` and a\\|b');
+  assert.equal(md('<p># not a heading</p><p>- not a list</p><p>1. not a list</p><p>&gt; no quote</p>'),
+    '\\# not a heading\n\n\\- not a list\n\n1\\. not a list\n\n\\> no quote');
+  assert.equal(md('<p>AT&amp;T &amp;copy; stays</p>'), 'AT&T &amp;copy; stays');
+  assert.equal(md('<p>Wow!<a href="https://x.org/">link</a></p>'), 'Wow\\![link](https://x.org/)');
+  assert.equal(md('<p>&lt;script&gt;</p>'), '\\<script\\>');
+});
+
+test('Markdown: inline markup, spaces kept outside the delimiters', () => {
+  assert.equal(md('<p>a<em> b </em>c <strong>d</strong> <del>e</del> H<sub>2</sub>O</p>'),
+    'a *b* c **d** ~~e~~ H<sub>2</sub>O');
+  assert.equal(md('<p>x<em></em>y</p>'), 'xy');
+  assert.equal(md('<p><code>a`b</code> <code>`x</code></p>'), '``a`b`` `` `x ``');
+  assert.equal(md('<p>one<br>two<br></p>'), 'one\\\ntwo');
+});
+
+test('Markdown: links and images', () => {
+  assert.equal(md('<p><a href="https://e.org/a b(c)">t</a></p>'), '[t](<https://e.org/a%20b(c)>)');
+  assert.equal(md('<p><a href="https://e.org/" title="say &quot;hi&quot;">t</a></p>'), '[t](https://e.org/ "say \\"hi\\"")');
+  assert.equal(md('<p><a href="https://e.org/"><img src="https://e.org/i.png" alt="[x]"></a></p>'),
+    '[![\\[x\\]](https://e.org/i.png)](https://e.org/)');
+  assert.equal(md('<p><a href="javascript:alert(1)">t</a></p>'), 't');
+});
+
+test('Markdown: lists, nested and loose, and ordered lists keep their start', () => {
+  assert.equal(md('<ul><li>a<ul><li>b<ol><li>c</li></ol></li></ul></li><li>d</li></ul>'),
+    '- a\n  - b\n    1. c\n- d');
+  assert.equal(md('<ol start="9"><li>nine</li><li>ten<p>more</p></li></ol>'), '9. nine\n10. ten\n    more');
+  assert.equal(md('<ul><li><p>one</p><p>two</p></li><li><p>three</p></li></ul>'), '- one\n\n  two\n\n- three');
+});
+
+test('Markdown: blockquotes, code blocks, rules, headings', () => {
+  assert.equal(md('<blockquote><p>a</p><blockquote><p>b</p></blockquote></blockquote>'), '> a\n>\n> > b');
+  assert.equal(md('<pre><code>```\ncode\n```</code></pre>'), '````\n```\ncode\n```\n````');
+  assert.equal(md('<ul><li>x<pre>  indented\nline</pre></li></ul>'), '- x\n  ```\n    indented\n  line\n  ```');
+  assert.equal(md('<h3>Title #</h3><hr><h6>six</h6>'), '### Title \\#\n\n---\n\n###### six');
+});
+
+test('Markdown: tables as GFM tables, cells escaped and padded', () => {
+  assert.equal(md('<table><caption>Cap</caption><tr><th>a</th><th>b</th></tr><tr><td colspan="2">x|y</td></tr><tr><td>1</td></tr></table>'),
+    'Cap\n\n| a | b |\n| --- | --- |\n| x\\|y |  |\n| 1 |  |');
+  assert.equal(md('<table><tr><td><p>p1</p><p>p2</p></td></tr></table>'), '| p1 p2 |\n| --- |');
+});
+
+test('Markdown: figures, definition lists, details', () => {
+  assert.equal(md('<figure><img src="https://e.org/i.png" alt="A"><figcaption>Cap <em>it</em></figcaption></figure>'),
+    '![A](https://e.org/i.png)\n\nCap *it*');
+  assert.equal(md('<dl><dt>Term</dt><dd>Meaning</dd></dl>'), '**Term**\n\nMeaning');
+  assert.equal(md('<details><summary>More</summary><p>Hidden</p></details>'), '**More**\n\nHidden');
+});
+
+test('reading speeds: words per minute for alphabetic scripts, characters per minute for Chinese and Japanese', () => {
+  assert.equal(Math.round(readingSpeed('en').perMinute), 238, 'Brysbaert 2019');
+  assert.equal(Math.round(readingSpeed('de-AT').perMinute), 187);
+  assert.equal(readingSpeed('ja').unit, 'char');
+  assert.equal(readingSpeed('zh-Hant').unit, 'char');
+  assert.equal(readingSpeed('xx').unit, 'word');
+  assert.equal(readingMinutes('word '.repeat(238 * 5), 'en'), 5);
+  assert.equal(readingMinutes('字'.repeat(266 * 3), 'zh'), 3);
+  assert.equal(readingMinutes('', 'en'), 1, 'at least a minute');
+});
+
+test('settings: stored values are checked, clamped and rounded; unknown ones fall back to defaults', () => {
+  assert.deepEqual(normalize(null), { ...DEFAULTS, voices: {} });
+  const s = normalize({
+    font: 'comic', size: 99, width: '61', lineHeight: 1.63, theme: 'sepia', bg: '#ABCDEF', fg: 'red',
+    images: 'no', voices: { de: 'v1', 'de-AT': 'bad', en: 42 }, rate: -1, extra: 1,
+  });
+  assert.equal(s.font, 'serif');
+  assert.equal(s.size, 36);
+  assert.equal(s.width, 62);
+  assert.equal(s.lineHeight, 1.6);
+  assert.equal(s.theme, 'sepia');
+  assert.equal(s.bg, '#abcdef');
+  assert.equal(s.fg, DEFAULTS.fg);
+  assert.equal(s.images, true);
+  assert.equal(s.rate, 0.5);
+  assert.deepEqual(s.voices, { de: 'v1' });
+  assert.ok(!('extra' in s));
+  assert.equal(contrast('#000000', '#ffffff').toFixed(0), '21');
+  assert.ok(contrast(DEFAULTS.fg, DEFAULTS.bg) >= 4.5 && contrast(DEFAULTS.link, DEFAULTS.bg) >= 4.5,
+    'the default custom colours read well');
+});
+
+test('protocol: the selection and readerable messages', () => {
+  const url = 'https://example.org/a';
+  assert.equal(checkMessage({ type: SELECTION }), SELECTION);
+  assert.equal(checkMessage({ type: SELECTION_SOURCE, html: '<p>x</p>', url, selection: '<p>x</p>' }), SELECTION_SOURCE);
+  assert.equal(checkMessage({ type: READERABLE, readerable: false }), READERABLE);
+  for (const bad of [
+    { type: SELECTION, x: 1 },
+    { type: SELECTION_SOURCE, html: '<p>x</p>', url, selection: '' },
+    { type: SELECTION_SOURCE, html: '<p>x</p>', url },
+    { type: SELECTION_SOURCE, html: '<p>x</p>', url: 'javascript:1', selection: 'x' },
+    { type: SELECTION_SOURCE, html: '<p>x</p>', url, selection: 'x'.repeat(MAX_SELECTION_LENGTH + 1) },
+    { type: READERABLE, readerable: 'yes' },
+    { type: READERABLE },
+    { type: TAKE, token: newToken(), selection: '' },
+  ]) {
+    assert.equal(checkMessage(bad), null, JSON.stringify(bad).slice(0, 80));
+  }
+  const content = readFileSync(join(ROOT, 'extension/content.js'), 'utf8');
+  for (const [name, value] of Object.entries({ SELECTION, SELECTION_SOURCE })) {
+    assert.ok(content.includes(`const ${name} = '${value}';`), `content.js has ${name}`);
+  }
+  assert.ok(content.includes(`const MAX_SELECTION_LENGTH = ${MAX_SELECTION_LENGTH / 1024 / 1024} * 1024 * 1024;`));
+});
+
+test('UI catalogues: English and German have the same messages, none empty, placeholders alike; every string the view uses exists', () => {
+  const load = (lang) => JSON.parse(readFileSync(join(ROOT, `extension/_locales/${lang}/messages.json`), 'utf8'));
+  const en = load('en');
+  const de = load('de');
+  assert.deepEqual(Object.keys(de).sort(), Object.keys(en).sort());
+  for (const [key, entry] of Object.entries(en)) {
+    assert.ok(entry.message.trim() && de[key].message.trim(), key);
+    assert.deepEqual(Object.keys(de[key].placeholders ?? {}).sort(), Object.keys(entry.placeholders ?? {}).sort(), key);
+    for (const name of Object.keys(entry.placeholders ?? {})) {
+      assert.ok(de[key].message.includes(`$${name.toUpperCase()}$`), `${key} (de) uses $${name.toUpperCase()}$`);
+    }
+  }
+  const html = readFileSync(join(ROOT, 'extension/reader/reader.html'), 'utf8');
+  const used = new Set([...html.matchAll(/data-i18n(?:-label|-aria-label)?="(\w+)"/g)].map((m) => m[1]));
+  for (const file of ['reader.js', 'settings.js', 'narration.js', 'export.js']) {
+    const js = readFileSync(join(ROOT, 'extension/reader', file), 'utf8');
+    for (const m of js.matchAll(/\bt\('(\w+)'/g)) used.add(m[1]);
+    for (const m of js.matchAll(/\bt\(\w+ \? '(\w+)' : '(\w+)'\)/g)) used.add(m[1]).add(m[2]);
+  }
+  const background = readFileSync(join(ROOT, 'extension/background.js'), 'utf8');
+  for (const m of background.matchAll(/getMessage\(\s*(?:\w+ \? )?'(\w+)'(?: : '(\w+)')?/g)) {
+    used.add(m[1]);
+    if (m[2]) used.add(m[2]);
+  }
+  const missing = [...used].filter((key) => !(key in en));
+  assert.deepEqual(missing, []);
+  assert.ok(used.size > 60, `${used.size} strings`);
+});
