@@ -4,8 +4,6 @@
 //! The conditional cleaning follows Readability.js's `_cleanConditionally` and `_clean`
 //! (Apache-2.0, mozilla/readability), computed from subtree statistics instead of a DOM.
 
-use serde::Serialize;
-
 use crate::aggregate::Agg;
 use crate::clutter::Category;
 use crate::rules;
@@ -25,9 +23,8 @@ pub enum Action {
 }
 
 /// One block removed from inside the article.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct Removal {
-    #[serde(skip)]
     pub node: u32,
     pub category: Option<Category>,
     pub rule: &'static str,
@@ -185,7 +182,12 @@ pub fn plan(
                 && (a.text as f32) < root_text * CLUTTER_MAX_SHARE
                 && conditionally_unwanted(tree, agg, i, mode, in_figure[i as usize])
             {
-                Some((None, "conditional"))
+                // Mostly links: a teaser list or "more stories" block.
+                if a.link_density() > 0.5 {
+                    Some((Some(Category::Promotions), "link-list"))
+                } else {
+                    Some((None, "conditional"))
+                }
             } else {
                 None
             };
@@ -220,6 +222,48 @@ pub fn plan(
 /// Whether a block whose class names a clutter category really is clutter. A block holding
 /// most of the article, or (outside comment sections, which are prose) several paragraphs of
 /// prose, is a content block with an unlucky class name (`cmp-text--article`).
+/// The clutter on the whole page, for cleaning it in place: every element a rule, a class
+/// name or player text marks, outside the article's root path and best candidate. Navigation
+/// is kept, since the site keeps its layout. Outermost elements only, in document order.
+pub fn page_clutter(tree: &Tree, agg: &[Agg], sel: &Selection) -> Vec<Removal> {
+    let root_text = agg[sel.root as usize].text.max(1) as f32;
+    let mut removed = Vec::new();
+    let mut i = 1;
+    while (i as usize) < tree.nodes.len() {
+        let node = &tree.nodes[i as usize];
+        let a = &agg[i as usize];
+        let protected =
+            (i <= sel.root && a.last >= sel.root) || (i <= sel.best && a.last >= sel.best);
+        let verdict = if protected || matches!(node.tag, Tag::Html | Tag::Head | Tag::Body) {
+            None
+        } else if let Some(rule) = node
+            .rule
+            .filter(|_| (a.text as f32) < root_text * CLUTTER_MAX_SHARE)
+        {
+            let rule: &'static rules::Rule = &rules::BUILT_IN_RULES[rule as usize];
+            Some((rule.category, rule.text.as_str()))
+        } else if let Some(category) = node.clutter.filter(|&c| is_clutter(c, a, root_text)) {
+            Some((category, "class-word"))
+        } else if a.player_texts >= 3 && a.text < 400 && a.p == 0 {
+            Some((Category::VideoChrome, "player-text"))
+        } else {
+            None
+        };
+        match verdict {
+            Some((category, rule)) if category != Category::Navigation => {
+                removed.push(Removal {
+                    node: i,
+                    category: Some(category),
+                    rule,
+                });
+                i = a.last + 1;
+            }
+            _ => i += 1,
+        }
+    }
+    removed
+}
+
 fn is_clutter(category: Category, a: &Agg, root_text: f32) -> bool {
     if a.text as f32 >= root_text * CLUTTER_MAX_SHARE {
         return false;

@@ -90,6 +90,7 @@ const WORDS: &[(Category, &[&str])] = &[
             "story-carousel",
             "related-articles",
             "mehr-zum-thema",
+            "related",
         ],
     ),
     (

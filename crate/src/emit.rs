@@ -9,7 +9,8 @@
 use lol_html::html_content::Element;
 use url::Url;
 
-use crate::clean::Action;
+use crate::clean::{Action, Plan};
+use crate::declutter::{Previews, Removed};
 use crate::scan::{scan, Sink};
 use crate::tag::Tag;
 use crate::text;
@@ -95,6 +96,8 @@ fn is_void(name: &str) -> bool {
 struct Emitter<'a> {
     tree: &'a Tree,
     actions: &'a [Action],
+    /// Text previews of the blocks the plan removed.
+    previews: Previews<'a>,
     base: Option<&'a Url>,
     /// Index of the next node to open: node 0 is the document itself.
     next: usize,
@@ -257,6 +260,11 @@ fn resolve_srcset(base: Option<&Url>, raw: &str) -> Option<String> {
             let mut words = candidate.split_whitespace();
             let url = resolve(base, words.next()?, true)?;
             let descriptor: Vec<&str> = words.collect();
+            // A browser drops a candidate with a descriptor it cannot read: so does the core,
+            // rather than copy the page's text into the attribute.
+            if !descriptor.iter().all(|d| is_srcset_descriptor(d)) {
+                return None;
+            }
             Some(if descriptor.is_empty() {
                 url
             } else {
@@ -267,9 +275,17 @@ fn resolve_srcset(base: Option<&Url>, raw: &str) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(", "))
 }
 
+/// `300w`, `1.5x` or `200h`: a width, density or height descriptor of a `srcset` candidate.
+fn is_srcset_descriptor(d: &str) -> bool {
+    d.strip_suffix(['w', 'x', 'h']).is_some_and(|n| {
+        n.bytes().any(|b| b.is_ascii_digit()) && n.bytes().all(|b| b.is_ascii_digit() || b == b'.')
+    })
+}
+
 impl Sink for Emitter<'_> {
-    fn open(&mut self, tag: Tag, key: u32, el: &Element<'_, '_>) {
+    fn open(&mut self, tag: Tag, key: u32, el: &mut Element<'_, '_>) {
         let index = self.next;
+        self.previews.open(index as u32);
         self.next += 1;
         debug_assert_eq!(
             self.tree.nodes.get(index).map(|n| n.key),
@@ -334,6 +350,7 @@ impl Sink for Emitter<'_> {
     }
 
     fn close(&mut self) {
+        self.previews.close();
         if self
             .first_paragraph
             .as_ref()
@@ -366,6 +383,9 @@ impl Sink for Emitter<'_> {
     }
 
     fn text(&mut self, chunk: &str, raw: bool) {
+        if !raw {
+            self.previews.text(chunk);
+        }
         if !raw && matches!(self.frames.last(), Some((Frame::Kicker, _))) {
             self.out
                 .kicker
@@ -412,15 +432,16 @@ impl Sink for Emitter<'_> {
 }
 
 /// Runs pass 2 over `html` with the plan's actions.
-pub fn emit(
+pub fn emit<'a>(
     html: &str,
-    tree: &Tree,
-    actions: &[Action],
-    base: Option<&Url>,
-) -> Result<Output, crate::Error> {
+    tree: &'a Tree,
+    plan: &'a Plan,
+    base: Option<&'a Url>,
+) -> Result<(Output, Vec<Removed>), crate::Error> {
     let emitter = Emitter {
         tree,
-        actions,
+        actions: &plan.actions,
+        previews: Previews::new(&plan.removed),
         base,
         next: 1,
         frames: Vec::new(),
@@ -433,5 +454,5 @@ pub fn emit(
     };
     let mut emitter = scan(html, emitter)?;
     emitter.flush_block();
-    Ok(emitter.out)
+    Ok((emitter.out, emitter.previews.finish()))
 }

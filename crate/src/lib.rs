@@ -16,6 +16,7 @@ pub mod metadata;
 #[cfg(target_arch = "wasm32")]
 mod wasm;
 
+pub use declutter::Removed;
 use serde::Serialize;
 
 /// Options for one extraction.
@@ -44,11 +45,23 @@ pub struct Article {
     pub html: String,
     /// The article as plain text: blocks separated by a blank line.
     pub text: String,
+    /// The blocks taken out of the article, with why: "show what was removed".
+    pub removed: Vec<Removed>,
+}
+
+/// A page cleaned in place.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+pub struct Cleaned {
+    /// The page without its clutter.
+    pub html: String,
+    /// What was taken out, in document order.
+    pub removed: Vec<Removed>,
 }
 
 mod aggregate;
 mod clean;
 pub mod clutter;
+mod declutter;
 mod emit;
 mod patterns;
 mod readerable;
@@ -124,7 +137,7 @@ pub fn extract(html: &str, options: &Options) -> Result<Article, Error> {
         readerable::is_readerable(&tree, &aggregate::aggregate(&tree, &excluded))
     };
     let plan = best.expect("at least one mode ran");
-    let output = emit::emit(html, &tree, &plan.actions, base.as_ref())?;
+    let (output, removed) = emit::emit(html, &tree, &plan, base.as_ref())?;
 
     let excerpt = meta.excerpt.clone().or_else(|| {
         output
@@ -152,7 +165,53 @@ pub fn extract(html: &str, options: &Options) -> Result<Article, Error> {
         readerable,
         html: output.html,
         text: output.text,
+        removed,
     })
+}
+
+/// Cleans `html` in place: the page with the clutter around and inside its article taken
+/// out (comments, video chrome, promotions, social, newsletter, cookie consent, ads), its
+/// layout and navigation kept.
+pub fn clean(html: &str, options: &Options) -> Result<Cleaned, Error> {
+    if html.trim().is_empty() {
+        return Err(Error::Empty);
+    }
+    let host = match options.url.as_deref() {
+        Some(u) => Some(url::Url::parse(u).map_err(|e| Error::Url(u.to_string(), e.to_string()))?),
+        None => None,
+    };
+    let tree = tree::build(html, host.as_ref().and_then(url::Url::host_str))?;
+    let mode = score::Mode::ALL[0];
+    let excluded = aggregate::excluded(&tree, mode);
+    let agg = aggregate::aggregate(&tree, &excluded);
+    let selection = score::select(&tree, &agg, &excluded, mode);
+    // The clutter anywhere on the page, and the clutter the reader view finds inside the
+    // article (a teaser list between paragraphs), outermost first.
+    let (meta, byline) = resolve_metadata(&tree);
+    let facts = clean::PageFacts {
+        title: meta.title.as_deref(),
+        byline,
+        site_name: meta.site_name.as_deref(),
+        html,
+    };
+    let plan = clean::plan(&tree, &agg, &excluded, &selection, mode, &facts);
+    let mut targets = clean::page_clutter(&tree, &agg, &selection);
+    targets.extend(plan.removed.into_iter().filter(|r| {
+        r.category
+            .is_some_and(|c| c != clutter::Category::Navigation)
+    }));
+    targets.sort_by_key(|r| r.node);
+    let mut outermost: Vec<clean::Removal> = Vec::with_capacity(targets.len());
+    for target in targets {
+        let inside = outermost
+            .last()
+            .is_some_and(|o| target.node <= agg[o.node as usize].last);
+        if !inside {
+            outermost.push(target);
+        }
+    }
+    let (html, removed) = declutter::remove(html, &outermost)?;
+    Ok(Cleaned { html, removed })
 }
 
 /// The text direction of the article: the `dir` of its root's parent, the root, or the

@@ -1,7 +1,8 @@
 //! `klartext`, the command-line front end of the core: reads a page, prints its article.
 //!
 //! Other tools call it, so its interface is fixed:
-//! `klartext extract [--url URL] [--format text|html|json] [FILE|-]`. Errors are one line on
+//! `klartext extract [--url URL] [--format text|html|json] [FILE|-]` and
+//! `klartext clean [--url URL] [--report] [FILE|-]`. Errors are one line on
 //! stderr, `klartext: <message>`; the exit code is 1 for a page that cannot be processed and 2
 //! for a wrong invocation.
 
@@ -27,6 +28,24 @@ struct Cli {
 enum Command {
     /// Extract the article from an HTML page.
     Extract(ExtractArgs),
+    /// Print the page without its clutter (comments, video chrome, promotions, social,
+    /// newsletter, cookie consent, ads), its layout and navigation kept.
+    Clean(CleanArgs),
+}
+
+#[derive(Debug, Args)]
+struct CleanArgs {
+    /// The page's address: site-specific clutter rules apply by its host.
+    #[arg(long, value_name = "URL")]
+    url: Option<String>,
+
+    /// Instead of the page, list the removed blocks: category, rule and a text preview.
+    #[arg(long)]
+    report: bool,
+
+    /// The HTML file to read; `-` reads standard input.
+    #[arg(value_name = "FILE", default_value = "-")]
+    file: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -90,6 +109,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Extract(args) => extract(&args),
+        Command::Clean(args) => clean(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -114,6 +134,52 @@ fn extract(args: &ExtractArgs) -> Result<(), Failure> {
         },
     )?;
     print_article(&article, args.format)
+}
+
+fn clean(args: &CleanArgs) -> Result<(), Failure> {
+    if let Some(url) = &args.url {
+        check_page_url(url)?;
+    }
+    let bytes = read_input(&args.file)?;
+    let html = klartext::decode::decode(&bytes)?;
+    let cleaned = klartext::clean(
+        &html,
+        &Options {
+            url: args.url.clone(),
+        },
+    )?;
+    let output = if args.report {
+        // One line a block: category, rule, preview; tab-separated for other tools.
+        cleaned
+            .removed
+            .iter()
+            .map(|r| {
+                let category = r.category.map_or("other".to_string(), |c| {
+                    serde_json::to_value(c)
+                        .ok()
+                        .and_then(|v| v.as_str().map(str::to_string))
+                        .unwrap_or_default()
+                });
+                format!("{category}\t{}\t{}", r.rule, r.preview)
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    } else {
+        cleaned.html
+    };
+    write_output(&output)
+}
+
+fn write_output(text: &str) -> Result<(), Failure> {
+    let mut out = io::BufWriter::new(io::stdout().lock());
+    match write_with_final_newline(&mut out, text).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(error) if error.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(error) => Err(Failure::input(format!(
+            "cannot write the output: {}",
+            describe(&error)
+        ))),
+    }
 }
 
 /// Links are resolved against `--url`, so it must be a web page's absolute address.

@@ -31,7 +31,7 @@ const MAX_DEPTH: usize = 512;
 /// Receives the nested element stream of one pass.
 pub trait Sink {
     /// An element opened. Text and child elements follow until the matching [`Sink::close`].
-    fn open(&mut self, tag: Tag, key: u32, el: &Element<'_, '_>);
+    fn open(&mut self, tag: Tag, key: u32, el: &mut Element<'_, '_>);
     /// The innermost open element closed.
     fn close(&mut self);
     /// The element opened last matched clutter rule `rule` (called right after its `open`).
@@ -176,6 +176,23 @@ pub fn scan_with_rules<S: Sink>(
     sink: S,
     rules: &[(&Selector, u16)],
 ) -> Result<S, Error> {
+    run(html, sink, rules, None)
+}
+
+/// Runs one pass over `html` and returns the page as the sink rewrote it (elements it
+/// removed with `Element::remove` are gone).
+pub fn rewrite<S: Sink>(html: &str, sink: S) -> Result<(S, String), Error> {
+    let mut output = Vec::with_capacity(html.len());
+    let sink = run(html, sink, &[], Some(&mut output))?;
+    Ok((sink, String::from_utf8_lossy(&output).into_owned()))
+}
+
+fn run<S: Sink>(
+    html: &str,
+    sink: S,
+    rules: &[(&Selector, u16)],
+    mut output: Option<&mut Vec<u8>>,
+) -> Result<S, Error> {
     let closes: Rc<RefCell<Vec<u32>>> = Rc::default();
     let driver = RefCell::new(Driver {
         sink,
@@ -215,7 +232,11 @@ pub fn scan_with_rules<S: Sink>(
             }
             Ok(())
         }));
-        let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
+        let mut rewriter = HtmlRewriter::new(settings, |chunk: &[u8]| {
+            if let Some(output) = output.as_deref_mut() {
+                output.extend_from_slice(chunk);
+            }
+        });
         rewriter.write(html.as_bytes()).map_err(rewriting_error)?;
         rewriter.end().map_err(rewriting_error)?;
     }
@@ -243,7 +264,7 @@ mod tests {
     struct Outline(String);
 
     impl Sink for Outline {
-        fn open(&mut self, tag: Tag, _key: u32, el: &Element<'_, '_>) {
+        fn open(&mut self, tag: Tag, _key: u32, el: &mut Element<'_, '_>) {
             let name = if tag == Tag::Other {
                 el.tag_name()
             } else {

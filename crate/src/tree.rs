@@ -323,7 +323,7 @@ impl Sink for Builder {
         }
     }
 
-    fn open(&mut self, tag: Tag, key: u32, el: &Element<'_, '_>) {
+    fn open(&mut self, tag: Tag, key: u32, el: &mut Element<'_, '_>) {
         let index = self.tree.nodes.len() as u32;
         let parent = *self.stack.last().unwrap();
         let (mut flags, weight, clutter, class_hash) = self.attribute_flags(tag, el);

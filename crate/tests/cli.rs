@@ -246,6 +246,7 @@ fn json_output_has_exactly_the_documented_keys_and_types() {
         "readerable",
         "html",
         "text",
+        "removed",
     ];
     expected.sort_unstable();
     assert_eq!(keys, expected);
