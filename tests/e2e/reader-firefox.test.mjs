@@ -85,6 +85,7 @@ describe('Reader view features (Firefox)', { timeout: 90_000 }, () => {
       return JSON.stringify({
         title: action.action.getProperty(tab, 'title'),
         badge: action.action.getProperty(tab, 'badgeText'),
+        icon: JSON.stringify(action.action.getProperty(tab, 'icon')).slice(0, 300),
       });`));
   }
 
@@ -183,15 +184,21 @@ describe('Reader view features (Firefox)', { timeout: 90_000 }, () => {
   test('the toolbar button\'s title says whether the page has an article, once the reader has run', async () => {
     const { page, frame } = await openReader(`/${FIXTURE}.html`);
     await sleep(200);
-    assert.deepEqual(await toolbarState(), { title: EN.actionTitleReaderable.message, badge: '✓' });
+    const article = await toolbarState();
+    assert.deepEqual({ ...article, icon: undefined }, { title: EN.actionTitleReaderable.message, badge: '✓', icon: undefined });
     await closeReader(page, frame);
     await page.goto(`${server.base}/made/no-article`, { waitUntil: 'load' });
-    assert.deepEqual(await toolbarState(), { title: EN.actionTitle.message, badge: '' }, 'forgotten on the next page');
+    const unknown = await toolbarState();
+    assert.deepEqual({ ...unknown, icon: undefined }, { title: EN.actionTitle.message, badge: '', icon: undefined }, 'forgotten on the next page');
+    assert.equal(unknown.icon, article.icon, 'the usual icon');
     await pressToolbarAction();
     const again = await waitForReaderFrame(page, PREFIX);
     await readerContent(again);
     await sleep(200);
-    assert.deepEqual(await toolbarState(), { title: EN.actionTitleNotReaderable.message, badge: '' });
+    const none = await toolbarState();
+    assert.deepEqual({ ...none, icon: undefined }, { title: EN.actionTitleNotReaderable.message, badge: '', icon: undefined });
+    assert.notEqual(none.icon, article.icon, 'a grey icon for a page without an article');
+    assert.match(none.icon, /data:image\/png/, 'drawn by the background');
     await closeReader(page, again);
     await page.close();
   });
