@@ -788,6 +788,24 @@ describe('Reader view features (Chromium)', { timeout: 150_000 }, () => {
     const again = await openReader(`/${FIXTURE}.html`, { prepare: word });
     assertShowsArticle(again.shown, expect);
     await closeReader(again.page, again.frame);
+    // The context menu item reads any selection, a word too. A test cannot click a context
+    // menu: it checks that the item is there and sends the message that its click sends.
+    const worker = await backgroundWorker();
+    const item = await worker.evaluate(() => chrome.contextMenus.update('klartext-read-selection', {})
+      .then(() => 'there', (err) => err.message));
+    assert.equal(item, 'there', 'the "Read selection" menu item exists');
+    await word(again.page);
+    const selected = await again.page.evaluate(() => getSelection().toString().trim());
+    await again.page.bringToFront();
+    await worker.evaluate(async () => {
+      const [tab] = await chrome.tabs.query({ active: true, lastFocusedWindow: true });
+      await chrome.tabs.sendMessage(tab.id, { type: 'klartext:selection' }, { frameId: 0 });
+    });
+    const frame2 = await waitForReaderFrame(again.page, prefix);
+    const one = await readerContent(frame2);
+    assert.equal(await frame2.evaluate(() => document.querySelector('.body').textContent.trim()), selected);
+    assert.ok(normalizeSpace(one.text).includes(EN.selectionNote.message));
+    await closeReader(again.page, frame2);
     await again.page.close();
   });
 
