@@ -171,6 +171,11 @@ pub fn plan(
                 Some((None, "title-duplicate"))
             } else if facts.byline == Some(i) {
                 Some((None, "byline"))
+            } else if is_ad_label(tree, agg, i, facts.html) {
+                Some((Some(Category::Ads), "ad-label"))
+            } else if node.tag == Tag::P && a.text < 200 && a.link_density() >= 0.6 {
+                // "Read also: <link>" between paragraphs.
+                Some((Some(Category::Promotions), "link-paragraph"))
             } else if is_site_name_line(tree, agg, i, facts) {
                 Some((Some(Category::Promotions), "site-name-line"))
             } else if node.tag == Tag::P && a.text == 0 && a.img + a.embed == 0 {
@@ -293,26 +298,20 @@ fn kicker_before(tree: &Tree, agg: &[Agg], heading: u32) -> Option<u32> {
     label.then_some(previous)
 }
 
-/// A block whose whole text is the site's name ("krone.at" under an article): a brand or
-/// source line, no part of the article. Only tiny elements are checked, from their source.
-fn is_site_name_line(tree: &Tree, agg: &[Agg], i: u32, facts: &PageFacts<'_>) -> bool {
-    let Some(site) = facts.site_name else {
-        return false;
-    };
+/// The text of a tiny element (at most `max` characters), read from its source: the scan
+/// keeps no text, and only a few short blocks need theirs.
+fn tiny_text(tree: &Tree, agg: &[Agg], i: u32, html: &str, max: u32) -> Option<String> {
     let node = &tree.nodes[i as usize];
     let a = &agg[i as usize];
-    let length = site.chars().count() as u32;
-    if !node.tag.is_block() || a.text == 0 || a.text > length + 2 {
-        return false;
+    if a.text == 0 || a.text > max {
+        return None;
     }
     let start = node.key as usize;
     let end = tree
         .nodes
         .get(a.last as usize + 1)
-        .map_or(facts.html.len(), |n| n.key as usize);
-    let Some(source) = facts.html.get(start..end) else {
-        return false;
-    };
+        .map_or(html.len(), |n| n.key as usize);
+    let source = html.get(start..end)?;
     let mut text = String::new();
     let mut in_tag = false;
     for c in source.chars() {
@@ -323,7 +322,60 @@ fn is_site_name_line(tree: &Tree, agg: &[Agg], i: u32, facts: &PageFacts<'_>) ->
             _ => {}
         }
     }
-    crate::text::decode_collapse(&text).eq_ignore_ascii_case(site.trim())
+    Some(crate::text::decode_collapse(&text))
+}
+
+/// A block whose whole text is the site's name ("krone.at" under an article): a brand or
+/// source line, no part of the article.
+fn is_site_name_line(tree: &Tree, agg: &[Agg], i: u32, facts: &PageFacts<'_>) -> bool {
+    let Some(site) = facts.site_name else {
+        return false;
+    };
+    if !tree.nodes[i as usize].tag.is_block() {
+        return false;
+    }
+    let length = site.chars().count() as u32;
+    tiny_text(tree, agg, i, facts.html, length + 2)
+        .is_some_and(|t| t.eq_ignore_ascii_case(site.trim()))
+}
+
+/// The labels ad slots carry, in the languages of the pages Klartext meets.
+const AD_LABELS: &[&str] = &[
+    "ad",
+    "ads",
+    "advertisement",
+    "advertising",
+    "sponsored",
+    "anzeige",
+    "werbung",
+    "gesponsert",
+    "publicité",
+    "publicite",
+    "sponsorisé",
+    "publicidad",
+    "anuncio",
+    "patrocinado",
+    "pubblicità",
+    "reklama",
+    "reklame",
+    "реклама",
+    "广告",
+    "広告",
+    "スポンサーリンク",
+    "إعلان",
+    "פרסומת",
+    "광고",
+];
+
+/// A block whose whole text is an ad label ("Anzeige", "Publicité", "広告").
+fn is_ad_label(tree: &Tree, agg: &[Agg], i: u32, html: &str) -> bool {
+    tree.nodes[i as usize].tag.is_block()
+        && tiny_text(tree, agg, i, html, 24).is_some_and(|t| {
+            let t = t.trim_matches(|c: char| {
+                c.is_whitespace() || matches!(c, ':' | '-' | '–' | '|' | '·')
+            });
+            AD_LABELS.iter().any(|l| t.to_lowercase() == *l)
+        })
 }
 
 /// Readability's `_markDataTables`.

@@ -327,6 +327,13 @@ fn repeated_sections(
     best_group.map(|(_, ancestor)| ancestor)
 }
 
+/// Whether the subtree at `i` has a `<figure>` or `<figcaption>` (within a few levels).
+fn has_figure(tree: &Tree, agg: &[Agg], i: u32) -> bool {
+    (i..=agg[i as usize].last)
+        .take(64)
+        .any(|n| matches!(tree.nodes[n as usize].tag, Tag::Figure | Tag::Figcaption))
+}
+
 fn live_children(tree: &Tree, agg: &[Agg], excluded: &[bool], parent: u32) -> usize {
     children(tree, agg, parent)
         .filter(|&c| !excluded[c as usize])
@@ -362,9 +369,17 @@ fn siblings(tree: &Tree, agg: &[Agg], excluded: &[bool], scores: &[f32], root: u
             if same_class && a.text >= 140 && a.link_density() < 0.25 {
                 return true;
             }
-
+            // The lead image: a figure (or a wrapper of one) before the body, its caption with
+            // it.
+            if s < root
+                && a.img > 0
+                && a.link_density() < 0.5
+                && a.text < 400
+                && has_figure(tree, agg, s)
+            {
+                return true;
+            }
             if node.tag == Tag::P {
-                let a = &agg[s as usize];
                 let density = a.link_density();
                 return (a.text > 80 && density < 0.25)
                     || (a.text < 80 && a.text > 0 && density == 0.0 && node.has(flag::SENTENCE));
