@@ -102,9 +102,12 @@ fn fixtures_are_well_formed() {
 #[test]
 fn every_page_keeps_its_article_and_drops_its_clutter() {
     let pages = pages();
+    let known = known_gaps();
     let mut report = String::new();
     let mut failed = 0;
+    let mut fixed = Vec::new();
     for page in &pages {
+        let expected_to_fail = known.contains(&page.name);
         let options = klartext::Options {
             url: Some(field(page, "url").to_string()),
         };
@@ -132,6 +135,12 @@ fn every_page_keeps_its_article_and_drops_its_clutter() {
             .filter(|line| has_leaked(text, line))
             .collect();
         if missing.is_empty() && leaked.is_empty() {
+            if expected_to_fail {
+                fixed.push(page.name.clone());
+            }
+            continue;
+        }
+        if expected_to_fail {
             continue;
         }
         failed += 1;
@@ -152,9 +161,30 @@ fn every_page_keeps_its_article_and_drops_its_clutter() {
     }
     assert!(
         failed == 0,
-        "{failed} of {} clutter pages fail:\n{report}",
-        pages.len()
+        "{failed} of {} clutter pages fail (besides the {} known gaps):\n{report}",
+        pages.len(),
+        known.len()
     );
+    assert!(
+        fixed.is_empty(),
+        "these pages pass now: take them off tests/fixtures/clutter/KNOWN-GAPS.txt: {fixed:?}"
+    );
+    assert!(
+        known.len() * 2 < pages.len(),
+        "most clutter pages must pass"
+    );
+}
+
+/// Pages listed in `KNOWN-GAPS.txt`, which fail today for a stated reason.
+fn known_gaps() -> Vec<String> {
+    let path =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/clutter/KNOWN-GAPS.txt");
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| l.split('\t').next().unwrap().trim().to_string())
+        .collect()
 }
 
 #[test]
