@@ -16,6 +16,17 @@ pub fn extract(html: &str, url: Option<String>) -> Result<JsValue, JsError> {
     serde::Serialize::serialize(&article, &serializer).map_err(|e| JsError::new(&e.to_string()))
 }
 
+/// Finds the clutter in the page for cleaning it in place. Returns `{ html, removed }`, where
+/// each removed block has `element` (its position in document order, counting from 1 for
+/// `<html>`: the n-th element of `document.getElementsByTagName("*")` is element n), its
+/// `category`, the `rule` that fired and a text `preview`. `html` is the cleaned page.
+#[wasm_bindgen]
+pub fn clean(html: &str, url: Option<String>) -> Result<JsValue, JsError> {
+    let cleaned = crate::clean(html, &Options { url }).map_err(|e| JsError::new(&e.to_string()))?;
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    serde::Serialize::serialize(&cleaned, &serializer).map_err(|e| JsError::new(&e.to_string()))
+}
+
 /// The core's version, for the extension's about box and bug reports.
 #[wasm_bindgen]
 pub fn version() -> String {
