@@ -173,6 +173,8 @@ pub fn plan(
                 Some((None, "byline"))
             } else if is_ad_label(tree, agg, i, facts.html) {
                 Some((Some(Category::Ads), "ad-label"))
+            } else if is_paywall_label(tree, agg, i, facts.html) {
+                Some((Some(Category::Newsletter), "paywall-label"))
             } else if node.tag == Tag::P && a.text < 200 && a.link_density() >= 0.6 {
                 // "Read also: <link>" between paragraphs.
                 Some((Some(Category::Promotions), "link-paragraph"))
@@ -366,6 +368,31 @@ const AD_LABELS: &[&str] = &[
     "פרסומת",
     "광고",
 ];
+
+/// Labels that mark an article as for subscribers only: paywall furniture, not text.
+const PAYWALL_LABELS: &[&str] = &[
+    "subscribers only",
+    "for subscribers",
+    "subscriber exclusive",
+    "article réservé aux abonnés",
+    "réservé aux abonnés",
+    "nur für abonnenten",
+    "exklusiv für abonnenten",
+    "exclusivo para suscriptores",
+    "solo para suscriptores",
+    "riservato agli abbonati",
+    "para assinantes",
+];
+
+/// A block whose whole text is a paywall label ("Article réservé aux abonnés").
+fn is_paywall_label(tree: &Tree, agg: &[Agg], i: u32, html: &str) -> bool {
+    tree.nodes[i as usize].tag.is_block()
+        && tiny_text(tree, agg, i, html, 40).is_some_and(|t| {
+            let t =
+                t.trim_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '.' | '|' | '·'));
+            PAYWALL_LABELS.iter().any(|l| t.to_lowercase() == *l)
+        })
+}
 
 /// A block whose whole text is an ad label ("Anzeige", "Publicité", "広告").
 fn is_ad_label(tree: &Tree, agg: &[Agg], i: u32, html: &str) -> bool {

@@ -195,6 +195,9 @@ pub fn classify(
 /// separated parts is one of the category's words: `comments-wrapper` and `ob-widget` match,
 /// `download` and `shadow` do not.
 fn classify_token(token: &str) -> Option<Category> {
+    // A token without separators may still name a widget in one run (`relatedarticlesinline`,
+    // from `RelatedArticlesInline`): long words are also found inside it.
+    let unseparated = !token.contains(['-', '_']);
     // Long hyphenated tokens are slugs of headings or titles (`sharing-with-a-single-developer`),
     // not widget names.
     if token.split(['-', '_']).filter(|p| !p.is_empty()).count() > 4 {
@@ -204,6 +207,7 @@ fn classify_token(token: &str) -> Option<Category> {
         let hit = words.iter().any(|w| {
             token == *w
                 || (w.contains(['-', '_']) && token.contains(w))
+                || (unseparated && w.len() >= 7 && token.contains(w))
                 || token.split(['-', '_']).any(|part| part == *w)
         });
         hit.then_some(*category)
