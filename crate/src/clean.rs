@@ -151,7 +151,7 @@ pub fn plan(
                 Some((Some(rule.category), rule.text.as_str()))
             } else if let Some(category) = node.clutter.filter(|&c| is_clutter(c, a, root_text)) {
                 Some((Some(category), "class-word"))
-            } else if a.player_texts >= 3 && a.text < 400 && a.p == 0 {
+            } else if is_player_chrome(node, a) {
                 Some((Some(Category::VideoChrome), "player-text"))
             } else if node.has(flag::SHARE) && a.text < SHARE_MAX_TEXT {
                 Some((Some(Category::Social), "share"))
@@ -251,7 +251,7 @@ pub fn page_clutter(tree: &Tree, agg: &[Agg], sel: &Selection) -> Vec<Removal> {
             Some((rule.category, rule.text.as_str()))
         } else if let Some(category) = node.clutter.filter(|&c| is_clutter(c, a, root_text)) {
             Some((category, "class-word"))
-        } else if a.player_texts >= 3 && a.text < 400 && a.p == 0 {
+        } else if is_player_chrome(node, a) {
             Some((Category::VideoChrome, "player-text"))
         } else {
             None
@@ -368,6 +368,16 @@ const AD_LABELS: &[&str] = &[
     "פרסומת",
     "광고",
 ];
+
+/// A player's control bar: several text nodes of player chrome (time codes, icon ligatures,
+/// playback rates) and little else. A table of durations is data, not chrome.
+fn is_player_chrome(node: &crate::tree::Node, a: &Agg) -> bool {
+    a.player_texts >= 3
+        && a.text < 400
+        && a.p == 0
+        && a.tables == 0
+        && !matches!(node.tag, Tag::Tbody | Tag::Thead | Tag::Tr | Tag::Td)
+}
 
 /// Labels that mark an article as for subscribers only: paywall furniture, not text.
 const PAYWALL_LABELS: &[&str] = &[
