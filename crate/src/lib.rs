@@ -80,28 +80,58 @@ const MIN_ARTICLE_CHARS: u32 = 500;
 /// whose content is hidden until a script runs, not a page with a hidden teaser.
 const HIDDEN_GAIN: u32 = 3;
 
+/// A page scanned once (pass 1): its tree and metadata, for every entry point.
+struct Page<'h> {
+    html: &'h str,
+    page_url: Option<url::Url>,
+    tree: tree::Tree,
+    meta: metadata::Metadata,
+    /// The byline element, taken out of the text.
+    byline: Option<u32>,
+}
+
+impl<'h> Page<'h> {
+    fn scan(html: &'h str, options: &Options) -> Result<Page<'h>, Error> {
+        if html.trim().is_empty() {
+            return Err(Error::Empty);
+        }
+        let page_url = match options.url.as_deref() {
+            Some(u) => {
+                Some(url::Url::parse(u).map_err(|e| Error::Url(u.to_string(), e.to_string()))?)
+            }
+            None => None,
+        };
+        let tree = tree::build(html, page_url.as_ref().and_then(url::Url::host_str))?;
+        let (meta, byline) = resolve_metadata(&tree);
+        Ok(Page {
+            html,
+            page_url,
+            tree,
+            meta,
+            byline,
+        })
+    }
+
+    fn facts(&self) -> clean::PageFacts<'_> {
+        clean::PageFacts {
+            title: self.meta.title.as_deref(),
+            byline: self.byline,
+            site_name: self.meta.site_name.as_deref(),
+            html: self.html,
+        }
+    }
+}
+
 /// Finds the article in `html` and returns it with its metadata.
 pub fn extract(html: &str, options: &Options) -> Result<Article, Error> {
-    if html.trim().is_empty() {
-        return Err(Error::Empty);
-    }
-    let page_url = match options.url.as_deref() {
-        Some(u) => Some(url::Url::parse(u).map_err(|e| Error::Url(u.to_string(), e.to_string()))?),
-        None => None,
-    };
-    let tree = tree::build(html, page_url.as_ref().and_then(url::Url::host_str))?;
-    let base = match (&page_url, tree.base_href.as_deref()) {
-        (Some(page), Some(href)) => page.join(href.trim()).ok().or(page_url.clone()),
+    let page = Page::scan(html, options)?;
+    let (tree, page_url) = (&page.tree, &page.page_url);
+    let base = match (page_url, tree.base_href.as_deref()) {
+        (Some(url), Some(href)) => url.join(href.trim()).ok().or(page_url.clone()),
         (None, Some(href)) => url::Url::parse(href.trim()).ok(),
-        (page, None) => page.clone(),
+        (url, None) => url.clone(),
     };
-    let (meta, byline) = resolve_metadata(&tree);
-    let facts = clean::PageFacts {
-        title: meta.title.as_deref(),
-        byline,
-        site_name: meta.site_name.as_deref(),
-        html,
-    };
+    let facts = page.facts();
 
     let mut best: Option<clean::Plan> = None;
     // Modes that exclude the same elements share one aggregation.
@@ -111,13 +141,13 @@ pub fn extract(html: &str, options: &Options) -> Result<Article, Error> {
             m.strip_unlikely == mode.strip_unlikely && m.drop_hidden == mode.drop_hidden
         };
         if !cached.as_ref().is_some_and(|(m, _, _)| same(m)) {
-            let excluded = aggregate::excluded(&tree, mode);
-            let agg = aggregate::aggregate(&tree, &excluded);
+            let excluded = aggregate::excluded(tree, mode);
+            let agg = aggregate::aggregate(tree, &excluded);
             cached = Some((mode, excluded, agg));
         }
         let (_, excluded, agg) = cached.as_ref().expect("computed above");
-        let selection = score::select(&tree, agg, excluded, mode);
-        let plan = clean::plan(&tree, agg, excluded, &selection, mode, &facts);
+        let selection = score::select(tree, agg, excluded, mode);
+        let plan = clean::plan(tree, agg, excluded, &selection, mode, &facts);
         let enough = plan.text_chars >= MIN_ARTICLE_CHARS;
         let better = match &best {
             None => true,
@@ -133,13 +163,13 @@ pub fn extract(html: &str, options: &Options) -> Result<Article, Error> {
         }
     }
     let readerable = {
-        let excluded = aggregate::excluded(&tree, score::Mode::ALL[1]);
-        readerable::is_readerable(&tree, &aggregate::aggregate(&tree, &excluded))
+        let excluded = aggregate::excluded(tree, score::Mode::ALL[1]);
+        readerable::is_readerable(tree, &aggregate::aggregate(tree, &excluded))
     };
     let plan = best.expect("at least one mode ran");
-    let (output, removed) = emit::emit(html, &tree, &plan, base.as_ref())?;
+    let (output, removed) = emit::emit(html, tree, &plan, base.as_ref())?;
 
-    let excerpt = meta.excerpt.clone().or_else(|| {
+    let excerpt = page.meta.excerpt.clone().or_else(|| {
         output
             .first_paragraph
             .as_deref()
@@ -149,18 +179,18 @@ pub fn extract(html: &str, options: &Options) -> Result<Article, Error> {
     });
 
     Ok(Article {
-        title: meta.title,
-        byline: meta.byline,
-        published_time: meta.published_time,
-        site_name: meta.site_name,
+        title: page.meta.title,
+        byline: page.meta.byline,
+        published_time: page.meta.published_time,
+        site_name: page.meta.site_name,
         kicker: output
             .kicker
             .as_deref()
             .map(text::collapse)
             .filter(|k| !k.is_empty()),
 
-        lang: meta.lang,
-        dir: article_dir(&tree, plan.root),
+        lang: page.meta.lang,
+        dir: article_dir(tree, plan.root),
         excerpt,
         readerable,
         html: output.html,
@@ -173,29 +203,17 @@ pub fn extract(html: &str, options: &Options) -> Result<Article, Error> {
 /// out (comments, video chrome, promotions, social, newsletter, cookie consent, ads), its
 /// layout and navigation kept.
 pub fn clean(html: &str, options: &Options) -> Result<Cleaned, Error> {
-    if html.trim().is_empty() {
-        return Err(Error::Empty);
-    }
-    let host = match options.url.as_deref() {
-        Some(u) => Some(url::Url::parse(u).map_err(|e| Error::Url(u.to_string(), e.to_string()))?),
-        None => None,
-    };
-    let tree = tree::build(html, host.as_ref().and_then(url::Url::host_str))?;
+    let page = Page::scan(html, options)?;
+    let tree = &page.tree;
     let mode = score::Mode::ALL[0];
-    let excluded = aggregate::excluded(&tree, mode);
-    let agg = aggregate::aggregate(&tree, &excluded);
-    let selection = score::select(&tree, &agg, &excluded, mode);
+    let excluded = aggregate::excluded(tree, mode);
+    let agg = aggregate::aggregate(tree, &excluded);
+    let selection = score::select(tree, &agg, &excluded, mode);
     // The clutter anywhere on the page, and the clutter the reader view finds inside the
     // article (a teaser list between paragraphs), outermost first.
-    let (meta, byline) = resolve_metadata(&tree);
-    let facts = clean::PageFacts {
-        title: meta.title.as_deref(),
-        byline,
-        site_name: meta.site_name.as_deref(),
-        html,
-    };
-    let plan = clean::plan(&tree, &agg, &excluded, &selection, mode, &facts);
-    let mut targets = clean::page_clutter(&tree, &agg, &selection);
+    let facts = page.facts();
+    let plan = clean::plan(tree, &agg, &excluded, &selection, mode, &facts);
+    let mut targets = clean::page_clutter(tree, &agg, &selection);
     targets.extend(plan.removed.into_iter().filter(|r| {
         r.category
             .is_some_and(|c| c != clutter::Category::Navigation)
@@ -255,20 +273,14 @@ fn resolve_metadata(tree: &tree::Tree) -> (metadata::Metadata, Option<u32>) {
 #[doc(hidden)]
 pub fn explain(html: &str) -> Result<String, Error> {
     use std::fmt::Write;
-    let tree = tree::build(html, None)?;
-    let (meta, byline) = resolve_metadata(&tree);
-    let facts = clean::PageFacts {
-        title: meta.title.as_deref(),
-        byline,
-        site_name: meta.site_name.as_deref(),
-        html,
-    };
+    let page = Page::scan(html, &Options::default())?;
+    let (tree, facts) = (&page.tree, page.facts());
     let mut out = String::new();
     for mode in score::Mode::ALL {
-        let excluded = aggregate::excluded(&tree, mode);
-        let agg = aggregate::aggregate(&tree, &excluded);
-        let selection = score::select(&tree, &agg, &excluded, mode);
-        let plan = clean::plan(&tree, &agg, &excluded, &selection, mode, &facts);
+        let excluded = aggregate::excluded(tree, mode);
+        let agg = aggregate::aggregate(tree, &excluded);
+        let selection = score::select(tree, &agg, &excluded, mode);
+        let plan = clean::plan(tree, &agg, &excluded, &selection, mode, &facts);
         let describe = |i: u32| {
             let n = &tree.nodes[i as usize];
             let start = n.key as usize;
