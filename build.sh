@@ -6,6 +6,7 @@
 #   ./build.sh test     everything above, the browsers if missing, then every test
 #   ./build.sh wasm     only the wasm core into extension/core/
 #   ./build.sh quality  the extraction benchmark against Readability.js and dom_smoothie
+#   ./build.sh bench    the speed benchmark: Chromium against Readability.js, the core natively
 #   ./build.sh help     this text
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -124,12 +125,36 @@ run_quality() {
   cargo run --release --locked -p klartext-bench --bin quality
 }
 
+# A benchmark, not a test: Klartext end to end against Readability.js in Chromium, the core
+# against a no-op lol_html pass and dom_smoothie (criterion), size, memory and pathological pages;
+# one table on stdout and in tests/out/bench.txt, the chart in docs/bench.svg. Benches build with
+# panic=unwind (criterion needs it) in target/bench, apart from the shipped release build.
+run_bench() {
+  setup_browsers
+  if [ ! -x /usr/bin/time ]; then
+    [ "$(id -u)" = 0 ] || die "need root to apt-get install time"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time >/dev/null
+  fi
+  build_all
+  mkdir -p tests/out/bench
+  export CARGO_TARGET_DIR="$PWD/target/bench" CARGO_PROFILE_BENCH_PANIC=unwind
+  say "native: the core against a no-op lol_html pass and dom_smoothie (criterion's own report: tests/out/bench/criterion.txt)"
+  cargo bench --locked -p klartext-bench --bench core -- --noplot >tests/out/bench/criterion.txt
+  say "native: the CLI on 10 MB, 50 MB and 100,000-deep pages"
+  cargo run --quiet --locked --profile bench -p klartext-bench --bin speed
+  unset CARGO_TARGET_DIR CARGO_PROFILE_BENCH_PANIC
+  say "Chromium: Readability.js and Klartext on every page, then the table"
+  node tests/bench/run.mjs
+}
+
 case "${1:-build}" in
   build) build_all; demo ;;
   wasm) setup_rust; setup_node; build_wasm ;;
   test) run_tests ;;
   quality) run_quality ;;
-  help|-h|--help) sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//' ;;
+  bench) run_bench ;;
+  help|-h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' ;;
 
   *) die "unknown command '$1' (try ./build.sh help)" ;;
 esac

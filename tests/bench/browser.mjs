@@ -1,0 +1,410 @@
+// The browser half of the speed benchmark, in Debian's Chromium driven by puppeteer-core, with
+// the built extension (dist/unpacked) loaded.
+//
+// Per page of a set, in one tab that has the page loaded from 127.0.0.1:
+// - Readability.js: `new Readability(document.cloneNode(true)).parse()` on the loaded page
+//   (the library injected with addScriptTag from node_modules).
+// - Klartext end to end, as the sum of what the extension does, each part timed where it runs:
+//   serialise: `document.documentElement.outerHTML` in the page (the content script's call);
+//   hand-over: the same string through `runtime.sendMessage` from an extension page to another
+//     extension page that answers with it, i.e. the string crosses twice, as it does on the real
+//     path (content script -> background, background -> reader page), through the same API;
+//   extract: the core's `extract(html, url)` in an extension page (reader/reader.html opened in
+//     a tab, the core imported from ../core/klartext.js): the copy into wasm, the core, and the
+//     result back as a JS object.
+// Each is measured REPS times on each page, interleaved; a page's time is its median.
+//
+// Also: peak wasm memory (a fresh extension page per page, Memory.buffer.byteLength after one
+// extract), click-to-paint on the reference page, and the main thread's longest task while the
+// extension reads the pathological pages.
+
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import puppeteer from 'puppeteer-core';
+import { PATHOLOGICAL, PATHOLOGICAL_DIR, REFERENCE, ROOT } from './pages.mjs';
+
+/* global document, window, chrome, requestAnimationFrame, Readability */
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const EXTENSION_DIR = join(ROOT, 'dist', 'unpacked');
+const READABILITY_JS = join(ROOT, 'node_modules', '@mozilla', 'readability', 'Readability.js');
+const PAGE_TIMEOUT_MS = 30_000;
+const PATHOLOGICAL_TIMEOUT_MS = 180_000;
+
+const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
+const median = (values) => {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+export function requireBuild() {
+  for (const file of ['manifest.json', 'reader/reader.html', 'core/klartext.js', 'core/klartext_bg.wasm']) {
+    if (!existsSync(join(EXTENSION_DIR, file))) {
+      throw new Error(`dist/unpacked/${file} is missing: run ./build.sh first`);
+    }
+  }
+}
+
+export async function launch() {
+  const profile = mkdtempSync(join(tmpdir(), 'klartext-bench-'));
+  const browser = await puppeteer.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    pipe: true,
+    enableExtensions: [EXTENSION_DIR],
+    userDataDir: profile,
+    defaultViewport: { width: 1200, height: 900 },
+    protocolTimeout: PATHOLOGICAL_TIMEOUT_MS,
+    args: [
+      '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--no-first-run',
+      // Tabs in the background keep full speed: the benchmark switches between three.
+      '--disable-background-timer-throttling', '--disable-renderer-backgrounding',
+      '--disable-backgrounding-occluded-windows',
+      // Only 127.0.0.1 resolves: a page's external scripts and images fail at once.
+      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1',
+    ],
+  });
+  let extension;
+  for (const deadline = Date.now() + 10_000; !extension && Date.now() < deadline;) {
+    extension = [...(await browser.extensions()).values()].find((e) => e.name === 'Klartext');
+    if (!extension) await sleep(100);
+  }
+  if (!extension) throw new Error('Klartext is not among the loaded extensions');
+  const version = await browser.version();
+  return {
+    browser,
+    extension,
+    version,
+    close: async () => {
+      await browser.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Opens reader/reader.html in a tab (without a token it only shows a message) and loads the core there. */
+async function extensionPage(session) {
+  const page = await session.browser.newPage();
+  await page.goto(`chrome-extension://${session.extension.id}/reader/reader.html`, { waitUntil: 'load' });
+  const init = await page.evaluate(async () => {
+    const t0 = performance.now();
+    const core = await import(chrome.runtime.getURL('core/klartext.js'));
+    const wasm = await core.default();
+    window.klartextBench = { core, wasm };
+    return { initMs: performance.now() - t0, memory: wasm.memory.buffer.byteLength };
+  });
+  return { page, ...init };
+}
+
+/** An extension page that answers a bench message with the string it was sent. */
+async function echoPage(session) {
+  const page = await session.browser.newPage();
+  await page.goto(`chrome-extension://${session.extension.id}/reader/reader.html`, { waitUntil: 'load' });
+  await page.evaluate(() => {
+    chrome.runtime.onMessage.addListener((msg, _sender, sendResponse) => {
+      if (msg && msg.klartextBench === 'echo') sendResponse({ html: msg.html });
+      return false;
+    });
+  });
+  return page;
+}
+
+async function load(page, url, timeout = PAGE_TIMEOUT_MS) {
+  try {
+    await page.goto(url, { waitUntil: 'load', timeout });
+  } catch (err) {
+    // A page whose load event never comes is still measured as it stands.
+    if (!/timeout/i.test(String(err?.message))) throw err;
+  }
+}
+
+/** Serialise and Readability.js, `reps` times each, interleaved, in the loaded page. */
+async function measureInPage(page, reps) {
+  try {
+    await page.addScriptTag({ path: READABILITY_JS });
+  } catch {
+    // A page CSP that refuses inline scripts: evaluate the same source through CDP instead.
+    await page.evaluate(`${readFileSync(READABILITY_JS, 'utf8')};\nwindow.Readability = Readability;`);
+  }
+  return page.evaluate((reps) => {
+    const serialise = [];
+    const readability = [];
+    let length = 0;
+    let error = null;
+    let textLength = 0;
+    for (let i = 0; i < reps; i++) {
+      let t0 = performance.now();
+      const html = document.documentElement.outerHTML;
+      serialise.push(performance.now() - t0);
+      length = html.length;
+      t0 = performance.now();
+      try {
+        const article = new Readability(document.cloneNode(true)).parse();
+        textLength = article?.textContent?.length ?? 0;
+      } catch (err) {
+        error = String(err?.message ?? err);
+      }
+      readability.push(performance.now() - t0);
+    }
+    return { serialise, readability, length, textLength, error };
+  }, reps);
+}
+
+/** Hand-over and extract, `reps` times each, interleaved, in the extension page. */
+async function measureInExtension(extPage, html, url, reps) {
+  return extPage.evaluate(async (html, url, reps) => {
+    const { core } = window.klartextBench;
+    const handover = [];
+    const extract = [];
+    let error = null;
+    let textLength = 0;
+    for (let i = 0; i < reps; i++) {
+      let t0 = performance.now();
+      const reply = await chrome.runtime.sendMessage({ klartextBench: 'echo', html });
+      handover.push(performance.now() - t0);
+      if (reply?.html?.length !== html.length) error = 'the hand-over lost the string';
+      t0 = performance.now();
+      try {
+        const article = core.extract(html, url);
+        textLength = article?.text?.length ?? 0;
+      } catch (err) {
+        error = String(err?.message ?? err);
+      }
+      extract.push(performance.now() - t0);
+    }
+    return { handover, extract, textLength, error };
+  }, html, url, reps);
+}
+
+/** Every page of one set: per-page medians and the first (cold) run. */
+export async function measureSet(session, server, pages, { reps, log }) {
+  const page = await session.browser.newPage();
+  const ext = await extensionPage(session);
+  const echo = await echoPage(session);
+  const results = [];
+  for (const [i, entry] of pages.entries()) {
+    const url = `${server.base}${entry.path}`;
+    await load(page, url);
+    await page.bringToFront();
+    const inPage = await measureInPage(page, reps);
+    const html = await page.evaluate(() => document.documentElement.outerHTML);
+    await ext.page.bringToFront();
+    const inExt = await measureInExtension(ext.page, html, page.url(), reps);
+    const klartext = inPage.serialise.map((s, r) => s + inExt.handover[r] + inExt.extract[r]);
+    results.push({
+      id: entry.id,
+      bytes: entry.bytes,
+      domChars: inPage.length,
+      readability: median(inPage.readability),
+      readabilityFirst: inPage.readability[0],
+      serialise: median(inPage.serialise),
+      handover: median(inExt.handover),
+      extract: median(inExt.extract),
+      klartext: median(klartext),
+      klartextFirst: klartext[0],
+      readabilityText: inPage.textLength,
+      klartextText: inExt.textLength,
+      errors: [inPage.error && `Readability.js: ${inPage.error}`, inExt.error && `Klartext: ${inExt.error}`]
+        .filter(Boolean),
+    });
+    if ((i + 1) % 25 === 0 || i + 1 === pages.length) log(`  ${i + 1}/${pages.length} pages`);
+  }
+  await Promise.all([page.close(), ext.page.close(), echo.close()]);
+  return results;
+}
+
+/** Wasm memory after one extract of `html` in a fresh extension page (wasm memory never shrinks). */
+export async function wasmMemory(session, html, url) {
+  const ext = await extensionPage(session);
+  try {
+    return await ext.page.evaluate((html, url) => {
+      const { core, wasm } = window.klartextBench;
+      const before = wasm.memory.buffer.byteLength;
+      const t0 = performance.now();
+      let error = null;
+      try {
+        core.extract(html, url);
+      } catch (err) {
+        error = String(err?.message ?? err).split('\n')[0];
+      }
+      const ms = performance.now() - t0;
+      return { before, after: wasm.memory.buffer.byteLength, ms, error };
+    }, html, url);
+  } finally {
+    await ext.page.close();
+  }
+}
+
+/** Waits for the reader frame of `page` and for the view to finish; returns the frame. */
+async function readerFrame(page, extension, timeout) {
+  const prefix = `chrome-extension://${extension.id}/reader/reader.html`;
+  const deadline = Date.now() + timeout;
+  let frame;
+  while (!frame) {
+    frame = page.frames().find((f) => f.url().startsWith(prefix));
+    if (!frame) {
+      if (Date.now() > deadline) throw new Error('no reader frame appeared');
+      await sleep(5);
+    }
+  }
+  await frame.waitForFunction(
+    () => document.getElementById('view')?.getAttribute('aria-busy') === 'false',
+    { timeout: Math.max(1000, deadline - Date.now()), polling: 'raf' },
+  );
+  return frame;
+}
+
+/** The offset of a frame's clock (timeOrigin + now, in ms) from this process's. */
+async function clockOffset(frame) {
+  let best = { offset: 0, spread: Infinity };
+  for (let i = 0; i < 5; i++) {
+    const before = performance.timeOrigin + performance.now();
+    const there = await frame.evaluate(() => performance.timeOrigin + performance.now());
+    const after = performance.timeOrigin + performance.now();
+    if (after - before < best.spread) best = { offset: there - (before + after) / 2, spread: after - before };
+  }
+  return best;
+}
+
+/**
+ * Click to painted article on the reference page, `runs` times (a fresh load each time): from
+ * just before the toolbar action is pressed (puppeteer's triggerExtensionAction, as the e2e
+ * tests do) to the paint of the first article block, as the reader frame's own
+ * largest-contentful-paint entry for an element inside <article> reports it. The frame's clock
+ * is mapped onto this process's by the best of five CDP round trips.
+ */
+export async function clickToPaint(session, server, runs, log) {
+  const page = await session.browser.newPage();
+  const results = [];
+  try {
+    for (let run = 0; run < runs; run++) {
+      await load(page, `${server.base}/fixtures/${REFERENCE}`);
+      await page.bringToFront();
+      await sleep(300);
+      const clicked = performance.timeOrigin + performance.now();
+      await page.triggerExtensionAction(session.extension);
+      const frame = await readerFrame(page, session.extension, 20_000);
+      const done = performance.timeOrigin + performance.now();
+      const paint = await frame.evaluate(() => new Promise((resolve) => {
+        const entries = [];
+        const observer = new PerformanceObserver((list) => entries.push(...list.getEntries()));
+        observer.observe({ type: 'largest-contentful-paint', buffered: true });
+        // Buffered entries arrive in the observer's first callback, after a frame or two.
+        requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(() => {
+          observer.disconnect();
+          entries.push(...observer.takeRecords());
+          const inArticle = entries.filter((e) => e.element?.closest?.('article'));
+          const first = inArticle.sort((a, b) => a.startTime - b.startTime)[0];
+          resolve({
+            lcp: first ? performance.timeOrigin + first.startTime : null,
+            tag: first?.element?.tagName ?? null,
+            entries: entries.length,
+            text: document.querySelector('article')?.textContent.length ?? 0,
+          });
+        }, 50)));
+      }));
+      const clock = await clockOffset(frame);
+      const painted = paint.lcp === null ? null : paint.lcp - clock.offset - clicked;
+      results.push({ run, painted, done: done - clicked, clockSpread: clock.spread, element: paint.tag, text: paint.text });
+      log(`  run ${run + 1}: painted ${painted?.toFixed(1)} ms (${paint.tag}), view done seen by the driver at ${(done - clicked).toFixed(1)} ms`);
+    }
+  } finally {
+    await page.close();
+  }
+  return results;
+}
+
+/**
+ * A pathological page through the real extension: the toolbar action on the loaded page, and
+ * the page's own long tasks (PerformanceObserver 'longtask') from the click until the reader
+ * view has finished. Then the parts separately: serialise in the page, extract (time, memory)
+ * in a fresh extension page on the same string, and on the raw file too where the browser's
+ * DOM differs from it (Chromium's parser nests no deeper than 512 elements).
+ */
+export async function pathological(session, server, log) {
+  const results = [];
+  for (const entry of PATHOLOGICAL) {
+    const page = await session.browser.newPage();
+    try {
+      const url = `${server.base}/pathological/${entry.file}`;
+      const t0 = Date.now();
+      await load(page, url, PATHOLOGICAL_TIMEOUT_MS);
+      const loadMs = Date.now() - t0;
+      await page.bringToFront();
+      // Observe the page's main thread two ways: long tasks as Chromium reports them, and a
+      // 10 ms timer chain whose longest gap is the longest time the thread could not run it.
+      await page.evaluate(() => {
+        const probe = { tasks: [], gaps: [], running: true };
+        window.klartextProbe = probe;
+        new PerformanceObserver((list) => {
+          for (const e of list.getEntries()) probe.tasks.push({ start: e.startTime, duration: e.duration });
+        }).observe({ type: 'longtask', buffered: true });
+        let last = performance.now();
+        const tick = () => {
+          const now = performance.now();
+          probe.gaps.push({ start: last, duration: now - last });
+          last = now;
+          if (probe.running) setTimeout(tick, 10);
+        };
+        setTimeout(tick, 10);
+      });
+      // The page's own first layout and paint of a huge DOM come first: wait until its main
+      // thread has had no long task for a second (at most a minute).
+      const settled = Date.now();
+      while (Date.now() - settled < 60_000) {
+        const quiet = await page.evaluate(() => {
+          const { gaps } = window.klartextProbe;
+          const now = performance.now();
+          const end = (g) => g.start + g.duration;
+          const lastBusy = gaps.filter((g) => g.duration > 50).map(end).at(-1) ?? 0;
+          const lastTick = gaps.length ? end(gaps.at(-1)) : 0;
+          return now - lastTick < 100 ? now - lastBusy : 0;
+        });
+        if (quiet >= 1000) break;
+        await sleep(100);
+      }
+      const settleMs = Date.now() - settled;
+      const start = await page.evaluate(() => performance.now());
+      const clicked = Date.now();
+      await page.triggerExtensionAction(session.extension);
+      const frame = await readerFrame(page, session.extension, PATHOLOGICAL_TIMEOUT_MS);
+      const viewMs = Date.now() - clicked;
+      const shown = await frame.evaluate(() => ({
+        article: document.querySelector('article') !== null,
+        message: document.querySelector('[role=alert]')?.textContent ?? null,
+      }));
+      await sleep(300);
+      const observed = await page.evaluate((start) => {
+        const probe = window.klartextProbe;
+        probe.running = false;
+        const after = (list) => list.filter((t) => t.start + t.duration >= start);
+        const longest = (list) => after(list).reduce((max, t) => Math.max(max, t.duration), 0);
+        return { tasks: after(probe.tasks).length, longestTask: longest(probe.tasks), longestGap: longest(probe.gaps) };
+      }, start);
+      const longest = Math.max(observed.longestTask, observed.longestGap);
+      const serialise = await page.evaluate(() => {
+        const t0 = performance.now();
+        const html = document.documentElement.outerHTML;
+        return { ms: performance.now() - t0, length: html.length };
+      });
+      const html = await page.evaluate(() => document.documentElement.outerHTML);
+      const memory = await wasmMemory(session, html, url);
+      const raw = readFileSync(join(PATHOLOGICAL_DIR, entry.file), 'utf8');
+      const rawMemory = entry.rawToo ? await wasmMemory(session, raw, url) : null;
+      results.push({
+        id: entry.id, bytes: Buffer.byteLength(raw), loadMs, settleMs, viewMs, shown, ...observed,
+        longest, serialise, domChars: html.length, memory, rawMemory,
+      });
+      log(`  ${entry.id}: loaded in ${loadMs} ms, settled in ${settleMs} ms; main thread blocked for at most`
+        + ` ${longest.toFixed(0)} ms (long tasks ${observed.longestTask.toFixed(0)} ms, timer gap ${observed.longestGap.toFixed(0)} ms);`
+        + ` view after ${viewMs} ms; extract ${memory.ms.toFixed(0)} ms${memory.error ? ` (${memory.error})` : ''}`);
+    } finally {
+      await page.close();
+    }
+  }
+  return results;
+}
