@@ -5,14 +5,22 @@
 // that token; the reader page then takes the source by token, exactly once.
 
 import {
-  CLOSE, READERABLE, SELECTION, SELECTION_SOURCE, SOURCE, TAKE, TOGGLE, checkMessage, newToken,
+  CLEAN, CLEAN_SOURCE, CLOSE, KEEP, READERABLE, SELECTION, SELECTION_SOURCE, SOURCE, TAKE, TOGGLE,
+  checkMessage, newToken,
 } from './protocol.js';
+// A namespace import: a core without clean() (an old build) breaks cleaning, not the background.
+import initCore, * as klartextCore from './core/klartext.js';
+import { hostOf, loadExceptions, setException } from './clean/exceptions.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 
 const COMMAND = 'toggle-reader';
+const CLEAN_COMMAND = 'clean-page';
 const MENU_ID = 'klartext-open-reader';
 const MENU_SELECTION_ID = 'klartext-read-selection';
+const MENU_CLEAN_ID = 'klartext-clean-page';
+/** Injected for "clean in place", in this order (the first defines what the second uses). */
+const CLEAN_SCRIPTS = ['clean/block-key.js', 'clean/content-clean.js'];
 /** A source not taken within this time is dropped. */
 const TOKEN_TTL_MS = 60_000;
 const READER_URL = api.runtime.getURL('reader/reader.html');
@@ -34,12 +42,12 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * 15 fails with "Cannot access contents of the page", and the same call succeeds 300 ms later),
  * so a failure is retried a few times before it counts.
  */
-async function inject(tabId) {
+async function inject(tabId, files = ['content.js']) {
   let failure;
   for (const delay of [0, 50, 150, 300, 500]) {
     if (delay) await sleep(delay);
     try {
-      return await api.scripting.executeScript({ target: { tabId }, files: ['content.js'] });
+      return await api.scripting.executeScript({ target: { tabId }, files });
     } catch (err) {
       failure = err;
     }
@@ -62,23 +70,63 @@ async function toggle(tab, type = TOGGLE) {
   }
 }
 
+/** Cleans a tab's page in place, or gives it back (clean/content-clean.js does the work). */
+async function toggleClean(tab) {
+  if (!tab || typeof tab.id !== 'number' || tab.id < 0) return;
+  try {
+    await inject(tab.id, CLEAN_SCRIPTS);
+    await api.tabs.sendMessage(tab.id, { type: CLEAN }, { frameId: 0 });
+  } catch (err) {
+    console.warn(`Klartext: cannot clean this page: ${err?.message ?? err}`);
+  }
+}
+
+// Where the core runs for cleaning in place: here, in the background, in both browsers. Chromium
+// refuses wasm in content scripts on pages whose CSP forbids it, so the content script sends the
+// page's source here. Chromium's extension service worker and Firefox's background page (an
+// event page, from `background.scripts`) may both compile wasm (the manifest's extension_pages
+// CSP allows 'wasm-unsafe-eval'), and both load the module core statically, so neither needs an
+// offscreen document. The wasm is instantiated on first use and lives as long as the background.
+let coreReady = null;
+function core() {
+  coreReady ??= initCore().catch((err) => {
+    coreReady = null;
+    throw err;
+  });
+  return coreReady;
+}
+
+/** The clutter of a page's source, for cleaning it in place, and the site's exceptions. */
+async function cleanSource(html, url, host) {
+  try {
+    await core();
+    const { removed } = klartextCore.clean(html, url);
+    const exceptions = await loadExceptions(api.storage.local, host).catch(() => []);
+    return { ok: true, removed, exceptions };
+  } catch (err) {
+    return { ok: false, error: String(err?.message ?? err).split('\n')[0] };
+  }
+}
+
 api.action.onClicked.addListener((tab) => {
   toggle(tab);
 });
 
 api.commands.onCommand.addListener((command, tab) => {
-  if (command !== COMMAND) return;
+  const run = command === COMMAND ? toggle : command === CLEAN_COMMAND ? toggleClean : null;
+  if (!run) return;
   if (tab) {
-    toggle(tab);
+    run(tab);
   } else {
     // Older Firefox versions call back without the tab.
-    api.tabs.query({ active: true, currentWindow: true }).then(([active]) => toggle(active));
+    api.tabs.query({ active: true, currentWindow: true }).then(([active]) => run(active));
   }
 });
 
 api.contextMenus.onClicked.addListener((info, tab) => {
   if (info.menuItemId === MENU_ID) toggle(tab);
   else if (info.menuItemId === MENU_SELECTION_ID) toggle(tab, SELECTION);
+  else if (info.menuItemId === MENU_CLEAN_ID) toggleClean(tab);
 });
 
 api.runtime.onInstalled.addListener(() => {
@@ -87,6 +135,12 @@ api.runtime.onInstalled.addListener(() => {
       id: MENU_ID,
       title: api.i18n.getMessage('contextMenuTitle'),
       contexts: ['page'],
+    });
+    api.contextMenus.create({
+      id: MENU_CLEAN_ID,
+      title: api.i18n.getMessage('contextMenuClean'),
+      contexts: ['page'],
+      documentUrlPatterns: ['http://*/*', 'https://*/*', 'file:///*'],
     });
     api.contextMenus.create({
       id: MENU_SELECTION_ID,
@@ -148,6 +202,16 @@ function handle(msg, sender) {
     case READERABLE: {
       if (!fromReader(sender)) return null;
       return showReaderable(sender.tab.id, msg.readerable).then(() => ({ ok: true }));
+    }
+    case CLEAN_SOURCE: {
+      if (!fromContentScript(sender)) return null;
+      return cleanSource(msg.html, msg.url, hostOf(sender.url));
+    }
+    case KEEP: {
+      // The exception is for the site the content script runs in, whatever the message says.
+      if (!fromContentScript(sender)) return null;
+      return setException(api.storage.local, hostOf(sender.url), msg.key, msg.keep)
+        .then(() => ({ ok: true }), () => ({ ok: false, error: 'storage' }));
     }
     default:
       return null;

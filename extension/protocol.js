@@ -19,6 +19,17 @@ export const SELECTION = 'klartext:selection';
 export const SELECTION_SOURCE = 'klartext:selection-source';
 /** Reader page -> background: whether the core found the page readerable (for the icon). */
 export const READERABLE = 'klartext:readerable';
+/** Background -> content script (clean/content-clean.js): clean the page in place, or give it back. */
+export const CLEAN = 'klartext:clean';
+/**
+ * Content script -> background: the page's source for cleaning in place, answered with the
+ * blocks to hide ({ element, category, rule, preview }) and this site's exceptions.
+ */
+export const CLEAN_SOURCE = 'klartext:clean-source';
+/** Content script -> background: keep (or stop keeping) a block on the sender's site. */
+export const KEEP = 'klartext:keep';
+/** Upper bound for an exception's key (a rule line, or a signal name and a selector). */
+export const MAX_KEY_LENGTH = 1024;
 
 /**
  * Upper bound for the page source, in UTF-16 code units. Chromium refuses extension messages
@@ -50,6 +61,15 @@ const SHAPES = {
   },
   [READERABLE]: {
     readerable: (v) => typeof v === 'boolean',
+  },
+  [CLEAN]: {},
+  [CLEAN_SOURCE]: {
+    html: (v) => typeof v === 'string' && v.length <= MAX_HTML_LENGTH,
+    url: (v) => typeof v === 'string' && v.length <= MAX_URL_LENGTH && isWebUrl(v),
+  },
+  [KEEP]: {
+    key: (v) => typeof v === 'string' && v.length > 0 && v.length <= MAX_KEY_LENGTH,
+    keep: (v) => typeof v === 'boolean',
   },
 };
 
