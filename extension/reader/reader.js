@@ -15,6 +15,7 @@ import { readingMinutes } from './readtime.js';
 import { Narrator, makeHighlighter, narrationBlocks, sortVoices } from './narration.js';
 import { download, fileName, htmlDocument, markdownDocument } from './export.js';
 import { currentPosition, loadPosition, restorePosition, savePosition } from './position.js';
+import { showRemoved } from './removed.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 
@@ -65,6 +66,8 @@ let settings = prefs.normalize(null);
 let shown = null;
 let narrator = null;
 let positionTimer = 0;
+/** The page's source (and the selection's document), for the removed-blocks panel. */
+let pageSource = { html: '', selection: '' };
 
 /** Applies the settings to the page at once and saves them shortly after (one write per burst). */
 let saveTimer = 0;
@@ -101,7 +104,7 @@ function showMessage(text) {
   narrator?.stop();
   narrator = null;
   shown = null;
-  for (const id of ['settings-button', 'listen-button', 'print-button', 'export-button']) {
+  for (const id of ['settings-button', 'listen-button', 'print-button', 'export-button', 'removed-button']) {
     document.getElementById(id).disabled = true;
   }
   view.replaceChildren(el('p', { class: 'status', role: 'alert', text }));
@@ -234,15 +237,26 @@ function render(article, url, { selection = false, whole = null } = {}) {
     url, lang, dir, selection, article: container, body,
     meta: { title, site, kicker, byline, date, url, lang, dir },
   };
-  for (const id of ['settings-button', 'listen-button', 'print-button', 'export-button']) $(id).disabled = false;
+  for (const id of ['settings-button', 'listen-button', 'print-button', 'export-button', 'removed-button']) $(id).disabled = false;
   closePanel($('narration'));
+  closePanel($('removed'));
+  showRemoved({
+    list: $('removed-list'),
+    count: $('removed-count'),
+    removed: article.removed,
+    sourceHtml: selection ? pageSource.selection : pageSource.html,
+    url,
+    container,
+    t,
+    storage: api.storage?.local ?? null,
+  }).catch((err) => console.warn('Klartext:', err?.message ?? err));
   window.scrollTo(0, 0);
   view.focus({ preventScroll: true });
 }
 
 // --- Panels: settings and saving are pop-overs (one at a time), narration is a bar. ---
 
-const POPOVERS = ['settings', 'export'];
+const POPOVERS = ['settings', 'export', 'removed'];
 
 function buttonFor(panel) {
   return document.querySelector(`[aria-controls="${panel.id}"]`);
@@ -351,6 +365,7 @@ function startNarration() {
 function setupToolbar() {
   $('settings-button').addEventListener('click', () => togglePanel($('settings')));
   $('export-button').addEventListener('click', () => togglePanel($('export')));
+  $('removed-button').addEventListener('click', () => togglePanel($('removed')));
   $('listen-button').addEventListener('click', () => {
     const panel = $('narration');
     if (panel.hidden) {
@@ -494,6 +509,7 @@ async function main() {
     showMessage(t('errorNoSource'));
     return;
   }
+  pageSource = { html: source.html, selection: source.selection ?? '' };
   await loaded;
   let article;
   try {
