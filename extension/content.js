@@ -169,7 +169,8 @@
   }
 
   function onKeydown(event) {
-    if (event.key === 'Escape' && isOpen()) close();
+    // Only a key the user pressed: the page can dispatch a fake Escape whenever it likes.
+    if (event.key === 'Escape' && event.isTrusted && isOpen()) close();
   }
 
   api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
