@@ -25,8 +25,10 @@ const PURIFY_CONFIG = {
     'style', 'link', 'meta', 'base', 'form', 'input', 'button', 'select', 'option', 'textarea',
     'iframe', 'frame', 'frameset', 'object', 'embed', 'template', 'dialog',
   ],
-  // Ids, names and classes belong to the reader's own document, not to the article's.
+  // Ids, names, classes and data-* attributes belong to the reader's own document (its
+  // data-i18n and data-setting hooks), not to the article's.
   FORBID_ATTR: ['style', 'id', 'name', 'class', 'tabindex', 'accesskey'],
+  ALLOW_DATA_ATTR: false,
   RETURN_DOM_FRAGMENT: true,
 };
 
@@ -560,32 +562,37 @@ async function showPage(article, url) {
 function selectionArticle(html, url) {
   const article = extract(html, url);
   const doc = new DOMParser().parseFromString(html, 'text/html');
-  const selected = doc.body?.textContent.replace(/\s+/g, ' ').trim() ?? '';
+  // The selection is the page's markup, which can clobber the document's and a form's
+  // properties (<img name="body">, <input name="getAttribute">): read them from the prototypes.
+  const body = Object.getOwnPropertyDescriptor(Document.prototype, 'body').get.call(doc);
+  const { getAttribute, setAttribute, removeAttribute } = Element.prototype;
+  const selected = body?.textContent.replace(/\s+/g, ' ').trim() ?? '';
   if (!selected) return null;
   const kept = String(article?.text ?? '').replace(/\s+/g, ' ').trim();
   if (kept.length >= selected.length / 2) return article;
   // The parsed document's base is this page: links and images are resolved against the page's.
   let base = url;
   try {
-    base = new URL(doc.querySelector('base[href]')?.getAttribute('href') ?? url, url).href;
+    const element = Document.prototype.querySelector.call(doc, 'base[href]');
+    base = new URL(element ? getAttribute.call(element, 'href') : url, url).href;
   } catch {
     // A broken <base>: the page's URL.
   }
-  for (const node of doc.body.querySelectorAll('[href], [src], [srcset]')) {
-    node.removeAttribute('srcset');
+  for (const node of body.querySelectorAll('[href], [src], [srcset]')) {
+    removeAttribute.call(node, 'srcset');
     for (const name of ['href', 'src']) {
-      const value = node.getAttribute(name);
+      const value = getAttribute.call(node, name);
       if (value === null) continue;
       try {
-        node.setAttribute(name, new URL(value, base).href);
+        setAttribute.call(node, name, new URL(value, base).href);
       } catch {
-        node.removeAttribute(name);
+        removeAttribute.call(node, name);
       }
     }
   }
   return {
     ...article,
-    sanitized: sanitize(doc.body.innerHTML),
+    sanitized: sanitize(body.innerHTML),
     text: selected,
   };
 }
