@@ -7,6 +7,7 @@
 #   ./build.sh wasm     only the wasm core into extension/core/
 #   ./build.sh quality  the extraction benchmark against Readability.js and dom_smoothie
 #   ./build.sh bench    the speed benchmark: Chromium against Readability.js, the core natively
+#   ./build.sh fuzz [S] fuzz the core for S seconds (default 600; nightly Rust and cargo-fuzz)
 #   ./build.sh help     this text
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -109,6 +110,7 @@ run_tests() {
   cargo clippy --locked --target "$WASM_TARGET" -p klartext --lib -- -D warnings
   say "cargo test"
   cargo test --locked
+  run_fuzz 45
   say "JS lint and web-ext lint"
   npm run --silent lint
   say "end-to-end tests in Chromium and Firefox"
@@ -148,13 +150,34 @@ run_bench() {
   node tests/bench/run.mjs
 }
 
+# cargo-fuzz needs nightly Rust; both are installed when missing. Without nightly, the fuzz
+# smoke test in `cargo test` (crate/tests/pathological.rs) still runs the same checks.
+run_fuzz() {
+  local seconds=${1:-600}
+  setup_rust
+  if ! rustup toolchain list | grep -q '^nightly'; then
+    say "installing the nightly toolchain for cargo-fuzz"
+    rustup toolchain install nightly --profile minimal || { say "no nightly: fuzz run skipped"; return 0; }
+  fi
+  if ! command -v cargo-fuzz >/dev/null; then
+    say "installing cargo-fuzz"
+    cargo install cargo-fuzz --locked
+  fi
+  say "fuzzing the core for ${seconds} s (a crash is saved in crate/fuzz/artifacts/extract/)"
+  mkdir -p crate/fuzz/corpus/extract
+  (cd crate/fuzz && cargo +nightly fuzz run --sanitizer none --release --debug-assertions extract \
+    corpus/extract seeds -- -dict=html.dict -max_total_time="$seconds" -timeout=10 \
+    -max_len=16384 -rss_limit_mb=4096 -print_final_stats=1)
+}
+
 case "${1:-build}" in
   build) build_all; demo ;;
   wasm) setup_rust; setup_node; build_wasm ;;
   test) run_tests ;;
   quality) run_quality ;;
   bench) run_bench ;;
-  help|-h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//' ;;
+  fuzz) run_fuzz "${2:-600}" ;;
+  help|-h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' ;;
 
   *) die "unknown command '$1' (try ./build.sh help)" ;;
 esac
