@@ -601,18 +601,23 @@ fn separator_positions(text: &str, separators: &[char]) -> Vec<usize> {
 
 /// The title with every whitespace-surrounded separator removed (its surrounding whitespace too).
 fn without_separators(text: &str) -> String {
-    let mut result = text.to_owned();
-    for position in separator_positions(text, &TITLE_SEPARATORS)
-        .into_iter()
-        .rev()
-    {
-        let separator_length = text[position..]
-            .chars()
-            .take(3)
-            .map(char::len_utf8)
-            .sum::<usize>();
-        result.replace_range(position..position + separator_length, "");
+    // Separators (" | ", " » ") may share their spaces ("a | » b"): the cut ranges overlap, so
+    // they are merged while the text is copied around them.
+    let mut result = String::with_capacity(text.len());
+    let mut copied = 0;
+    for position in separator_positions(text, &TITLE_SEPARATORS) {
+        let end = position
+            + text[position..]
+                .chars()
+                .take(3)
+                .map(char::len_utf8)
+                .sum::<usize>();
+        if position >= copied {
+            result.push_str(&text[copied..position]);
+        }
+        copied = copied.max(end);
     }
+    result.push_str(&text[copied.min(text.len())..]);
     result
 }
 

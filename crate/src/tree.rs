@@ -125,6 +125,10 @@ enum Capture {
 }
 
 const MAX_HEADINGS: usize = 40;
+/// Bytes a title, heading or byline capture keeps.
+const MAX_CAPTURE: usize = 4 * 1024;
+/// Bytes of one JSON-LD script kept for the metadata.
+const MAX_JSON_LD: usize = 1024 * 1024;
 const MAX_BYLINES: usize = 8;
 const MAX_TIMES: usize = 8;
 
@@ -481,7 +485,16 @@ impl Sink for Builder {
         for (_, kind, buf) in &mut self.captures {
             // JSON-LD is script text; the others are document text.
             if (*kind == Capture::JsonLd) == raw {
-                buf.push_str(chunk);
+                // Titles, headings and bylines are short; a capture only needs their start, and
+                // hundreds of nested ones must not each copy the page.
+                let limit = if *kind == Capture::JsonLd {
+                    MAX_JSON_LD
+                } else {
+                    MAX_CAPTURE
+                };
+                if buf.len() < limit {
+                    buf.push_str(chunk);
+                }
             }
         }
         if self.skip_depth > 0 || raw {

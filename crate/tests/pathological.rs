@@ -347,7 +347,6 @@ fn a_70_mb_comment_and_text_node() {
 /// Headings and bylines nested inside each other each collect the text inside them; nested
 /// hundreds deep around a large page, that must not multiply the page in memory.
 #[test]
-#[ignore = "fails until tree.rs caps what open captures collect (see the issue 8 report)"]
 fn nested_captures_stay_bounded() {
     let page = format!(
         "{}{}{}</article></body></html>",
@@ -767,7 +766,6 @@ fn regression_srcset_descriptors_are_width_or_density() {
 /// share a space ("Ergebnisse | » Über uns") made `metadata::without_separators` cut inside a
 /// character. A panic: the CLI aborts, the reader view fails (the wasm core traps).
 #[test]
-#[ignore = "panics until metadata.rs without_separators skips overlapping separators (see the issue 8 report)"]
 fn regression_adjacent_title_separators() {
     for title in [
         "x | &gt; é",
