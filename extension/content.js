@@ -134,7 +134,15 @@
         if (view && !view.frame.isConnected) close();
       }),
     };
-    frame.addEventListener('load', () => frame.focus(), { once: true });
+    let loaded = false;
+    frame.addEventListener('load', () => {
+      if (view?.frame !== frame) return;
+      // The reader page loads once. Another load is the page navigating the frame (to a page
+      // of its own, or again in a sandbox): that is no longer the reader view.
+      if (loaded) close();
+      else frame.focus();
+      loaded = true;
+    });
     document.documentElement.appendChild(frame);
     view.observer.observe(document.documentElement, { childList: true });
     window.addEventListener('keydown', onKeydown, true);
