@@ -82,8 +82,9 @@ for (const name of ['chromium', 'firefox']) {
       await page.close();
     });
 
-    for (const mode of ['remove', 'retarget', 'hide', 'move', 'sandbox']) {
-      test(`a page that ${mode}s the overlay frame breaks nothing: the next press works`, async () => {
+    const MODES = { remove: 'removes', retarget: 'retargets', hide: 'hides', move: 'moves', sandbox: 'sandboxes' };
+    for (const [mode, does] of Object.entries(MODES)) {
+      test(`a page that ${does} the overlay frame breaks nothing: the next press works`, async () => {
         server.add('/mutate.html', articlePage({ scripts: ['mutate.js'] }));
         const page = await driver.browser.newPage();
         await page.goto(`${server.base}/mutate.html?mode=${mode}`, { waitUntil: 'load' });
@@ -102,6 +103,24 @@ for (const name of ['chromium', 'firefox']) {
         await page.close();
       });
     }
+
+    test('a page that navigates the open view\'s frame closes the view', async () => {
+      server.add('/plain.html', articlePage());
+      const page = await driver.browser.newPage();
+      await page.goto(`${server.base}/plain.html`, { waitUntil: 'load' });
+      const before = await fingerprint(page);
+      await openReader(driver, page);
+      // The page puts a look-alike of its own where the reader view was.
+      await page.evaluate(() => {
+        document.querySelector('iframe').contentWindow.location = 'about:blank#look-alike';
+      });
+      await waitForNoFrame(page);
+      assert.equal(await fingerprint(page), before, 'the page is as it was');
+      const { shown } = await openReader(driver, page);
+      assert.equal(shown.message, null, 'the next press shows the article');
+      await close(driver, page);
+      await page.close();
+    });
 
     test('a stolen token is good once, and only in its own tab', async () => {
       server.add('/mutate.html', articlePage({ scripts: ['mutate.js'] }));
