@@ -113,9 +113,9 @@ async function echoPage(session) {
   return page;
 }
 
-async function load(page, url, timeout = PAGE_TIMEOUT_MS) {
+async function load(page, url, timeout = PAGE_TIMEOUT_MS, waitUntil = 'load') {
   try {
-    await page.goto(url, { waitUntil: 'load', timeout });
+    await page.goto(url, { waitUntil, timeout });
   } catch (err) {
     // A page whose load event never comes is still measured as it stands.
     if (!/timeout/i.test(String(err?.message))) throw err;
@@ -180,20 +180,48 @@ async function measureInExtension(extPage, html, url, reps) {
   }, html, url, reps);
 }
 
+/** A tab for the pages: their alert() and confirm() are answered at once, as a page never waits on them here. */
+async function contentPage(session) {
+  const page = await session.browser.newPage();
+  page.on('dialog', (dialog) => dialog.dismiss().catch(() => {}));
+  return page;
+}
+
+/** Rejects after `ms`: one page that hangs must not stop the benchmark. */
+function within(ms, promise, what) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** Every page of one set: per-page medians and the first (cold) run. */
 export async function measureSet(session, server, pages, { reps, log }) {
-  const page = await session.browser.newPage();
+  let page = await contentPage(session);
   const ext = await extensionPage(session);
   const echo = await echoPage(session);
   const results = [];
   for (const [i, entry] of pages.entries()) {
     const url = `${server.base}${entry.path}`;
-    await load(page, url);
-    await page.bringToFront();
-    const inPage = await measureInPage(page, reps);
-    const html = await page.evaluate(() => document.documentElement.outerHTML);
-    await ext.page.bringToFront();
-    const inExt = await measureInExtension(ext.page, html, page.url(), reps);
+    let inPage;
+    let inExt;
+    try {
+      await within(2 * PAGE_TIMEOUT_MS, load(page, url), entry.id);
+      await page.bringToFront();
+      inPage = await within(PAGE_TIMEOUT_MS, measureInPage(page, reps), `${entry.id}, in the page`);
+      const html = await within(PAGE_TIMEOUT_MS, page.evaluate(() => document.documentElement.outerHTML), entry.id);
+      await ext.page.bringToFront();
+      inExt = await within(PAGE_TIMEOUT_MS, measureInExtension(ext.page, html, page.url(), reps),
+        `${entry.id}, in the extension page`);
+    } catch (err) {
+      // Left out of the statistics, and listed under the set.
+      log(`  ${entry.id}: ${err?.message ?? err}`);
+      results.push({ id: entry.id, bytes: entry.bytes, failed: String(err?.message ?? err).split('\n')[0], errors: [] });
+      await page.close().catch(() => {});
+      page = await contentPage(session);
+      continue;
+    }
     const klartext = inPage.serialise.map((s, r) => s + inExt.handover[r] + inExt.extract[r]);
     results.push({
       id: entry.id,
@@ -319,20 +347,34 @@ export async function clickToPaint(session, server, runs, log) {
 }
 
 /**
- * A pathological page through the real extension: the toolbar action on the loaded page, and
- * the page's own long tasks (PerformanceObserver 'longtask') from the click until the reader
- * view has finished. Then the parts separately: serialise in the page, extract (time, memory)
- * in a fresh extension page on the same string, and on the raw file too where the browser's
- * DOM differs from it (Chromium's parser nests no deeper than 512 elements).
+ * A pathological page through the real extension: the toolbar action on the page, and the
+ * page's main thread from the click until the reader view has finished, observed through a
+ * 10 ms timer chain (its longest wait is the longest time the thread could not run it) and
+ * the Long Tasks API. Then the parts separately: serialise in the page, the synchronous part of
+ * runtime.sendMessage with that string in the content script's world (its copy of the message,
+ * on the page's main thread), and extract (time, memory) in a fresh extension page, also on the
+ * raw file where the browser's DOM differs from it (Chromium nests no deeper than 512).
+ *
+ * The page's DOM is built by setting the shell page's documentElement.innerHTML to the file's
+ * text (no script runs, as under the shell's CSP): the same DOM as loading the file, without
+ * the network parser's yielding, which takes minutes for 50 MB on two cores.
  */
 export async function pathological(session, server, log) {
   const results = [];
   for (const entry of PATHOLOGICAL) {
     const page = await session.browser.newPage();
     try {
-      const url = `${server.base}/pathological/${entry.file}`;
+      const url = `${server.base}/pathological/shell.html`;
       const t0 = Date.now();
-      await load(page, url, PATHOLOGICAL_TIMEOUT_MS);
+      await load(page, url);
+      const built = await page.evaluate(async (file) => {
+        const html = await (await fetch(`/pathological/${file}`)).text();
+        const start = performance.now();
+        document.documentElement.innerHTML = html;
+        const parse = performance.now() - start;
+        await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+        return { parse, layout: performance.now() - start - parse };
+      }, entry.file);
       const loadMs = Date.now() - t0;
       await page.bringToFront();
       // Observe the page's main thread two ways: long tasks as Chromium reports them, and a
@@ -391,13 +433,25 @@ export async function pathological(session, server, log) {
         const html = document.documentElement.outerHTML;
         return { ms: performance.now() - t0, length: html.length };
       });
+      const realms = await page.extensionRealms();
+      const send = realms.length === 0 ? null : await realms[0].evaluate(() => {
+        const html = document.documentElement.outerHTML;
+        // The content script does not send a source over its 32 Mi-character cap.
+        if (html.length > 32 * 1024 * 1024) return { skipped: true, chars: html.length };
+        const start = performance.now();
+        // Not a message the background knows: it answers nothing, and the promise fails.
+        const sent = chrome.runtime.sendMessage({ klartextBench: 'size', html });
+        const ms = performance.now() - start;
+        sent.catch(() => {});
+        return { ms, chars: html.length };
+      }).catch((err) => ({ error: String(err?.message ?? err) }));
       const html = await page.evaluate(() => document.documentElement.outerHTML);
       const memory = await wasmMemory(session, html, url);
       const raw = readFileSync(join(PATHOLOGICAL_DIR, entry.file), 'utf8');
       const rawMemory = entry.rawToo ? await wasmMemory(session, raw, url) : null;
       results.push({
-        id: entry.id, bytes: Buffer.byteLength(raw), loadMs, settleMs, viewMs, shown, ...observed,
-        longest, serialise, domChars: html.length, memory, rawMemory,
+        id: entry.id, bytes: Buffer.byteLength(raw), loadMs, built, settleMs, viewMs, shown, ...observed,
+        longest, serialise, send, domChars: html.length, memory, rawMemory,
       });
       log(`  ${entry.id}: loaded in ${loadMs} ms, settled in ${settleMs} ms; main thread blocked for at most`
         + ` ${longest.toFixed(0)} ms (long tasks ${observed.longestTask.toFixed(0)} ms, timer gap ${observed.longestGap.toFixed(0)} ms);`

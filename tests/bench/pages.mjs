@@ -52,6 +52,9 @@ export function loadSets() {
   return { mozilla, large };
 }
 
+/** The page the pathological pages are built in (see browser.mjs). */
+const SHELL = '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Klartext bench</title></head><body></body></html>';
+
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
   '.css': 'text/css',
@@ -64,9 +67,9 @@ const TYPES = {
 
 /**
  * Serves the benchmark's pages at a random port on 127.0.0.1. Dataset pages are served as
- * UTF-8, which is how the datasets store them whatever their <meta charset> says. Pathological
- * pages are served with a CSP that forbids scripts: their 130 pages' inline scripts, repeated,
- * would measure those scripts, not the page size (the extension works under such a CSP).
+ * UTF-8, which is how the datasets store them whatever their <meta charset> says. The shell page
+ * that pathological pages are built in is served with a CSP that forbids scripts (the extension
+ * works under such a CSP).
  */
 export async function startServer(sets) {
   const byPath = new Map([...sets.mozilla, ...sets.large].map((page) => [page.path, page.body]));
@@ -75,7 +78,10 @@ export async function startServer(sets) {
     const headers = { 'Cache-Control': 'no-store' };
     let body = byPath.get(path);
     let file;
-    if (!body && path.startsWith('/pathological/')) {
+    if (path === '/pathological/shell.html') {
+      body = Buffer.from(SHELL);
+      headers['Content-Security-Policy'] = "script-src 'none'";
+    } else if (!body && path.startsWith('/pathological/')) {
       file = normalize(join(PATHOLOGICAL_DIR, path.slice('/pathological/'.length)));
       headers['Content-Security-Policy'] = "script-src 'none'";
       if (!file.startsWith(PATHOLOGICAL_DIR + sep)) file = undefined;

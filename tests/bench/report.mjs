@@ -36,7 +36,8 @@ const pad = (text, width) => String(text).padEnd(width);
 const lpad = (text, width) => String(text).padStart(width);
 const verdict = (met) => (met ? 'met' : 'NOT met');
 
-function setStats(pages) {
+function setStats(all) {
+  const pages = all.filter((p) => !p.failed);
   const column = (key) => pages.map((p) => p[key]);
   const stat = (key) => ({ median: median(column(key)), p95: quantile(column(key), 0.95) });
   const stats = {
@@ -51,7 +52,10 @@ function setStats(pages) {
     klartextFirst: stat('klartextFirst'),
     perPageRatio: median(pages.map((p) => p.readability / p.klartext)),
     faster: pages.filter((p) => p.klartext < p.readability).length,
-    errors: pages.flatMap((p) => p.errors.map((e) => `${p.id}: ${e}`)),
+    errors: [
+      ...all.filter((p) => p.failed).map((p) => `${p.id}: not measured: ${p.failed}`),
+      ...pages.flatMap((p) => p.errors.map((e) => `${p.id}: ${e}`)),
+    ],
   };
   stats.ratio = {
     median: stats.readability.median / stats.klartext.median,
@@ -86,7 +90,7 @@ export function table({ browser, native, wasm }) {
     const s = setStats(pages);
     summary.sets.push({ name, label: name === 'mozilla' ? 'Mozilla set' : 'Large set', ratio: s.ratio });
     out();
-    out(`   ${SET_NAMES[name] ?? name}: ${s.pages} pages, median ${kib(s.bytes)}`);
+    out(`   ${SET_NAMES[name] ?? name}: ${s.pages} pages measured of ${pages.length}, median ${kib(s.bytes)}`);
     out(`   ${pad('', 44)}${lpad('median', 9)}${lpad('p95', 9)}`);
     const row = (label, stat) => out(`   ${pad(label, 44)}${lpad(ms(stat.median), 9)}${lpad(ms(stat.p95), 9)}`);
     row('Readability.js', s.readability);
@@ -172,9 +176,13 @@ export function table({ browser, native, wasm }) {
     out(`   ${pad(p.id, 11)}${lpad(p.bytes, 10)} | ${pad('', 12)}${nativePart}| ${ms(p.longest)} ms, ${view} after`
       + ` ${ms(p.viewMs)} ms, ${extract}, ${mib(p.memory.after)}`);
     if (n && !n.ok) out(`     native: ${n.exit}`);
-    out(`     serialise ${ms(p.serialise.ms)} ms for ${mib(p.serialise.length)} of outerHTML; from the click until the view was`
-      + ` done, ${p.tasks} long task(s) on the page's main thread, the longest ${ms(p.longestTask)} ms, and a 10 ms timer`
-      + ` waited at most ${ms(p.longestGap)} ms`);
+    const send = !p.send ? 'not measured'
+      : p.send.skipped ? 'not sent (over the 32 Mi-character cap)'
+        : p.send.error ? `error: ${p.send.error.slice(0, 60)}` : `${ms(p.send.ms)} ms`;
+    out(`     on the page's main thread: serialise ${ms(p.serialise.ms)} ms (${mib(p.serialise.length)} of outerHTML),`
+      + ` sendMessage's synchronous copy of it in the content script ${send};`);
+    out(`     from the click until the view was done a 10 ms timer waited at most ${ms(p.longestGap)} ms`
+      + ` (Long Tasks API: ${p.tasks} entries${p.tasks ? `, longest ${ms(p.longestTask)} ms` : ''})`);
     if (p.rawMemory) {
       const raw = p.rawMemory.error ? `error: ${p.rawMemory.error}` : `${ms(p.rawMemory.ms)} ms, ${mib(p.rawMemory.after)}`;
       out(`     Chromium's DOM nests at most 512 deep; the core in wasm on the file itself (${DEPTH_NOTE}): ${raw}`);

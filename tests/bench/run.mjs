@@ -6,7 +6,7 @@
 //
 //   node tests/bench/run.mjs
 //
-// KLARTEXT_BENCH_REPS    runs of each measurement on each page (default 5; a page counts its median)
+// KLARTEXT_BENCH_REPS    runs of each measurement on each page (default 3; a page counts its median)
 // KLARTEXT_BENCH_LIMIT   only the first N pages of each set (a quick look; the table says so)
 // KLARTEXT_BENCH_REPORT=1  no browser: print the table again from tests/out/bench/browser.json
 
@@ -17,7 +17,7 @@ import { clickToPaint, launch, measureSet, pathological, requireBuild, wasmMemor
 import { OUT_DIR, ROOT, loadSets, startServer } from './pages.mjs';
 import { chart, table } from './report.mjs';
 
-const REPS = Math.max(1, Number.parseInt(process.env.KLARTEXT_BENCH_REPS ?? '5', 10) || 5);
+const REPS = Math.max(1, Number.parseInt(process.env.KLARTEXT_BENCH_REPS ?? '3', 10) || 3);
 const LIMIT = Number.parseInt(process.env.KLARTEXT_BENCH_LIMIT ?? '', 10) || Infinity;
 const CLICK_RUNS = 6;
 const BROWSER_JSON = join(OUT_DIR, 'browser.json');
