@@ -492,8 +492,13 @@ impl Sink for Builder {
                 } else {
                     MAX_CAPTURE
                 };
-                if buf.len() < limit {
-                    buf.push_str(chunk);
+                let room = limit.saturating_sub(buf.len());
+                if room > 0 {
+                    let mut end = room.min(chunk.len());
+                    while !chunk.is_char_boundary(end) {
+                        end -= 1;
+                    }
+                    buf.push_str(&chunk[..end]);
                 }
             }
         }
