@@ -31,6 +31,45 @@ pub fn extract_and_check(data: &[u8]) {
     check_page(&html, url);
 }
 
+/// The second fuzz target: arbitrary text through the clutter-rule parser (the ad-block
+/// cosmetic syntax of `crate/rules/`), as a user's own rule file would come. The first line is
+/// a host to pick the active rules for. Every line is a rule, nothing, or an error that names
+/// its line in one line of text; never a panic.
+///
+/// `extract` does not take rule sets yet (only the built-in ones): when it does, fuzz a page
+/// and a rule set together here.
+pub fn parse_rules(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let (host, rules) = text.split_once('\n').unwrap_or(("", &text));
+    let host = host.trim();
+    let host = (!host.is_empty()).then_some(host);
+    for category in [
+        klartext::clutter::Category::Ads,
+        klartext::clutter::Category::Comments,
+    ] {
+        match klartext::rules::parse(category, "fuzz.txt", rules) {
+            Ok(parsed) => {
+                for rule in &parsed {
+                    assert!(!rule.selector_text.is_empty() || rule.text.contains('#'));
+                }
+                let active = klartext::rules::active(&parsed, host);
+                assert!(active.iter().all(|&i| (i as usize) < parsed.len()));
+            }
+            Err(error) => {
+                let message = error.to_string();
+                assert!(
+                    !message.contains(['\n', '\r']),
+                    "an error is one line: {message:?}"
+                );
+                assert!(
+                    error.line >= 1 && error.line <= rules.lines().count(),
+                    "{message}"
+                );
+            }
+        }
+    }
+}
+
 /// Extracts `html` and checks the result; panics with the page and the output on a problem.
 pub fn check_page(html: &str, url: Option<&str>) {
     let options = klartext::Options {
