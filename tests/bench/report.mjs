@@ -247,9 +247,9 @@ export function chart(summary) {
     speedRows.push({ label: `${set.label}, p95 page`, value: set.ratio.p95, kind: 'ours' });
   }
   panel('End to end in Chromium: times faster than Readability.js (higher is better)', speedRows,
-    [{ value: TARGETS.medianRatio, label: `${TARGETS.medianRatio}x target (median)` },
-      { value: TARGETS.p95Ratio, label: `${TARGETS.p95Ratio}x (p95)` },
-      { value: 1, label: 'same' }], 'x');
+    [{ value: 1, label: 'as fast' },
+      { value: TARGETS.medianRatio, label: `${TARGETS.medianRatio}x target (median)` },
+      { value: TARGETS.p95Ratio, label: `${TARGETS.p95Ratio}x target (p95)` }], 'x');
   if (summary.native) {
     panel('Native, Mozilla pages: time / one no-op lol_html pass (lower is better)', [
       { label: 'Klartext core', value: summary.native.coreVsNoop, kind: 'ours' },
