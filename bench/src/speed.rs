@@ -252,6 +252,8 @@ fn criterion_estimate(criterion: &Path, name: &str) -> Result<NativeFunction, St
 
 #[derive(Serialize)]
 struct Native {
+    /// `/proc/loadavg` right after the criterion run: the machine may be shared.
+    load_average: String,
     /// Bytes of the 130 Mozilla pages: one iteration of every function.
     mozilla_pages: usize,
     mozilla_bytes: usize,
@@ -260,6 +262,9 @@ struct Native {
 }
 
 fn run() -> Result<(), String> {
+    let load_average = std::fs::read_to_string("/proc/loadavg")
+        .map(|load| load.split(' ').take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_default();
     let repo = repo_root();
     let out = repo.join("tests/out/bench");
     let pages_dir = out.join("pages");
@@ -295,6 +300,7 @@ fn run() -> Result<(), String> {
         .map(|name| criterion_estimate(&criterion_dir(&repo), name))
         .collect::<Result<Vec<_>, _>>()?;
     let native = Native {
+        load_average,
         mozilla_pages: sources.len(),
         mozilla_bytes: sources.iter().map(String::len).sum(),
         functions,

@@ -115,7 +115,7 @@ export function table({ browser, native, wasm }) {
     const fn = Object.fromEntries(native.functions.map((f) => [f.name, f]));
     const bytes = native.mozilla_bytes;
     out(`2. Natively (criterion, median of ${fn.klartext.samples} runs over all ${native.mozilla_pages} Mozilla pages,`
-      + ` ${(bytes / 1e6).toFixed(1)} MB per run)`);
+      + ` ${(bytes / 1e6).toFixed(1)} MB per run; load average ${native.load_average ?? '?'} after it)`);
     out(`   ${pad('', 50)}${lpad('ms/run', 9)}${lpad('MB/s', 8)}${lpad('x no-op', 9)}`);
     const noop = fn.lol_html_noop.median_ms;
     const labels = {
