@@ -86,11 +86,14 @@ describe('Chromium', { timeout: 60_000 }, () => {
     }
     assert.ok(worker, 'the background service worker runs');
     // The extension API appears in the worker's global scope once the worker has started.
-    await worker.evaluate(async () => {
-      while (typeof globalThis.chrome?.commands?.getAll !== 'function') {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    });
+    // Polled from here: right after start the worker's realm may lack even setTimeout.
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline;) {
+      const ready = await worker
+        .evaluate(() => typeof globalThis.chrome?.commands?.getAll === 'function')
+        .catch(() => false);
+      if (ready) break;
+      await sleep(50);
+    }
     const commands = await worker.evaluate(() => chrome.commands.getAll());
     const toggle = commands.find((c) => c.name === COMMAND);
     assert.ok(toggle, `no ${COMMAND} command: ${JSON.stringify(commands)}`);
