@@ -33,6 +33,7 @@ import puppeteer from 'puppeteer-core';
 import {
   EXTENSION_DIR, FIXTURE, FIXTURES_DIR, GECKO_ID, MANIFEST, ROOT, freshProfileDir, loadExpectations,
   normalizeSpace, removeDir, requireBuild, screenshotPath, sleep, startServer, waitForReaderFrame,
+  launchFirefox,
 } from './support.mjs';
 import {
   CLEAN, CLEAN_SOURCE, KEEP, MAX_KEY_LENGTH, checkMessage,
@@ -40,7 +41,6 @@ import {
 import { hostOf, loadExceptions, setException } from '../../extension/clean/exceptions.js';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 const CLEAN_COMMAND = 'clean-page';
 const CLEAN_SHORTCUT = MANIFEST.commands[CLEAN_COMMAND].suggested_key.default;
 const EN = JSON.parse(readFileSync(join(ROOT, 'extension/_locales/en/messages.json'), 'utf8'));
@@ -500,19 +500,7 @@ describe('Clean in place (Firefox)', { timeout: 60_000 }, () => {
     expect = loadExpectations();
     server = await startServer();
     profile = freshProfileDir('clean-firefox');
-    browser = await puppeteer.launch({
-      browser: 'firefox',
-      executablePath: FIREFOX,
-      headless: true,
-      userDataDir: profile,
-      defaultViewport: { width: 1200, height: 900 },
-      args: ['--remote-allow-system-access'],
-      extraPrefsFirefox: {
-        'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: UUID }),
-        'intl.locale.requested': 'en-US',
-      },
-    });
-    assert.equal(await browser.installExtension(EXTENSION_DIR), GECKO_ID);
+    browser = await launchFirefox(profile, UUID, { 'intl.locale.requested': 'en-US' });
   });
 
   after(async () => {

@@ -6,14 +6,13 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import puppeteer from 'puppeteer-core';
 import {
-  COMMAND, EXTENSION_DIR, FIXTURE, GECKO_ID, MANIFEST, assertPageRestored, assertShowsArticle,
+  COMMAND, FIXTURE, GECKO_ID, MANIFEST, assertPageRestored, assertShowsArticle,
   focusIsInFrame, freshProfileDir, loadExpectations, pageState, preparePage, readerContent,
   removeDir, requireBuild, screenshotPath, wheelThroughReader, startServer, waitForFrameGone, waitForReaderFrame,
+  launchFirefox,
 } from './support.mjs';
 
-const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 // Pinned so that the test knows the reader page's moz-extension:// origin.
 const UUID = '3f6c2a0e-5b7d-4c1e-9a84-6d2f0b1c7e59';
 const PREFIX = `moz-extension://${UUID}/`;
@@ -30,19 +29,7 @@ describe('Firefox', { timeout: 60_000 }, () => {
     expect = loadExpectations();
     server = await startServer();
     profile = freshProfileDir('firefox');
-    browser = await puppeteer.launch({
-      browser: 'firefox',
-      executablePath: FIREFOX,
-      headless: true,
-      userDataDir: profile,
-      defaultViewport: { width: 1200, height: 900 },
-      args: ['--remote-allow-system-access'],
-      extraPrefsFirefox: {
-        'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: UUID }),
-      },
-    });
-    const id = await browser.installExtension(EXTENSION_DIR);
-    assert.equal(id, GECKO_ID);
+    browser = await launchFirefox(profile, UUID);
   });
 
   after(async () => {

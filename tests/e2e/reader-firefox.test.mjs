@@ -10,14 +10,13 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import puppeteer from 'puppeteer-core';
 import {
-  EXTENSION_DIR, FIXTURE, GECKO_ID, ROOT, assertShowsArticle, freshProfileDir, loadExpectations,
+  FIXTURE, GECKO_ID, ROOT, assertShowsArticle, freshProfileDir, loadExpectations,
   normalizeSpace, readerContent, removeDir, requireBuild, sleep, startServer, waitForFrameGone,
   waitForReaderFrame,
+  launchFirefox,
 } from './support.mjs';
 
-const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 const UUID = '9d2b7c41-0e6f-4a3b-8c55-1f7e2d9a6b30';
 const PREFIX = `moz-extension://${UUID}/`;
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -34,18 +33,7 @@ describe('Reader view features (Firefox)', { timeout: 90_000 }, () => {
     expect = loadExpectations();
     server = await startServer();
     profile = freshProfileDir('reader-firefox');
-    browser = await puppeteer.launch({
-      browser: 'firefox',
-      executablePath: FIREFOX,
-      headless: true,
-      userDataDir: profile,
-      defaultViewport: { width: 1200, height: 900 },
-      args: ['--remote-allow-system-access'],
-      extraPrefsFirefox: {
-        'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: UUID }),
-      },
-    });
-    assert.equal(await browser.installExtension(EXTENSION_DIR), GECKO_ID);
+    browser = await launchFirefox(profile, UUID);
   });
 
   after(async () => {

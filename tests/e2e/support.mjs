@@ -2,6 +2,7 @@
 // checks that both browsers' tests make on what the reader view shows.
 
 import assert from 'node:assert/strict';
+import puppeteer from 'puppeteer-core';
 import { createServer } from 'node:http';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -265,4 +266,28 @@ export function normalizeSpace(s) {
 
 export function sleep(ms) {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
+
+/**
+ * Firefox ESR through WebDriver BiDi with the built extension installed as a temporary add-on.
+ * Its uuid is pinned so that a test knows the moz-extension:// origin; system access lets a test
+ * press the toolbar action with privileged script.
+ */
+export async function launchFirefox(profile, uuid, extraPrefs = {}) {
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: FIREFOX,
+    headless: true,
+    userDataDir: profile,
+    defaultViewport: { width: 1200, height: 900 },
+    args: ['--remote-allow-system-access'],
+    extraPrefsFirefox: {
+      'extensions.webextensions.uuids': JSON.stringify({ [GECKO_ID]: uuid }),
+      ...extraPrefs,
+    },
+  });
+  assert.equal(await browser.installExtension(EXTENSION_DIR), GECKO_ID);
+  return browser;
 }
