@@ -77,6 +77,7 @@ fn bare_pass(html: &str) -> usize {
 fn klartext(html: &str) -> usize {
     let options = klartext::Options {
         url: Some(MOZILLA_URL.to_owned()),
+        ..Default::default()
     };
     klartext::extract(html, &options).map_or(0, |article| article.html.len())
 }

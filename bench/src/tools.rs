@@ -138,6 +138,7 @@ fn extract_natively(tool: Tool, html: &str, url: &str) -> Result<Extraction, Str
         Tool::Klartext => {
             let options = klartext::Options {
                 url: Some(url.to_owned()),
+                ..Default::default()
             };
             let article = klartext::extract(html, &options).map_err(|e| e.to_string())?;
             Extraction {

@@ -27,7 +27,8 @@ pub enum Action {
 pub struct Removal {
     pub node: u32,
     pub category: Option<Category>,
-    pub rule: &'static str,
+    /// The rule line, or the name of the signal that fired.
+    pub rule: String,
 }
 
 #[derive(Debug)]
@@ -88,6 +89,8 @@ pub struct PageFacts<'a> {
     pub site_name: Option<&'a str>,
     /// The page's source, for the text of the few tiny elements whose text matters.
     pub html: &'a str,
+    /// The clutter categories to take out: a block of another category stays.
+    pub categories: rules::Categories,
 }
 
 pub fn plan(
@@ -128,6 +131,11 @@ pub fn plan(
             let protected = i == member
                 || (i <= sel.root && a.last >= sel.root)
                 || (i <= sel.best && a.last >= sel.best);
+            if !protected && excluded[i as usize] && switched_off(node, facts.categories) {
+                text_chars += keep_block(tree, agg, &mut actions, i);
+                i = a.last + 1;
+                continue;
+            }
             let verdict = if protected {
                 None
             } else if excluded[i as usize] {
@@ -147,7 +155,7 @@ pub fn plan(
                 .filter(|_| (a.text as f32) < root_text * CLUTTER_MAX_SHARE)
             {
                 // A rule names its target: it needs no guard but the article's own size.
-                let rule: &'static rules::Rule = &rules::BUILT_IN_RULES[rule as usize];
+                let rule = tree.rules.get(rule);
                 Some((Some(rule.category), rule.text.as_str()))
             } else if let Some(category) = node.clutter.filter(|&c| is_clutter(c, a, root_text)) {
                 Some((Some(category), "class-word"))
@@ -198,6 +206,9 @@ pub fn plan(
             } else {
                 None
             };
+            // A category the user switched off stays in the article.
+            let verdict = verdict
+                .filter(|(category, _)| category.is_none_or(|c| facts.categories.contains(c)));
             match verdict {
                 Some((category, rule)) => {
                     actions[i as usize] = Action::Drop;
@@ -205,7 +216,7 @@ pub fn plan(
                         removed.push(Removal {
                             node: i,
                             category,
-                            rule,
+                            rule: rule.to_string(),
                         });
                     }
                     i = a.last + 1;
@@ -232,7 +243,12 @@ pub fn plan(
 /// The clutter on the whole page, for cleaning it in place: every element a rule, a class
 /// name or player text marks, outside the article's root path and best candidate. Navigation
 /// is kept, since the site keeps its layout. Outermost elements only, in document order.
-pub fn page_clutter(tree: &Tree, agg: &[Agg], sel: &Selection) -> Vec<Removal> {
+pub fn page_clutter(
+    tree: &Tree,
+    agg: &[Agg],
+    sel: &Selection,
+    categories: rules::Categories,
+) -> Vec<Removal> {
     let root_text = agg[sel.root as usize].text.max(1) as f32;
     let mut removed = Vec::new();
     let mut i = 1;
@@ -247,7 +263,7 @@ pub fn page_clutter(tree: &Tree, agg: &[Agg], sel: &Selection) -> Vec<Removal> {
             .rule
             .filter(|_| (a.text as f32) < root_text * CLUTTER_MAX_SHARE)
         {
-            let rule: &'static rules::Rule = &rules::BUILT_IN_RULES[rule as usize];
+            let rule = tree.rules.get(rule);
             Some((rule.category, rule.text.as_str()))
         } else if let Some(category) = node.clutter.filter(|&c| is_clutter(c, a, root_text)) {
             Some((category, "class-word"))
@@ -257,11 +273,13 @@ pub fn page_clutter(tree: &Tree, agg: &[Agg], sel: &Selection) -> Vec<Removal> {
             None
         };
         match verdict {
-            Some((category, rule)) if category != Category::Navigation => {
+            Some((category, rule))
+                if category != Category::Navigation && categories.contains(category) =>
+            {
                 removed.push(Removal {
                     node: i,
                     category: Some(category),
-                    rule,
+                    rule: rule.to_string(),
                 });
                 i = a.last + 1;
             }
@@ -269,6 +287,31 @@ pub fn page_clutter(tree: &Tree, agg: &[Agg], sel: &Selection) -> Vec<Removal> {
         }
     }
     removed
+}
+
+/// Whether an element the scorer left out as unlikely is a block of a category the user
+/// switched off (a comment section with comments kept).
+fn switched_off(node: &crate::tree::Node, categories: rules::Categories) -> bool {
+    !node.has(flag::HIDDEN) && node.clutter.is_some_and(|c| !categories.contains(c))
+}
+
+/// Keeps a switched-off category's block whole, but for what a reader view never shows
+/// (scripts, styles, forms, hidden elements). Returns the characters of text kept.
+fn keep_block(tree: &Tree, agg: &[Agg], actions: &mut [Action], block: u32) -> u32 {
+    let mut text_chars = 0;
+    let mut j = block;
+    while j <= agg[block as usize].last {
+        let node = &tree.nodes[j as usize];
+        if j != block && (never_content(node.tag) || node.has(flag::HIDDEN)) {
+            actions[j as usize] = Action::Drop;
+            j = agg[j as usize].last + 1;
+        } else {
+            actions[j as usize] = Action::Keep;
+            text_chars += node.text;
+            j += 1;
+        }
+    }
+    text_chars
 }
 
 fn is_clutter(category: Category, a: &Agg, root_text: f32) -> bool {

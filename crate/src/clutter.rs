@@ -18,6 +18,8 @@ pub enum Category {
     CookieConsent,
     Ads,
     Navigation,
+    /// Hidden by a rule the user wrote (the element picker, the options page's editor).
+    User,
 }
 
 /// Words (whole parts of a class or id, split at `-`, `_` and case changes are not split)

@@ -24,6 +24,12 @@ use serde::Serialize;
 pub struct Options {
     /// The page's URL: relative links and images are resolved against it (and `<base href>`).
     pub url: Option<String>,
+    /// The user's own rules ([`rules::UserRules::parse`]), matched with the built-in ones.
+    pub user_rules: rules::UserRules,
+    /// The clutter categories to act on (all by default). A category switched off is kept by
+    /// `clean` and left in the article by `extract`, but for what a reader view never shows
+    /// (scripts, styles, forms).
+    pub categories: rules::Categories,
 }
 
 /// The article found in a page, with its metadata.
@@ -88,6 +94,7 @@ struct Page<'h> {
     meta: metadata::Metadata,
     /// The byline element, taken out of the text.
     byline: Option<u32>,
+    categories: rules::Categories,
 }
 
 impl<'h> Page<'h> {
@@ -101,7 +108,11 @@ impl<'h> Page<'h> {
             }
             None => None,
         };
-        let tree = tree::build(html, page_url.as_ref().and_then(url::Url::host_str))?;
+        let tree = tree::build(
+            html,
+            page_url.as_ref().and_then(url::Url::host_str),
+            &rules::RuleBook::new(options.user_rules.clone()),
+        )?;
         let (meta, byline) = resolve_metadata(&tree);
         Ok(Page {
             html,
@@ -109,6 +120,7 @@ impl<'h> Page<'h> {
             tree,
             meta,
             byline,
+            categories: options.categories,
         })
     }
 
@@ -118,6 +130,7 @@ impl<'h> Page<'h> {
             byline: self.byline,
             site_name: self.meta.site_name.as_deref(),
             html: self.html,
+            categories: self.categories,
         }
     }
 }
@@ -213,7 +226,7 @@ pub fn clean(html: &str, options: &Options) -> Result<Cleaned, Error> {
     // article (a teaser list between paragraphs), outermost first.
     let facts = page.facts();
     let plan = clean::plan(tree, &agg, &excluded, &selection, mode, &facts);
-    let mut targets = clean::page_clutter(tree, &agg, &selection);
+    let mut targets = clean::page_clutter(tree, &agg, &selection, page.categories);
     targets.extend(plan.removed.into_iter().filter(|r| {
         r.category
             .is_some_and(|c| c != clutter::Category::Navigation)

@@ -131,6 +131,7 @@ fn extract(args: &ExtractArgs) -> Result<(), Failure> {
         &html,
         &Options {
             url: args.url.clone(),
+            ..Default::default()
         },
     )?;
     print_article(&article, args.format)
@@ -146,6 +147,7 @@ fn clean(args: &CleanArgs) -> Result<(), Failure> {
         &html,
         &Options {
             url: args.url.clone(),
+            ..Default::default()
         },
     )?;
     let output = if args.report {

@@ -21,7 +21,7 @@
 //! them with the lol_html pass it already runs.
 
 use std::fmt;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use lol_html::Selector;
 
@@ -158,6 +158,143 @@ pub fn parse(category: Category, source: &str, text: &str) -> Result<Vec<Rule>, 
     Ok(rules)
 }
 
+/// At most this many rules of the user's: rule indices are `u16`, shared with the built-in ones.
+pub const MAX_USER_RULES: usize = 10_000;
+
+/// The rules a user wrote (the element picker, the options page's editor), in the same syntax
+/// as the built-in files. They hide elements of the [`Category::User`] category and are never
+/// turned off by a category switch: the user asked for each of them. Cheap to clone.
+#[derive(Debug, Clone, Default)]
+pub struct UserRules(Arc<[Rule]>);
+
+impl UserRules {
+    /// Parses a user's rules text. Every usable line is kept and every other line reported,
+    /// so one typo does not turn off the user's other rules.
+    pub fn parse(text: &str) -> (UserRules, Vec<RuleError>) {
+        const SOURCE: &str = "user rules";
+        let mut rules = Vec::new();
+        let mut errors = Vec::new();
+        for (number, line) in text.lines().enumerate() {
+            // Each line alone, so the error names the line in the user's text.
+            match parse(Category::User, SOURCE, line) {
+                Ok(parsed) if rules.len() + parsed.len() > MAX_USER_RULES => {
+                    errors.push(RuleError {
+                        source: SOURCE.to_string(),
+                        line: number + 1,
+                        message: format!("more than {MAX_USER_RULES} rules"),
+                    });
+                    break;
+                }
+                Ok(parsed) => rules.extend(parsed),
+                Err(error) => errors.push(RuleError {
+                    line: number + 1,
+                    ..error
+                }),
+            }
+        }
+        (UserRules(rules.into()), errors)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// The built-in rules followed by the user's: what a page is matched against. A rule's index
+/// counts the built-in rules first.
+#[derive(Debug, Clone, Default)]
+pub struct RuleBook {
+    user: UserRules,
+}
+
+impl RuleBook {
+    pub fn new(user: UserRules) -> RuleBook {
+        RuleBook { user }
+    }
+
+    /// The rule with this index.
+    pub fn get(&self, index: u16) -> &Rule {
+        let built_in = &*BUILT_IN_RULES;
+        let index = index as usize;
+        built_in
+            .get(index)
+            .unwrap_or_else(|| &self.user.0[index - built_in.len()])
+    }
+
+    /// The rules that apply on `host`, with their indices. A user's exception (`#@#`) turns
+    /// off built-in rules with the same selector too.
+    pub fn active(&self, host: Option<&str>) -> Vec<(&Selector, u16)> {
+        let built_in = &*BUILT_IN_RULES;
+        let all: Vec<&Rule> = built_in.iter().chain(self.user.0.iter()).collect();
+        active_refs(&all, host)
+            .into_iter()
+            .map(|i| (&all[i as usize].selector, i))
+            .collect()
+    }
+}
+
+/// The names users and the extension give the categories (`comments`, `video-chrome`…).
+pub fn category_named(name: &str) -> Option<Category> {
+    CATEGORY_NAMES
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, c)| *c)
+}
+
+const CATEGORY_NAMES: &[(&str, Category)] = &[
+    ("comments", Category::Comments),
+    ("video-chrome", Category::VideoChrome),
+    ("promotions", Category::Promotions),
+    ("social", Category::Social),
+    ("newsletter", Category::Newsletter),
+    ("cookie-consent", Category::CookieConsent),
+    ("ads", Category::Ads),
+    ("navigation", Category::Navigation),
+    ("user", Category::User),
+];
+
+/// The clutter categories to act on: a switched-off category is kept in clean in place and in
+/// the reader view. All of them by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Categories(u16);
+
+impl Categories {
+    pub const ALL: Categories = Categories(u16::MAX);
+
+    fn bit(category: Category) -> u16 {
+        1 << category as u16
+    }
+
+    pub fn contains(self, category: Category) -> bool {
+        // The user's own rules are never switched off by a category.
+        category == Category::User || self.0 & Self::bit(category) != 0
+    }
+
+    /// These categories without `category`.
+    pub fn without(self, category: Category) -> Categories {
+        Categories(self.0 & !Self::bit(category))
+    }
+
+    /// Exactly the named categories, or the first unknown name.
+    pub fn from_names<'n>(names: impl IntoIterator<Item = &'n str>) -> Result<Categories, String> {
+        names.into_iter().try_fold(Categories(0), |set, name| {
+            category_named(name)
+                .map(|c| Categories(set.0 | Self::bit(c)))
+                .ok_or_else(|| name.to_string())
+        })
+    }
+}
+
+impl Default for Categories {
+    fn default() -> Categories {
+        Categories::ALL
+    }
+}
+
 fn applies_to(domains: &[String], host: Option<&str>) -> bool {
     let Some(host) = host else {
         return domains.is_empty();
@@ -174,6 +311,10 @@ fn applies_to(domains: &[String], host: Option<&str>) -> bool {
 /// The rules that apply on `host`, as indices into `rules`: those limited to other sites and
 /// those an exception turns off here are left out.
 pub fn active(rules: &[Rule], host: Option<&str>) -> Vec<u16> {
+    active_refs(&rules.iter().collect::<Vec<_>>(), host)
+}
+
+fn active_refs(rules: &[&Rule], host: Option<&str>) -> Vec<u16> {
     let excepted: Vec<&str> = rules
         .iter()
         .filter(|r| r.exception && (r.domains.is_empty() || applies_to(&r.domains, host)))
@@ -220,6 +361,66 @@ mod tests {
         assert_eq!(active(&rules, Some("other.net")), [0]);
         assert_eq!(active(&rules, Some("badexample.com")), [0]);
         assert_eq!(active(&rules, None), [0]);
+    }
+
+    #[test]
+    fn user_rules_keep_good_lines_and_report_bad_ones_by_line() {
+        let (rules, errors) = UserRules::parse(
+            "! mine\nexample.com##.sticky-banner\n##div:has(> .ad)\n\nnews.example.org##aside > .teaser\nnot a rule",
+        );
+        assert_eq!(rules.len(), 2);
+        let lines: Vec<usize> = errors.iter().map(|e| e.line).collect();
+        assert_eq!(lines, [3, 6]);
+        assert!(errors[0].message.contains("unsupported"), "{}", errors[0]);
+        assert_eq!(errors[1].to_string().split(':').nth(1), Some("6"));
+    }
+
+    #[test]
+    fn rule_book_puts_user_rules_after_built_in_ones_and_lets_users_turn_rules_off() {
+        let generic = BUILT_IN_RULES
+            .iter()
+            .find(|r| r.domains.is_empty() && !r.exception)
+            .unwrap();
+        let (user, errors) = UserRules::parse(&format!(
+            "example.com##.my-box\nexample.com#@#{}",
+            generic.selector_text
+        ));
+        assert!(errors.is_empty(), "{errors:?}");
+        let book = RuleBook::new(user);
+        let here: Vec<u16> = book
+            .active(Some("www.example.com"))
+            .iter()
+            .map(|a| a.1)
+            .collect();
+        let elsewhere: Vec<u16> = book.active(Some("other.net")).iter().map(|a| a.1).collect();
+        let mine = BUILT_IN_RULES.len() as u16;
+        assert!(here.contains(&mine) && !elsewhere.contains(&mine));
+        assert_eq!(book.get(mine).selector_text, ".my-box");
+        assert_eq!(book.get(mine).category, Category::User);
+        let generic_index = BUILT_IN_RULES
+            .iter()
+            .position(|r| std::ptr::eq(r, generic))
+            .unwrap() as u16;
+        assert!(elsewhere.contains(&generic_index));
+        assert!(!here.contains(&generic_index));
+    }
+
+    #[test]
+    fn categories_by_name() {
+        let set = Categories::from_names(["comments", "ads"]).unwrap();
+        assert!(set.contains(Category::Comments) && set.contains(Category::Ads));
+        assert!(!set.contains(Category::Social));
+        assert!(
+            set.contains(Category::User),
+            "the user's rules always apply"
+        );
+        assert_eq!(
+            Categories::from_names(["ads", "popups"]),
+            Err("popups".into())
+        );
+        assert!(!Categories::ALL
+            .without(Category::Social)
+            .contains(Category::Social));
     }
 
     #[test]

@@ -60,7 +60,7 @@ pub struct Node {
     pub weight: i16,
     /// A clutter category from the generic rules, if one matched.
     pub clutter: Option<Category>,
-    /// The clutter rule (index into [`crate::rules::BUILT_IN_RULES`]) that matched it.
+    /// The clutter rule (index into [`Tree::rules`]) that matched it.
     pub rule: Option<u16>,
     pub parent: u32,
     /// Byte offset of the start tag: the key shared by both passes.
@@ -97,6 +97,8 @@ pub struct Tree {
     pub bylines: Vec<Byline>,
     /// `dir` attributes by node, in document order.
     pub dirs: Vec<(u32, String)>,
+    /// The rules the page was matched against: [`Node::rule`] indexes them.
+    pub rules: crate::rules::RuleBook,
 }
 
 /// A byline-looking element and its text: the text of its `itemprop="name"` descendant when
@@ -322,7 +324,7 @@ impl Sink for Builder {
         if let Some(node) = self.tree.nodes.last_mut() {
             if node.rule.is_none() {
                 node.rule = Some(rule);
-                node.clutter = Some(crate::rules::BUILT_IN_RULES[rule as usize].category);
+                node.clutter = Some(self.tree.rules.get(rule).category);
             }
         }
     }
@@ -543,12 +545,14 @@ fn hash(s: &str) -> u32 {
     })
 }
 
-/// Runs pass 1 over `html`, matching the clutter rules that apply on `host`.
-pub fn build(html: &str, host: Option<&str>) -> Result<Tree, crate::Error> {
-    let rules = &*crate::rules::BUILT_IN_RULES;
-    let active: Vec<(&lol_html::Selector, u16)> = crate::rules::active(rules, host)
-        .into_iter()
-        .map(|i| (&rules[i as usize].selector, i))
-        .collect();
-    Ok(crate::scan::scan_with_rules(html, Builder::new(), &active)?.finish())
+/// Runs pass 1 over `html`, matching the clutter rules of `rules` that apply on `host`.
+pub fn build(
+    html: &str,
+    host: Option<&str>,
+    rules: &crate::rules::RuleBook,
+) -> Result<Tree, crate::Error> {
+    let active = rules.active(host);
+    let mut builder = Builder::new();
+    builder.tree.rules = rules.clone();
+    Ok(crate::scan::scan_with_rules(html, builder, &active)?.finish())
 }

@@ -32,3 +32,66 @@ pub fn clean(html: &str, url: Option<String>) -> Result<JsValue, JsError> {
 pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
 }
+
+/// The user's options from the extension: their rules text (lines that do not parse are left
+/// out; the options page's editor reports them) and the names of the categories to act on
+/// (`None`: all of them).
+fn user_options(
+    url: Option<String>,
+    rules: Option<String>,
+    categories: Option<Vec<String>>,
+) -> Result<Options, JsError> {
+    let (user_rules, _errors) = crate::rules::UserRules::parse(rules.as_deref().unwrap_or(""));
+    let categories = match categories {
+        Some(names) => crate::rules::Categories::from_names(names.iter().map(String::as_str))
+            .map_err(|name| JsError::new(&format!("unknown category {name:?}")))?,
+        None => crate::rules::Categories::ALL,
+    };
+    Ok(Options {
+        url,
+        user_rules,
+        categories,
+    })
+}
+
+/// `extract` with the user's rules and categories (see `user_options`).
+#[wasm_bindgen(js_name = extractWith)]
+pub fn extract_with(
+    html: &str,
+    url: Option<String>,
+    rules: Option<String>,
+    categories: Option<Vec<String>>,
+) -> Result<JsValue, JsError> {
+    let options = user_options(url, rules, categories)?;
+    let article = extract_article(html, &options).map_err(|e| JsError::new(&e.to_string()))?;
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    serde::Serialize::serialize(&article, &serializer).map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// `clean` with the user's rules and categories (see `user_options`).
+#[wasm_bindgen(js_name = cleanWith)]
+pub fn clean_with(
+    html: &str,
+    url: Option<String>,
+    rules: Option<String>,
+    categories: Option<Vec<String>>,
+) -> Result<JsValue, JsError> {
+    let options = user_options(url, rules, categories)?;
+    let cleaned = crate::clean(html, &options).map_err(|e| JsError::new(&e.to_string()))?;
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    serde::Serialize::serialize(&cleaned, &serializer).map_err(|e| JsError::new(&e.to_string()))
+}
+
+/// Checks a user's rules text for the options page's editor: `[{ line, message }]`, one entry
+/// per line that cannot be used (empty when all parse).
+#[wasm_bindgen(js_name = validateRules)]
+pub fn validate_rules(text: &str) -> Result<JsValue, JsError> {
+    let (_, errors) = crate::rules::UserRules::parse(text);
+    let errors: Vec<(usize, String)> = errors.into_iter().map(|e| (e.line, e.message)).collect();
+    let errors: Vec<serde_json::Value> = errors
+        .into_iter()
+        .map(|(line, message)| serde_json::json!({ "line": line, "message": message }))
+        .collect();
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    serde::Serialize::serialize(&errors, &serializer).map_err(|e| JsError::new(&e.to_string()))
+}

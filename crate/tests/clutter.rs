@@ -110,6 +110,7 @@ fn every_page_keeps_its_article_and_drops_its_clutter() {
         let expected_to_fail = known.contains(&page.name);
         let options = klartext::Options {
             url: Some(field(page, "url").to_string()),
+            ..Default::default()
         };
         let category = field(page, "category");
         let article = match klartext::extract(&page.html, &options) {

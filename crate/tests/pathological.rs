@@ -37,6 +37,7 @@ fn paragraphs(n: usize) -> String {
 fn options() -> Options {
     Options {
         url: Some("https://example.org/lokales/bruecke.html".into()),
+        ..Default::default()
     }
 }
 

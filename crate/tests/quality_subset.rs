@@ -124,7 +124,14 @@ fn subset_scores_at_least_its_floor() {
         };
         let floor: f64 = floor.parse().unwrap();
         let (html, reference, url) = load(dataset, page);
-        let article = klartext::extract(&html, &klartext::Options { url: Some(url) }).unwrap();
+        let article = klartext::extract(
+            &html,
+            &klartext::Options {
+                url: Some(url),
+                ..Default::default()
+            },
+        )
+        .unwrap();
         let score = f1(&article.text, &reference);
         checked += 1;
         if score < floor {

@@ -29,6 +29,7 @@ fn reference_page_keeps_the_article_and_drops_the_clutter() {
     let (html, expect) = load("krone-putin-nordkorea");
     let options = klartext::Options {
         url: Some("https://www.krone.at/3423614".into()),
+        ..Default::default()
     };
     let article = klartext::extract(&html, &options).unwrap();
     let text = &article.text;
@@ -112,6 +113,7 @@ fn reference_page_cleaned_in_place_keeps_the_page_and_drops_the_clutter() {
     let (html, expect) = load("krone-putin-nordkorea");
     let options = klartext::Options {
         url: Some("https://www.krone.at/3412455".into()),
+        ..Default::default()
     };
     let cleaned = klartext::clean(&html, &options).unwrap();
     let before = visible_text(&html);

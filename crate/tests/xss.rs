@@ -96,6 +96,7 @@ fn every_vector_alone_in_an_article_comes_out_safe() {
             &page,
             &klartext::Options {
                 url: Some(PAGE_URL.into()),
+                ..Default::default()
             },
         )
         .unwrap();
@@ -175,6 +176,7 @@ fn encoded_javascript_urls_never_survive() {
                 &page,
                 &klartext::Options {
                     url: url.map(str::to_string),
+                    ..Default::default()
                 },
             )
             .unwrap();
@@ -206,6 +208,7 @@ fn a_base_href_cannot_make_links_unsafe() {
             &page,
             &klartext::Options {
                 url: Some(PAGE_URL.into()),
+                ..Default::default()
             },
         )
         .unwrap();

@@ -74,6 +74,7 @@ pub fn parse_rules(data: &[u8]) {
 pub fn check_page(html: &str, url: Option<&str>) {
     let options = klartext::Options {
         url: url.map(str::to_string),
+        ..Default::default()
     };
     match klartext::extract(html, &options) {
         Ok(article) => {
