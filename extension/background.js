@@ -5,12 +5,17 @@
 // that token; the reader page then takes the source by token, exactly once.
 
 import {
-  CLEAN, CLEAN_SOURCE, CLOSE, KEEP, READERABLE, SELECTION, SELECTION_SOURCE, SOURCE, TAKE, TOGGLE,
-  checkMessage, newToken,
+  AUTO, CLEAN, CLEAN_SOURCE, CLOSE, EXPORT, IMPORT, KEEP, PICK, PROBLEMS_CLEAR, READERABLE,
+  RULES_CHECK, RULES_SET, SELECTION, SELECTION_SOURCE, SETTINGS_GET, SITE_REMOVE, SITE_SET, SOURCE,
+  TAB_ACTION, TAKE, TOGGLE, checkMessage, newToken,
 } from './protocol.js';
 // A namespace import: a core without clean() (an old build) breaks cleaning, not the background.
 import initCore, * as klartextCore from './core/klartext.js';
 import { hostOf, loadExceptions, setException } from './clean/exceptions.js';
+import { Store } from './storage/store.js';
+import {
+  AUTO_MODES, CATEGORIES, MODES, activeCategories, originPattern, siteOf,
+} from './storage/sites.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 
@@ -19,6 +24,15 @@ const CLEAN_COMMAND = 'clean-page';
 const MENU_ID = 'klartext-open-reader';
 const MENU_SELECTION_ID = 'klartext-read-selection';
 const MENU_CLEAN_ID = 'klartext-clean-page';
+const MENU_SITE_ID = 'klartext-site-settings';
+const SITE_COMMAND = 'site-settings';
+/** Injected for the element picker, in this order. */
+const PICKER_SCRIPTS = ['picker/selector.js', 'picker/picker.js'];
+/** The id of the registered auto-mode script (one registration for all auto sites). */
+const AUTO_SCRIPT_ID = 'klartext-auto';
+const POPUP_PATH = 'popup/popup.html';
+/** How long an automatic clean may wait for the page's clutter before the page is shown. */
+const AUTO_CLEAN_WAIT_MS = 4000;
 /** Injected for "clean in place", in this order (the first defines what the second uses). */
 const CLEAN_SCRIPTS = ['clean/block-key.js', 'clean/content-clean.js'];
 /** A source not taken within this time is dropped. */
@@ -96,16 +110,210 @@ function core() {
   return coreReady;
 }
 
-/** The clutter of a page's source, for cleaning it in place, and the site's exceptions. */
+/**
+ * The clutter of a page's source, for cleaning it in place, and the site's exceptions. The
+ * site's category switches and the user's rules go to the core; a site switched off is left
+ * alone.
+ */
 async function cleanSource(html, url, host) {
   try {
     await core();
-    const { removed } = klartextCore.clean(html, url);
+    const site = await siteSettings(host);
+    let removed = [];
+    if (site.mode !== 'off') {
+      ({ removed } = klartextCore.cleanWith(html, url, store.state.rules, activeCategories(site)));
+    }
     const exceptions = await loadExceptions(api.storage.local, host).catch(() => []);
     return { ok: true, removed, exceptions };
   } catch (err) {
     return { ok: false, error: String(err?.message ?? err).split('\n')[0] };
+  } finally {
+    cleanAnswered(host);
   }
+}
+
+// The user's settings: the background owns them, and every change goes through the store, one
+// write after the other (storage/store.js). A store that cannot be read at all (no storage)
+// leaves every site at its defaults.
+const store = new Store(api.storage);
+api.storage.onChanged.addListener((changes, area) => {
+  store.merge(changes, area);
+});
+
+/** A site's switches (the defaults when the store cannot be read). */
+async function siteSettings(host) {
+  try {
+    await store.load();
+    return store.site(host);
+  } catch {
+    return { mode: 'manual', off: [] };
+  }
+}
+
+// Automatic modes run from one registered content script (auto/auto-start.js, document_start)
+// whose matches are the auto sites whose host permission the user granted. It is registered
+// again whenever those change: after a settings change, a granted or revoked permission, and at
+// start-up.
+let autoScripts = Promise.resolve();
+function syncAutoScripts() {
+  autoScripts = autoScripts.then(async () => {
+    const hosts = [...store.state.sites].filter(([, site]) => AUTO_MODES.includes(site.mode)).map(([h]) => h);
+    const granted = [];
+    for (const host of hosts) {
+      const origins = [originPattern(host)];
+      if (await api.permissions.contains({ origins }).catch(() => false)) granted.push(...origins);
+    }
+    const registered = await api.scripting.getRegisteredContentScripts({ ids: [AUTO_SCRIPT_ID] })
+      .catch(() => []);
+    if (registered.length) await api.scripting.unregisterContentScripts({ ids: [AUTO_SCRIPT_ID] });
+    if (granted.length) {
+      await api.scripting.registerContentScripts([{
+        id: AUTO_SCRIPT_ID,
+        matches: granted,
+        js: ['auto/auto-start.js'],
+        runAt: 'document_start',
+        allFrames: false,
+      }]);
+    }
+  }).catch((err) => console.warn(`Klartext: cannot register the automatic modes: ${err?.message ?? err}`));
+  return autoScripts;
+}
+
+store.listeners.add(() => {
+  syncAutoScripts();
+});
+store.load().then(() => syncAutoScripts(), (err) => {
+  console.warn(`Klartext: cannot read the settings: ${err?.message ?? err}`);
+});
+api.permissions.onAdded?.addListener(() => syncAutoScripts());
+api.permissions.onRemoved?.addListener(() => syncAutoScripts());
+
+/** Automatic cleans waiting for their page's source to be answered, by host. */
+const autoCleans = new Map();
+function cleanAnswered(host) {
+  const waiting = autoCleans.get(host);
+  if (!waiting) return;
+  autoCleans.delete(host);
+  // After the answer has gone out: the content script hides the blocks when it arrives.
+  setTimeout(waiting, 50);
+}
+
+/** Runs a site's automatic mode in a tab at page load; resolves when the page may be shown. */
+async function runAuto(tab, url) {
+  const site = await siteSettings(siteOf(url));
+  if (site.mode === 'reader') {
+    await toggle(tab);
+  } else if (site.mode === 'clean') {
+    const host = hostOf(url);
+    const answered = new Promise((resolve) => {
+      autoCleans.set(host, resolve);
+      setTimeout(resolve, AUTO_CLEAN_WAIT_MS);
+    });
+    await toggleClean(tab);
+    await answered;
+  }
+  return { ok: true, mode: site.mode };
+}
+
+/** Starts the element picker in a tab (picker/picker.js writes the rule through PICK). */
+async function startPicker(tab) {
+  if (!tab || typeof tab.id !== 'number' || tab.id < 0) return;
+  try {
+    await inject(tab.id, PICKER_SCRIPTS);
+  } catch (err) {
+    console.warn(`Klartext: cannot pick an element on this page: ${err?.message ?? err}`);
+  }
+}
+
+/**
+ * The element picker's rule for a site: `host##selector`, if the core's rule parser takes it.
+ */
+async function addPickedRule(url, selector) {
+  const host = siteOf(url);
+  if (!host) return { ok: false, error: 'no-site' };
+  const rule = `${host}##${selector.trim()}`;
+  await core();
+  const errors = klartextCore.validateRules(rule);
+  if (errors.length) return { ok: false, error: errors[0].message };
+  await store.addRule(rule);
+  return { ok: true, rule };
+}
+
+/**
+ * Opens this site's switches (the popup) from the context menu or the shortcut: the toolbar
+ * button keeps opening the reader view with one click. The popup is set for the tab just long
+ * enough to open it; where the browser cannot open it, it opens in a small window.
+ */
+async function openSiteSettings(tab) {
+  if (!tab || typeof tab.id !== 'number' || tab.id < 0) return;
+  // No await between the two calls: Firefox opens a popup only while handling the user's input.
+  const set = api.action.setPopup({ tabId: tab.id, popup: POPUP_PATH });
+  let opened;
+  try {
+    opened = api.action.openPopup?.();
+  } catch {
+    opened = Promise.reject(new Error('no openPopup'));
+  }
+  try {
+    await set;
+    if (!opened) throw new Error('no openPopup');
+    await opened;
+  } catch {
+    await api.windows?.create({
+      url: api.runtime.getURL(`${POPUP_PATH}?tab=${tab.id}`),
+      type: 'popup',
+      width: 400,
+      height: 600,
+    }).catch(() => {});
+  } finally {
+    api.action.setPopup({ tabId: tab.id, popup: '' }).catch(() => {});
+  }
+}
+
+/** Answers the popup and the options page from the store. */
+async function settingsRequest(type, msg) {
+  try {
+    await store.load();
+  } catch {
+    return { ok: false, error: 'storage' };
+  }
+  switch (type) {
+    case SETTINGS_GET:
+      return { ok: true, ...store.snapshot(), categories: CATEGORIES, modes: MODES };
+    case SITE_SET:
+      return { ok: true, site: await store.setSite(msg.host, msg.patch) };
+    case SITE_REMOVE:
+      await store.removeSite(msg.host);
+      return { ok: true };
+    case RULES_CHECK:
+    case RULES_SET: {
+      await core();
+      const errors = klartextCore.validateRules(msg.text);
+      if (type === RULES_SET) await store.setRules(msg.text);
+      return { ok: true, errors };
+    }
+    case PROBLEMS_CLEAR:
+      await store.clearProblems();
+      return { ok: true };
+    case EXPORT:
+      return { ok: true, data: await store.exportAll() };
+    case IMPORT: {
+      const problem = await store.importAll(msg.data);
+      return problem ? { ok: false, error: problem } : { ok: true };
+    }
+    default:
+      return null;
+  }
+}
+
+/** Runs a popup's button in its tab. */
+async function tabAction(tabId, action) {
+  const tab = await api.tabs.get(tabId).catch(() => null);
+  if (!tab) return { ok: false, error: 'no-tab' };
+  if (action === 'read') await toggle(tab);
+  else if (action === 'clean') await toggleClean(tab);
+  else await startPicker(tab);
+  return { ok: true };
 }
 
 api.action.onClicked.addListener((tab) => {
@@ -113,7 +321,9 @@ api.action.onClicked.addListener((tab) => {
 });
 
 api.commands.onCommand.addListener((command, tab) => {
-  const run = command === COMMAND ? toggle : command === CLEAN_COMMAND ? toggleClean : null;
+  const run = command === COMMAND ? toggle
+    : command === CLEAN_COMMAND ? toggleClean
+      : command === SITE_COMMAND ? openSiteSettings : null;
   if (!run) return;
   if (tab) {
     run(tab);
@@ -127,6 +337,7 @@ api.contextMenus.onClicked.addListener((info, tab) => {
   if (info.menuItemId === MENU_ID) toggle(tab);
   else if (info.menuItemId === MENU_SELECTION_ID) toggle(tab, SELECTION);
   else if (info.menuItemId === MENU_CLEAN_ID) toggleClean(tab);
+  else if (info.menuItemId === MENU_SITE_ID) openSiteSettings(tab);
 });
 
 api.runtime.onInstalled.addListener(() => {
@@ -143,6 +354,12 @@ api.runtime.onInstalled.addListener(() => {
       documentUrlPatterns: ['http://*/*', 'https://*/*', 'file:///*'],
     });
     api.contextMenus.create({
+      id: MENU_SITE_ID,
+      title: api.i18n.getMessage('contextMenuSiteSettings'),
+      contexts: ['action', 'page'],
+      documentUrlPatterns: ['http://*/*', 'https://*/*'],
+    });
+    api.contextMenus.create({
       id: MENU_SELECTION_ID,
       title: api.i18n.getMessage('contextMenuSelection'),
       contexts: ['selection'],
@@ -156,6 +373,12 @@ api.runtime.onInstalled.addListener(() => {
 function fromReader(sender) {
   return typeof sender.url === 'string' && sender.url.startsWith(READER_URL)
     && typeof sender.tab?.id === 'number';
+}
+
+/** Whether a message comes from the popup or the options page. */
+function fromSettingsPage(sender) {
+  return typeof sender.url === 'string'
+    && (sender.url.startsWith(api.runtime.getURL('popup/')) || sender.url.startsWith(api.runtime.getURL('options/')));
 }
 
 /** Whether a message comes from the content script in a tab's top frame. */
@@ -212,6 +435,30 @@ function handle(msg, sender) {
       if (!fromContentScript(sender)) return null;
       return setException(api.storage.local, hostOf(sender.url), msg.key, msg.keep)
         .then(() => ({ ok: true }), () => ({ ok: false, error: 'storage' }));
+    }
+    case SETTINGS_GET:
+    case SITE_SET:
+    case SITE_REMOVE:
+    case RULES_CHECK:
+    case RULES_SET:
+    case PROBLEMS_CLEAR:
+    case EXPORT:
+    case IMPORT: {
+      if (!fromSettingsPage(sender)) return null;
+      return settingsRequest(type, msg).catch((err) => ({ ok: false, error: String(err?.message ?? err) }));
+    }
+    case TAB_ACTION: {
+      if (!(typeof sender.url === 'string' && sender.url.startsWith(api.runtime.getURL('popup/')))) return null;
+      return tabAction(msg.tabId, msg.action);
+    }
+    case PICK: {
+      // The rule is for the site the picker runs in, whatever the message says.
+      if (!fromContentScript(sender)) return null;
+      return addPickedRule(sender.url, msg.selector).catch(() => ({ ok: false, error: 'storage' }));
+    }
+    case AUTO: {
+      if (!fromContentScript(sender)) return null;
+      return runAuto(sender.tab, sender.url).catch(() => ({ ok: false, error: 'auto' }));
     }
     default:
       return null;

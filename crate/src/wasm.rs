@@ -10,8 +10,14 @@ use crate::{extract as extract_article, Options};
 /// Throws an `Error` with a one-line message when the page can't be processed.
 #[wasm_bindgen]
 pub fn extract(html: &str, url: Option<String>) -> Result<JsValue, JsError> {
-    let article =
-        extract_article(html, &Options { url }).map_err(|e| JsError::new(&e.to_string()))?;
+    let article = extract_article(
+        html,
+        &Options {
+            url,
+            ..Default::default()
+        },
+    )
+    .map_err(|e| JsError::new(&e.to_string()))?;
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     serde::Serialize::serialize(&article, &serializer).map_err(|e| JsError::new(&e.to_string()))
 }
@@ -22,7 +28,14 @@ pub fn extract(html: &str, url: Option<String>) -> Result<JsValue, JsError> {
 /// `category`, the `rule` that fired and a text `preview`. `html` is the cleaned page.
 #[wasm_bindgen]
 pub fn clean(html: &str, url: Option<String>) -> Result<JsValue, JsError> {
-    let cleaned = crate::clean(html, &Options { url }).map_err(|e| JsError::new(&e.to_string()))?;
+    let cleaned = crate::clean(
+        html,
+        &Options {
+            url,
+            ..Default::default()
+        },
+    )
+    .map_err(|e| JsError::new(&e.to_string()))?;
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     serde::Serialize::serialize(&cleaned, &serializer).map_err(|e| JsError::new(&e.to_string()))
 }

@@ -1,0 +1,121 @@
+// The popup: this site's switches (automatic mode, categories) and buttons for the reader view,
+// clean in place and the element picker. It opens from the context menu of the toolbar button
+// and of the page, and from a keyboard shortcut (the toolbar button itself opens the reader view
+// with one click); where the browser cannot open a popup, the same page opens in a small window
+// with the tab's id in its URL. Every change goes to the background, which owns the settings.
+
+import {
+  PROBLEMS_CLEAR, SETTINGS_GET, SITE_SET, TAB_ACTION,
+} from '../protocol.js';
+import { AUTO_MODES, CATEGORIES, originPattern, siteOf } from '../storage/sites.js';
+import { localize, categoryLabel, storageNote } from '../options/ui.js';
+
+const api = globalThis.browser ?? globalThis.chrome;
+const $ = (id) => document.getElementById(id);
+const t = (name, substitutions) => api.i18n.getMessage(name, substitutions) || name;
+
+localize(document);
+
+async function targetTab() {
+  const id = Number(new URLSearchParams(location.search).get('tab'));
+  if (Number.isSafeInteger(id) && id >= 0) return api.tabs.get(id).catch(() => null);
+  const [tab] = await api.tabs.query({ active: true, currentWindow: true });
+  return tab ?? null;
+}
+
+function setStatus(text) {
+  $('status').textContent = text;
+}
+
+async function main() {
+  const tab = await targetTab();
+  const host = tab?.url ? siteOf(tab.url) : '';
+  const settings = await api.runtime.sendMessage({ type: SETTINGS_GET });
+  if (!settings?.ok) {
+    setStatus(t('storageUnreadable'));
+    return;
+  }
+  const note = storageNote(settings, t);
+  $('storage-note').hidden = !note;
+  $('storage-note').textContent = note;
+
+  for (const [id, action] of [['read-button', 'read'], ['clean-button', 'clean'], ['pick-button', 'pick']]) {
+    $(id).disabled = !tab;
+    $(id).addEventListener('click', async () => {
+      await api.runtime.sendMessage({ type: TAB_ACTION, tabId: tab.id, action });
+      window.close();
+    });
+  }
+  if (!host) {
+    $('site-name').textContent = t('popupNoSite');
+    $('site-form').hidden = true;
+    $('clean-button').disabled = true;
+    $('pick-button').disabled = true;
+    return;
+  }
+  $('site-name').textContent = host;
+  let site = settings.sites[host] ?? { mode: 'manual', off: [] };
+
+  const box = $('categories');
+  for (const category of CATEGORIES) {
+    const label = document.createElement('label');
+    const input = document.createElement('input');
+    input.type = 'checkbox';
+    input.name = 'category';
+    input.value = category;
+    label.append(input, ` ${categoryLabel(category, t)}`);
+    box.append(label);
+  }
+
+  function show() {
+    for (const input of document.querySelectorAll('input[name=mode]')) input.checked = input.value === site.mode;
+    for (const input of document.querySelectorAll('input[name=category]')) input.checked = !site.off.includes(input.value);
+  }
+  show();
+
+  async function send(patch) {
+    const reply = await api.runtime.sendMessage({ type: SITE_SET, host, patch });
+    if (reply?.ok) {
+      site = reply.site;
+      setStatus(t('popupSaved'));
+    } else {
+      setStatus(t('storageUnreadable'));
+    }
+    show();
+  }
+
+  for (const input of document.querySelectorAll('input[name=mode]')) {
+    input.addEventListener('change', async () => {
+      if (!input.checked) return;
+      const mode = input.value;
+      if (AUTO_MODES.includes(mode)) {
+        // Asked now, in the click's handler (browsers grant permissions only for a user's
+        // gesture): this site only, never every site.
+        const granted = await api.permissions.request({ origins: [originPattern(host)] })
+          .catch(() => false);
+        if (!granted) {
+          setStatus(t('popupPermissionDenied', [host]));
+          show();
+          return;
+        }
+      }
+      await send({ mode });
+    });
+  }
+  for (const input of document.querySelectorAll('input[name=category]')) {
+    input.addEventListener('change', () => send({ category: input.value, on: input.checked }));
+  }
+  if (settings.problems.length) {
+    const clear = document.createElement('button');
+    clear.type = 'button';
+    clear.textContent = t('problemsClear');
+    clear.addEventListener('click', async () => {
+      await api.runtime.sendMessage({ type: PROBLEMS_CLEAR });
+      clear.remove();
+      $('storage-note').hidden = true;
+    });
+    $('storage-note').after(clear);
+  }
+}
+
+main().catch((err) => setStatus(String(err?.message ?? err)));
