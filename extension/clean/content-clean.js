@@ -30,7 +30,7 @@
   const HIDE_CSS = `[${ATTR}]{display:none!important}`;
   /** Categories in the panel's order; blocks without one come last. */
   const CATEGORIES = [
-    'cookie-consent', 'ads', 'video-chrome', 'social', 'promotions', 'newsletter', 'comments', 'navigation',
+    'user', 'cookie-consent', 'ads', 'video-chrome', 'social', 'promotions', 'newsletter', 'comments', 'navigation',
   ];
   const CATEGORY_MESSAGES = {
     comments: 'categoryComments',
@@ -41,6 +41,7 @@
     'cookie-consent': 'categoryCookieConsent',
     ads: 'categoryAds',
     navigation: 'categoryNavigation',
+    user: 'categoryUser',
     other: 'categoryOther',
   };
 

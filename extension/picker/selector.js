@@ -12,7 +12,7 @@
 
   /** Names written as they are, without escapes: what every selector parser reads alike. */
   const PLAIN_NAME = /^-?[A-Za-z_][A-Za-z0-9_-]*$/;
-  const GENERATED = /\d{3}|^(?:css|sc|jsx|emotion|svelte)-|__[A-Za-z0-9]{5,}$|^[a-z]+-[A-Za-z0-9]{6,}$/;
+  const GENERATED = /\d{3}|^(?:css|sc|jsx|emotion|svelte)-|[-_](?=[A-Za-z]*\d)(?=\d*[A-Za-z])[A-Za-z0-9]{5,}$/;
   const PLAIN_TAG = /^[a-z][a-z0-9-]*$/;
   const MAX_CLASSES = 3;
 

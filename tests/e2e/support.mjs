@@ -275,7 +275,7 @@ export const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
  * Its uuid is pinned so that a test knows the moz-extension:// origin; system access lets a test
  * press the toolbar action with privileged script.
  */
-export async function launchFirefox(profile, uuid, extraPrefs = {}) {
+export async function launchFirefox(profile, uuid, extraPrefs = {}, extensionDir = EXTENSION_DIR) {
   const browser = await puppeteer.launch({
     browser: 'firefox',
     executablePath: FIREFOX,
@@ -288,6 +288,6 @@ export async function launchFirefox(profile, uuid, extraPrefs = {}) {
       ...extraPrefs,
     },
   });
-  assert.equal(await browser.installExtension(EXTENSION_DIR), GECKO_ID);
+  assert.equal(await browser.installExtension(extensionDir), GECKO_ID);
   return browser;
 }

@@ -1,0 +1,429 @@
+// Per-site switches, the user's rules and the settings store, in real browsers: a site switched
+// to "always clean" loads clean (hidden before its first paint) with its switched-off category
+// kept, "always reader view" opens the view by itself, the element picker writes a rule that
+// clean in place then applies, everything exported and imported again comes back the same, two
+// pages changing settings at once lose nothing, and corrupt stored data is reported while the
+// extension keeps working.
+//
+// Which paths the tests take:
+// - The popup is opened as a page at popup/popup.html?tab=<id>: the path the background takes
+//   when the browser cannot open the real popup from the context menu or the shortcut (a test
+//   cannot click a context menu, and headless browsers have no toolbar to anchor a popup to).
+//   Its buttons and switches are clicked with real mouse events.
+// - Host permissions: a test cannot answer the browser's permission prompt. The extension under
+//   test is a copy of dist/unpacked whose manifest also lists the test server's host
+//   (*://127.0.0.1/*) in host_permissions, as if the user had already said yes; the popup's
+//   permissions.request() then resolves true without a prompt, and everything after it (the
+//   registered document_start script, the background running the mode) is the real path.
+// - The picker is started by the popup's button, so the background injects it with the host
+//   permission above (in real use the popup's opening grants activeTab on the tab).
+// - The options page is opened as a tab; its file import is fed with puppeteer's uploadFile.
+
+import assert from 'node:assert/strict';
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import puppeteer from 'puppeteer-core';
+import {
+  EXTENSION_DIR, FIXTURE, MADE_PAGES, ROOT, freshProfileDir, launchFirefox, normalizeSpace, removeDir,
+  requireBuild, screenshotPath, sleep, startServer, waitForReaderFrame,
+} from './support.mjs';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const EN = JSON.parse(readFileSync(join(ROOT, 'extension/_locales/en/messages.json'), 'utf8'));
+const UUID = '0b7c2f5e-3d41-4a8e-9f26-7e1d5c8a4b93';
+
+/** A page with an article, a site's own banner, and comments. */
+MADE_PAGES['sites-banner'] = `<!doctype html><html lang="en"><head><meta charset="utf-8">
+<title>The new bridge</title></head><body>
+<header><a href="/">News</a></header>
+<main><article><h1>The new bridge</h1>
+${Array.from({ length: 6 }, (_, i) => `<p>Paragraph ${i + 1} of the report on the new bridge, which the city council opened on Monday after three years of building, with long sentences, commas, and details about the river.</p>`).join('\n')}
+<div class="app-banner" id="banner-7731"><p>Get our app: now with dark mode.</p><button type="button">Install</button></div>
+<p>The last paragraph of the report, after the banner, with more details about the opening ceremony.</p>
+</article>
+<section id="comments" class="comments"><h2>Comments</h2><p>Reader Anna wrote that the bridge looks lovely at night.</p></section>
+</main></body></html>`;
+
+const KRONE_COMMENT = 'Liebe Leserin, lieber Leser,';
+const KRONE_PLAYER = 'play_arrow';
+
+/** A copy of the built extension whose manifest grants the test server's host (see above). */
+function extensionWithTestHost(profileBase) {
+  const dir = join(profileBase, 'extension');
+  cpSync(EXTENSION_DIR, dir, { recursive: true });
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+  manifest.host_permissions = ['*://127.0.0.1/*'];
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
+  return dir;
+}
+
+function visibleText(page) {
+  return page.evaluate(() => document.body.innerText);
+}
+
+function shows(text, line) {
+  return normalizeSpace(text).includes(normalizeSpace(line));
+}
+
+/**
+ * Records, from before the page's first script, every frame's body opacity and number of hidden
+ * blocks until the page is clean: a frame that shows the body before anything is hidden is a
+ * flash of clutter.
+ */
+function recordFrames(page) {
+  return page.evaluateOnNewDocument(() => {
+    const frames = [];
+    window.__klartextFrames = frames;
+    const sample = () => {
+      const body = document.body;
+      frames.push({
+        opacity: body ? getComputedStyle(body).opacity : 'no body',
+        hidden: document.querySelectorAll('[data-klartext-hidden]').length,
+        text: body ? body.textContent.length : 0,
+      });
+      if (frames.length < 600 && !(frames.at(-1).hidden > 0 && frames.at(-1).opacity === '1')) {
+        requestAnimationFrame(sample);
+      }
+    };
+    requestAnimationFrame(sample);
+  });
+}
+
+/** The checks both browsers make, given how to open pages and extension pages. */
+function siteTests(ctx) {
+  /** The popup for the tab showing `page`, as a page of its own. */
+  async function openPopup(page) {
+    const tabId = await ctx.tabIdOf(page.url());
+    const popup = await ctx.browser.newPage();
+    await popup.goto(`${ctx.origin}/popup/popup.html?tab=${tabId}`);
+    await popup.waitForSelector('input[name=category]');
+    return popup;
+  }
+
+  async function setMode(popup, mode) {
+    await popup.click(`input[name=mode][value=${mode}]`);
+    await popup.waitForFunction((m) => document.querySelector(`input[name=mode][value=${m}]`).checked
+      && document.getElementById('status').textContent !== '', {}, mode);
+  }
+
+  async function setCategory(popup, category, on) {
+    const box = `input[name=category][value=${category}]`;
+    if (await popup.$eval(box, (el) => el.checked) !== on) await popup.click(box);
+    await popup.waitForFunction((b, o) => document.querySelector(b).checked === o, {}, box, on);
+  }
+
+  async function openOptions() {
+    const options = await ctx.browser.newPage();
+    await options.goto(`${ctx.origin}/options/options.html`);
+    await options.waitForSelector('body[data-ready=true]');
+    return options;
+  }
+
+  /** Sends a message to the background from an extension page (the options page's own path). */
+  function sendFrom(page, message) {
+    return page.evaluate((msg) => (globalThis.browser ?? globalThis.chrome).runtime.sendMessage(msg), message);
+  }
+
+  const settingsOf = (page) => sendFrom(page, { type: 'klartext:settings-get' });
+
+  test('a site switched to "always clean" loads clean with no flash, keeping the category switched off', async () => {
+    const page = await ctx.browser.newPage();
+    await page.goto(`${ctx.server.base}/${FIXTURE}.html`, { waitUntil: 'load' });
+    assert.ok(shows(await visibleText(page), KRONE_COMMENT), 'the page has comments to begin with');
+    const popup = await openPopup(page);
+    assert.equal(normalizeSpace(await popup.$eval('#site-name', (el) => el.textContent)), '127.0.0.1');
+    // Every switch has an accessible name: its label.
+    const unlabelled = await popup.$$eval('input', (inputs) => inputs.filter((i) => !i.labels?.length).length);
+    assert.equal(unlabelled, 0, 'every popup input has a label');
+    await setMode(popup, 'clean');
+    await setCategory(popup, 'comments', false);
+    await popup.close();
+
+    await recordFrames(page);
+    await page.reload({ waitUntil: 'load' });
+    await page.waitForFunction(() => document.querySelector('html > klartext-clean') !== null
+      && document.querySelectorAll('[data-klartext-hidden]').length > 0, { timeout: 15_000 });
+    await page.waitForFunction(() => getComputedStyle(document.body).opacity === '1', { timeout: 10_000 });
+    const text = await visibleText(page);
+    await page.screenshot({ path: screenshotPath(`sites-auto-clean-${ctx.name}.png`) });
+    assert.ok(!shows(text, KRONE_PLAYER), 'the video player chrome is hidden without anyone asking');
+    assert.ok(shows(text, KRONE_COMMENT), 'the comments, switched off for this site, stay');
+    const hiddenCategories = await page.$$eval('[data-klartext-hidden]', (els) => [...new Set(els.map((e) => e.dataset.klartextHidden))]);
+    assert.ok(!hiddenCategories.includes('comments'), `no comments hidden: ${hiddenCategories}`);
+    const frames = await page.evaluate(() => window.__klartextFrames);
+    const flashes = frames.filter((f) => f.opacity === '1' && f.hidden === 0 && f.text > 0);
+    assert.deepEqual(flashes, [], 'no frame showed the page before its clutter was hidden');
+    assert.ok(frames.some((f) => f.opacity === '0' && f.text > 0), `the body was hidden while it loaded: ${JSON.stringify(frames.slice(0, 5))}`);
+    console.log(`# ${ctx.name}: auto clean, ${frames.length} frames sampled until clean`);
+
+    // Back to "only when I ask": the next load is left alone.
+    const again = await openPopup(page);
+    await setMode(again, 'manual');
+    await again.close();
+    await sleep(300);
+    await page.reload({ waitUntil: 'load' });
+    await sleep(1000);
+    assert.equal(await page.$('html > klartext-clean'), null, 'no clean in place after switching it off');
+    assert.ok(shows(await visibleText(page), KRONE_PLAYER));
+    await page.close();
+  });
+
+  test('a site switched to "always reader view" opens the view at load', async () => {
+    const page = await ctx.browser.newPage();
+    await page.goto(`${ctx.server.base}/made/sites-banner`, { waitUntil: 'load' });
+    const popup = await openPopup(page);
+    await setMode(popup, 'reader');
+    await popup.close();
+    await page.reload({ waitUntil: 'load' });
+    const frame = await waitForReaderFrame(page, `${ctx.origin}/`, 20_000);
+    await frame.waitForFunction(() => document.getElementById('view')?.getAttribute('aria-busy') === 'false', { timeout: 20_000 });
+    assert.ok(shows(await frame.evaluate(() => document.body.innerText), 'Paragraph 6 of the report'));
+    const back = await openPopup(page);
+    await setMode(back, 'manual');
+    await back.close();
+    await page.close();
+  });
+
+  test('the element picker hides what was picked and writes a rule that clean in place applies', async () => {
+    const page = await ctx.browser.newPage();
+    await page.goto(`${ctx.server.base}/made/sites-banner`, { waitUntil: 'load' });
+    const popup = await openPopup(page);
+    await popup.click('#pick-button');
+    await page.bringToFront();
+    await page.waitForSelector('html > klartext-picker', { timeout: 10_000 });
+    // Point at the banner's text, then one step out by keyboard (its box), then Enter.
+    const box = await page.$eval('.app-banner p', (el) => {
+      const r = el.getBoundingClientRect();
+      return { x: r.left + 5, y: r.top + r.height / 2 };
+    });
+    await page.mouse.move(box.x, box.y);
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => !document.body.innerText.includes('Get our app'), { timeout: 10_000 });
+    assert.ok(shows(await visibleText(page), 'Paragraph 6 of the report'), 'the article stays');
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !document.querySelector('html > klartext-picker'), { timeout: 5000 });
+
+    const options = await openOptions();
+    const { rules } = await settingsOf(options);
+    // The generated id (digits) is left out; the stable class names the box.
+    assert.deepEqual(rules.trim().split('\n'), ['127.0.0.1##div.app-banner']);
+    assert.equal(await options.$eval('#rules-text', (el) => el.value.trim()), '127.0.0.1##div.app-banner');
+
+    // On the next load, clean in place hides it with the user's rule.
+    await page.reload({ waitUntil: 'load' });
+    assert.ok(shows(await visibleText(page), 'Get our app'), 'a rule hides nothing until the page is cleaned');
+    const again = await openPopup(page);
+    await again.click('#clean-button');
+    await page.bringToFront();
+    await page.waitForSelector('html > klartext-clean', { timeout: 15_000 });
+    await page.waitForFunction(() => document.querySelector('[data-klartext-hidden="user"]') !== null, { timeout: 15_000 });
+    assert.ok(!shows(await visibleText(page), 'Get our app'));
+    assert.equal(await page.$eval('[data-klartext-hidden="user"]', (el) => el.className), 'app-banner');
+    await options.close();
+    await page.close();
+  });
+
+  test('the rules editor reports lines the core cannot use, with their numbers', async () => {
+    const options = await openOptions();
+    await options.$eval('#rules-text', (el) => { el.value = ''; });
+    await options.type('#rules-text', '! mine\nexample.com##.ok\nexample.com##div:has(> .ad)\nh2 + p');
+    await options.click('#rules-check');
+    await options.waitForFunction(() => document.querySelectorAll('#rule-errors li').length === 2);
+    const errors = await options.$$eval('#rule-errors li', (items) => items.map((i) => i.textContent));
+    assert.match(errors[0], /^Line 3: /);
+    assert.match(errors[1], /^Line 4: .*not a cosmetic rule/);
+    assert.match(await options.$eval('#rules-status', (el) => el.textContent), /1 rules can be used, 2 lines have errors/);
+    await options.close();
+  });
+
+  test('export and import round-trip through the options page', async () => {
+    const options = await openOptions();
+    const setup = [
+      { type: 'klartext:site-set', host: 'news.example.com', patch: { mode: 'off' } },
+      { type: 'klartext:site-set', host: 'blog.example.org', patch: { category: 'social', on: false } },
+      { type: 'klartext:rules-set', text: 'news.example.com##.sticky\n##.global-ad\n' },
+    ];
+    for (const msg of setup) assert.equal((await sendFrom(options, msg)).ok, true);
+    const exported = (await sendFrom(options, { type: 'klartext:export' })).data;
+    assert.equal(exported.format, 'klartext-settings');
+    assert.deepEqual(exported.sites['blog.example.org'], { mode: 'manual', off: ['social'] });
+    const file = join(ctx.profile, 'settings.json');
+    writeFileSync(file, JSON.stringify(exported));
+
+    // Everything changes, then the file comes back in through the page's file input.
+    await sendFrom(options, { type: 'klartext:site-remove', host: 'news.example.com' });
+    await sendFrom(options, { type: 'klartext:site-set', host: 'other.example', patch: { mode: 'off' } });
+    await sendFrom(options, { type: 'klartext:rules-set', text: '' });
+    await options.reload();
+    await options.waitForSelector('body[data-ready=true]');
+    const input = await options.$('#all-import');
+    await input.uploadFile(file);
+    await options.waitForFunction((done) => document.getElementById('all-status').textContent === done, {}, EN.allImported.message);
+    assert.deepEqual((await sendFrom(options, { type: 'klartext:export' })).data, exported);
+    const rows = await options.$$eval('#sites tbody th', (cells) => cells.map((c) => c.textContent));
+    assert.ok(rows.includes('news.example.com') && !rows.includes('other.example'), `rows: ${rows}`);
+    assert.equal(await options.$eval('#rules-text', (el) => el.value), exported.rules);
+
+    // The search narrows the list; a bad file changes nothing and says so.
+    await options.type('#site-search', 'blog');
+    const shown = await options.$$eval('#sites tbody th', (cells) => cells.map((c) => c.textContent));
+    assert.deepEqual(shown, ['blog.example.org']);
+    const bad = join(ctx.profile, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ ...exported, sites: { 'news.example.com': { mode: 'always', off: [] } } }));
+    await (await options.$('#all-import')).uploadFile(bad);
+    await options.waitForFunction(() => document.getElementById('all-status').textContent.includes('bad-sites'));
+    assert.deepEqual((await sendFrom(options, { type: 'klartext:export' })).data, exported);
+    await options.close();
+  });
+
+  test('two pages changing settings at once lose nothing', async () => {
+    const [a, b] = [await openOptions(), await openOptions()];
+    const categories = ['comments', 'video-chrome', 'promotions', 'social', 'newsletter', 'cookie-consent', 'ads'];
+    const burst = (page, picks, prefix) => page.evaluate(async (cats, p) => {
+      const api = globalThis.browser ?? globalThis.chrome;
+      const sends = cats.map((category) => api.runtime.sendMessage({
+        type: 'klartext:site-set', host: 'busy.example', patch: { category, on: false },
+      }));
+      for (let i = 0; i < 10; i++) {
+        sends.push(api.runtime.sendMessage({ type: 'klartext:site-set', host: `${p}${i}.example`, patch: { mode: 'off' } }));
+      }
+      return (await Promise.all(sends)).every((r) => r?.ok === true);
+    }, picks, prefix);
+    const results = await Promise.all([
+      burst(a, categories.filter((_, i) => i % 2 === 0), 'a'),
+      burst(b, categories.filter((_, i) => i % 2 === 1), 'b'),
+    ]);
+    assert.deepEqual(results, [true, true]);
+    const { sites } = await settingsOf(a);
+    assert.deepEqual(sites['busy.example'], { mode: 'manual', off: categories });
+    for (const p of ['a', 'b']) {
+      for (let i = 0; i < 10; i++) assert.deepEqual(sites[`${p}${i}.example`], { mode: 'off', off: [] });
+    }
+    // And in storage, where the next start of the background reads it.
+    const stored = await ctx.storageGet('site:busy.example');
+    assert.deepEqual(stored, { mode: 'manual', off: categories });
+    await a.close();
+    await b.close();
+  });
+
+  test('corrupt stored settings are reported, the extension keeps working, and reset clears them', async () => {
+    // Another writer (another device's sync, a broken version) puts garbage in the store.
+    await ctx.storageSet({ 'site:broken.example': 'garbage', rules: 42 });
+    await sleep(300);
+    const options = await openOptions();
+    const note = await options.$eval('#storage-text', (el) => el.textContent);
+    assert.ok(note.includes('site:broken.example') && note.includes('rules'), `note: ${note}`);
+    assert.equal(await options.$eval('#problems-clear', (el) => el.hidden), false);
+    // The extension still works: settings change and the reader view opens.
+    assert.equal((await sendFrom(options, { type: 'klartext:site-set', host: 'fine.example', patch: { mode: 'off' } })).ok, true);
+    const page = await ctx.browser.newPage();
+    await page.goto(`${ctx.server.base}/made/sites-banner`, { waitUntil: 'load' });
+    const popup = await openPopup(page);
+    assert.ok((await popup.$eval('#storage-note', (el) => el.textContent)).includes('site:broken.example'));
+    await popup.click('#read-button');
+    await page.bringToFront();
+    await waitForReaderFrame(page, `${ctx.origin}/`, 20_000);
+    await page.close();
+    // Reset: the unreadable keys go, the note goes.
+    await options.bringToFront();
+    await options.click('#problems-clear');
+    await options.waitForFunction(() => document.getElementById('storage-note').hidden);
+    assert.equal(await ctx.storageGet('site:broken.example'), undefined);
+    assert.equal(await ctx.storageGet('rules'), undefined);
+    await options.close();
+  });
+}
+
+describe('Sites, rules and settings in Chromium', () => {
+  const ctx = { name: 'chromium' };
+  let worker;
+
+  before(async () => {
+    requireBuild();
+    ctx.server = await startServer();
+    ctx.profile = freshProfileDir('sites-chromium');
+    const dir = extensionWithTestHost(ctx.profile);
+    ctx.browser = await puppeteer.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      pipe: true,
+      enableExtensions: [dir],
+      userDataDir: join(ctx.profile, 'profile'),
+      defaultViewport: { width: 1200, height: 900 },
+      args: [
+        '--no-sandbox', '--disable-gpu', '--disable-background-networking',
+        '--disable-component-update', '--disable-sync', '--no-first-run', '--lang=en',
+      ],
+    });
+    let extension;
+    for (const deadline = Date.now() + 10_000; !extension && Date.now() < deadline;) {
+      extension = [...(await ctx.browser.extensions()).values()].find((e) => e.name === 'Klartext');
+      if (!extension) await sleep(100);
+    }
+    assert.ok(extension, 'Klartext is loaded');
+    for (const deadline = Date.now() + 10_000; !worker && Date.now() < deadline;) {
+      [worker] = await extension.workers();
+      if (!worker) await sleep(100);
+    }
+    assert.ok(worker, 'the background service worker runs');
+    await worker.evaluate(async () => {
+      while (typeof globalThis.chrome?.storage?.sync?.get !== 'function') {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    });
+    ctx.origin = `chrome-extension://${extension.id}`;
+    ctx.tabIdOf = (url) => worker.evaluate(async (u) => (await chrome.tabs.query({})).find((t) => t.url === u)?.id, url);
+    ctx.storageGet = (key) => worker.evaluate(async (k) => (await chrome.storage.sync.get(k))[k], key);
+    ctx.storageSet = (items) => worker.evaluate((i) => chrome.storage.sync.set(i), items);
+  });
+
+  after(async () => {
+    await ctx.browser?.close();
+    await ctx.server?.close();
+    if (ctx.profile) removeDir(ctx.profile);
+  });
+
+  test('the popup has a way in: a context-menu item on the button and the page, and a shortcut', async () => {
+    const item = await worker.evaluate(() => chrome.contextMenus.update('klartext-site-settings', {})
+      .then(() => 'there', (err) => err.message));
+    assert.equal(item, 'there');
+    const commands = await worker.evaluate(() => chrome.commands.getAll());
+    assert.ok(commands.some((c) => c.name === 'site-settings' && c.shortcut), JSON.stringify(commands));
+    const manifest = await worker.evaluate(() => chrome.runtime.getManifest());
+    assert.deepEqual(manifest.optional_host_permissions, ['http://*/*', 'https://*/*']);
+    assert.ok(!manifest.permissions.includes('<all_urls>') && !manifest.permissions.includes('tabs'));
+  });
+
+  siteTests(ctx);
+});
+
+describe('Sites, rules and settings in Firefox ESR', () => {
+  const ctx = { name: 'firefox' };
+  let extensionDir;
+
+  before(async () => {
+    requireBuild();
+    ctx.server = await startServer();
+    ctx.profile = freshProfileDir('sites-firefox');
+    extensionDir = extensionWithTestHost(ctx.profile);
+    ctx.browser = await launchFirefox(join(ctx.profile, 'profile'), UUID, { 'intl.locale.requested': 'en-US' }, extensionDir);
+    ctx.origin = `moz-extension://${UUID}`;
+    // Firefox gives a test no handle on the background: an options page does the asking.
+    const helper = await ctx.browser.newPage();
+    await helper.goto(`${ctx.origin}/options/options.html`);
+    await helper.waitForSelector('body[data-ready=true]');
+    ctx.tabIdOf = (url) => helper.evaluate(async (u) => (await browser.tabs.query({})).find((t) => t.url === u)?.id, url);
+    ctx.storageGet = (key) => helper.evaluate(async (k) => (await browser.storage.sync.get(k))[k], key);
+    ctx.storageSet = (items) => helper.evaluate((i) => browser.storage.sync.set(i), items);
+  });
+
+  after(async () => {
+    await ctx.browser?.close();
+    await ctx.server?.close();
+    if (ctx.profile) removeDir(ctx.profile);
+  });
+
+  siteTests(ctx);
+});
