@@ -58,6 +58,16 @@ function extensionWithTestHost(profileBase) {
   return dir;
 }
 
+/**
+ * Opens an extension page in a tab and waits for `ready`. Firefox's BiDi never reports the load
+ * of a moz-extension:// page to goto(), so the navigation is not awaited there.
+ */
+async function openExtensionPage(page, url, ready) {
+  const navigation = page.goto(url).catch(() => {});
+  await page.waitForSelector(ready, { timeout: 20_000 });
+  if (url.startsWith('chrome-extension:')) await navigation;
+}
+
 function visibleText(page) {
   return page.evaluate(() => document.body.innerText);
 }
@@ -94,10 +104,15 @@ function recordFrames(page) {
 function siteTests(ctx) {
   /** The popup for the tab showing `page`, as a page of its own. */
   async function openPopup(page) {
-    const tabId = await ctx.tabIdOf(page.url());
+    // The browser may tell the extension about the tab's new URL a moment after the load.
+    let tabId;
+    for (const deadline = Date.now() + 10_000; tabId === undefined && Date.now() < deadline;) {
+      tabId = await ctx.tabIdOf(page.url());
+      if (tabId === undefined) await sleep(100);
+    }
+    assert.ok(Number.isInteger(tabId), `the tab of ${page.url()} is known`);
     const popup = await ctx.browser.newPage();
-    await popup.goto(`${ctx.origin}/popup/popup.html?tab=${tabId}`);
-    await popup.waitForSelector('input[name=category]');
+    await openExtensionPage(popup, `${ctx.origin}/popup/popup.html?tab=${tabId}`, 'input[name=category]');
     return popup;
   }
 
@@ -115,8 +130,7 @@ function siteTests(ctx) {
 
   async function openOptions() {
     const options = await ctx.browser.newPage();
-    await options.goto(`${ctx.origin}/options/options.html`);
-    await options.waitForSelector('body[data-ready=true]');
+    await openExtensionPage(options, `${ctx.origin}/options/options.html`, 'body[data-ready=true]');
     return options;
   }
 
@@ -256,8 +270,7 @@ function siteTests(ctx) {
     await sendFrom(options, { type: 'klartext:site-remove', host: 'news.example.com' });
     await sendFrom(options, { type: 'klartext:site-set', host: 'other.example', patch: { mode: 'off' } });
     await sendFrom(options, { type: 'klartext:rules-set', text: '' });
-    await options.reload();
-    await options.waitForSelector('body[data-ready=true]');
+    await openExtensionPage(options, `${ctx.origin}/options/options.html`, 'body[data-ready=true]');
     const input = await options.$('#all-import');
     await input.uploadFile(file);
     await options.waitForFunction((done) => document.getElementById('all-status').textContent === done, {}, EN.allImported.message);
@@ -324,7 +337,9 @@ function siteTests(ctx) {
     assert.ok((await popup.$eval('#storage-note', (el) => el.textContent)).includes('site:broken.example'));
     await popup.click('#read-button');
     await page.bringToFront();
-    await waitForReaderFrame(page, `${ctx.origin}/`, 20_000);
+    // The overlay frame with the reader page is in the page's DOM.
+    await page.waitForFunction((reader) => [...document.querySelectorAll('html > iframe')]
+      .some((f) => f.src.startsWith(reader)), { timeout: 20_000 }, `${ctx.origin}/reader/reader.html`);
     await page.close();
     // Reset: the unreadable keys go, the note goes.
     await options.bringToFront();
@@ -412,8 +427,7 @@ describe('Sites, rules and settings in Firefox ESR', () => {
     ctx.origin = `moz-extension://${UUID}`;
     // Firefox gives a test no handle on the background: an options page does the asking.
     const helper = await ctx.browser.newPage();
-    await helper.goto(`${ctx.origin}/options/options.html`);
-    await helper.waitForSelector('body[data-ready=true]');
+    await openExtensionPage(helper, `${ctx.origin}/options/options.html`, 'body[data-ready=true]');
     ctx.tabIdOf = (url) => helper.evaluate(async (u) => (await browser.tabs.query({})).find((t) => t.url === u)?.id, url);
     ctx.storageGet = (key) => helper.evaluate(async (k) => (await browser.storage.sync.get(k))[k], key);
     ctx.storageSet = (items) => helper.evaluate((i) => browser.storage.sync.set(i), items);
