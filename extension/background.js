@@ -270,6 +270,12 @@ async function openSiteSettings(tab) {
   }
 }
 
+/** What the reader view's core takes from the user's settings: the site's categories, the rules. */
+async function readerOptions(url) {
+  const site = await siteSettings(siteOf(url));
+  return { categories: activeCategories(site), rules: store.state?.rules ?? '' };
+}
+
 /** Answers the popup and the options page from the store. */
 async function settingsRequest(type, msg) {
   try {
@@ -415,7 +421,9 @@ function handle(msg, sender) {
       const entry = pending.get(msg.token);
       if (!entry || entry.tabId !== sender.tab.id) return { ok: false, error: 'expired' };
       pending.delete(msg.token);
-      return { ok: true, html: entry.html, url: entry.url, selection: entry.selection };
+      return readerOptions(entry.url).then((options) => ({
+        ok: true, html: entry.html, url: entry.url, selection: entry.selection, options,
+      }));
     }
     case CLOSE: {
       if (!fromReader(sender)) return null;

@@ -8,6 +8,8 @@
 // page, so it uses storage itself; the background only hears whether the page was readerable.
 
 import init, { extract } from '../core/klartext.js';
+// A namespace import: a core without extractWith (an old build) reads without the user's settings.
+import * as klartextCore from '../core/klartext.js';
 import DOMPurify from '../vendor/purify.es.mjs';
 import { CLOSE, READERABLE, TAKE, TOKEN_PATTERN } from '../protocol.js';
 import * as prefs from './settings.js';
@@ -521,7 +523,7 @@ async function main() {
       if (part) {
         const whole = () => {
           try {
-            showPage(extract(source.html, source.url), source.url);
+            showPage(extractPage(source.html, source.url, source.options), source.url);
           } catch (err) {
             showMessage(t('errorExtract', [String(err?.message ?? err).split('\n')[0]]));
           }
@@ -530,12 +532,23 @@ async function main() {
         return;
       }
     }
-    article = extract(source.html, source.url);
+    article = extractPage(source.html, source.url, source.options);
   } catch (err) {
     showMessage(t('errorExtract', [String(err?.message ?? err).split('\n')[0]]));
     return;
   }
   await showPage(article, source.url);
+}
+
+/**
+ * The article of a whole page, with the user's settings for its site when the background sent
+ * them ({ categories, rules }: what to take out, and the user's own rules).
+ */
+function extractPage(html, url, options) {
+  const valid = options && Array.isArray(options.categories)
+    && options.categories.every((c) => typeof c === 'string') && typeof options.rules === 'string';
+  if (!valid || typeof klartextCore.extractWith !== 'function') return extract(html, url);
+  return klartextCore.extractWith(html, url, options.rules, options.categories);
 }
 
 /** Shows the article of a whole page, tells the background whether there was one, and goes back to where the reader left it. */

@@ -39,10 +39,10 @@ MADE_PAGES['sites-banner'] = `<!doctype html><html lang="en"><head><meta charset
 <header><a href="/">News</a></header>
 <main><article><h1>The new bridge</h1>
 ${Array.from({ length: 6 }, (_, i) => `<p>Paragraph ${i + 1} of the report on the new bridge, which the city council opened on Monday after three years of building, with long sentences, commas, and details about the river.</p>`).join('\n')}
-<div class="app-banner" id="banner-7731"><p>Get our app: now with dark mode.</p><button type="button">Install</button></div>
+<div class="app-note" id="note-7731"><p>Get our app: now with dark mode.</p><button type="button">Install</button></div>
 <p>The last paragraph of the report, after the banner, with more details about the opening ceremony.</p>
+<section id="comments" class="comments"><h2>Comments</h2><p>Reader Anna wrote that the bridge looks lovely at night, and that she walks there every day.</p></section>
 </article>
-<section id="comments" class="comments"><h2>Comments</h2><p>Reader Anna wrote that the bridge looks lovely at night.</p></section>
 </main></body></html>`;
 
 const KRONE_COMMENT = 'Liebe Leserin, lieber Leser,';
@@ -207,7 +207,7 @@ function siteTests(ctx) {
     await page.bringToFront();
     await page.waitForSelector('html > klartext-picker', { timeout: 10_000 });
     // Point at the banner's text, then one step out by keyboard (its box), then Enter.
-    const box = await page.$eval('.app-banner p', (el) => {
+    const box = await page.$eval('.app-note p', (el) => {
       const r = el.getBoundingClientRect();
       return { x: r.left + 5, y: r.top + r.height / 2 };
     });
@@ -222,8 +222,8 @@ function siteTests(ctx) {
     const options = await openOptions();
     const { rules } = await settingsOf(options);
     // The generated id (digits) is left out; the stable class names the box.
-    assert.deepEqual(rules.trim().split('\n'), ['127.0.0.1##div.app-banner']);
-    assert.equal(await options.$eval('#rules-text', (el) => el.value.trim()), '127.0.0.1##div.app-banner');
+    assert.deepEqual(rules.trim().split('\n'), ['127.0.0.1##div.app-note']);
+    assert.equal(await options.$eval('#rules-text', (el) => el.value.trim()), '127.0.0.1##div.app-note');
 
     // On the next load, clean in place hides it with the user's rule.
     await page.reload({ waitUntil: 'load' });
@@ -234,8 +234,36 @@ function siteTests(ctx) {
     await page.waitForSelector('html > klartext-clean', { timeout: 15_000 });
     await page.waitForFunction(() => document.querySelector('[data-klartext-hidden="user"]') !== null, { timeout: 15_000 });
     assert.ok(!shows(await visibleText(page), 'Get our app'));
-    assert.equal(await page.$eval('[data-klartext-hidden="user"]', (el) => el.className), 'app-banner');
+    assert.equal(await page.$eval('[data-klartext-hidden="user"]', (el) => el.className), 'app-note');
     await options.close();
+    await page.close();
+  });
+
+  test('the reader view leaves out what the user\'s rules hide and keeps a category switched off', async () => {
+    const page = await ctx.browser.newPage();
+    await page.goto(`${ctx.server.base}/made/sites-banner`, { waitUntil: 'load' });
+    const readerText = async () => {
+      const popup = await openPopup(page);
+      await popup.click('#read-button');
+      await page.bringToFront();
+      const frame = await waitForReaderFrame(page, `${ctx.origin}/`, 20_000);
+      await frame.waitForFunction(() => document.getElementById('view')?.getAttribute('aria-busy') === 'false', { timeout: 20_000 });
+      const text = await frame.evaluate(() => document.body.innerText);
+      await popup.close().catch(() => {});
+      return text;
+    };
+    // The picker's rule (the test before) applies; the comments go, as by default.
+    let text = await readerText();
+    assert.ok(shows(text, 'Paragraph 6 of the report'), 'the article is shown');
+    assert.ok(!shows(text, 'Get our app'), 'the user\'s rule hides the banner in the reader view');
+    assert.ok(!shows(text, 'Reader Anna wrote'), 'comments are removed by default');
+    await page.reload({ waitUntil: 'load' });
+    const popup = await openPopup(page);
+    await setCategory(popup, 'comments', false);
+    await popup.close();
+    text = await readerText();
+    assert.ok(shows(text, 'Reader Anna wrote'), 'comments switched off for the site stay in the reader view');
+    assert.ok(!shows(text, 'Get our app'));
     await page.close();
   });
 
