@@ -14,7 +14,7 @@ import initCore, * as klartextCore from './core/klartext.js';
 import { hostOf, loadExceptions, setException } from './clean/exceptions.js';
 import { Store } from './storage/store.js';
 import {
-  AUTO_MODES, CATEGORIES, MODES, activeCategories, originPattern, siteOf,
+  AUTO_MODES, CATEGORIES, MODES, originPattern, siteOf,
 } from './storage/sites.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
@@ -121,7 +121,7 @@ async function cleanSource(html, url, host) {
     const site = await siteSettings(host);
     let removed = [];
     if (site.mode !== 'off') {
-      ({ removed } = klartextCore.cleanWith(html, url, store.state.rules, activeCategories(site)));
+      ({ removed } = klartextCore.cleanWith(html, url, store.state.rules, site.off));
     }
     const exceptions = await loadExceptions(api.storage.local, host).catch(() => []);
     return { ok: true, removed, exceptions };
@@ -270,10 +270,13 @@ async function openSiteSettings(tab) {
   }
 }
 
-/** What the reader view's core takes from the user's settings: the site's categories, the rules. */
+/**
+ * What the reader view's core takes from the user's settings: the categories switched off for
+ * the site (kept in the article), and the user's rules.
+ */
 async function readerOptions(url) {
   const site = await siteSettings(siteOf(url));
-  return { categories: activeCategories(site), rules: store.state?.rules ?? '' };
+  return { keep: site.off, rules: store.state?.rules ?? '' };
 }
 
 /** Answers the popup and the options page from the store. */

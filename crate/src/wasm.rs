@@ -47,19 +47,21 @@ pub fn version() -> String {
 }
 
 /// The user's options from the extension: their rules text (lines that do not parse are left
-/// out; the options page's editor reports them) and the names of the categories to act on
-/// (`None`: all of them).
+/// out; the options page's editor reports them) and the names of the categories the user
+/// switched off for the site (`keep`): every other category, and one the extension does not
+/// know yet, is acted on.
 fn user_options(
     url: Option<String>,
     rules: Option<String>,
-    categories: Option<Vec<String>>,
+    keep: Option<Vec<String>>,
 ) -> Result<Options, JsError> {
     let (user_rules, _errors) = crate::rules::UserRules::parse(rules.as_deref().unwrap_or(""));
-    let categories = match categories {
-        Some(names) => crate::rules::Categories::from_names(names.iter().map(String::as_str))
-            .map_err(|name| JsError::new(&format!("unknown category {name:?}")))?,
-        None => crate::rules::Categories::ALL,
-    };
+    let mut categories = crate::rules::Categories::ALL;
+    for name in keep.unwrap_or_default() {
+        let category = crate::rules::category_named(&name)
+            .ok_or_else(|| JsError::new(&format!("unknown category {name:?}")))?;
+        categories = categories.without(category);
+    }
     Ok(Options {
         url,
         user_rules,
@@ -73,9 +75,9 @@ pub fn extract_with(
     html: &str,
     url: Option<String>,
     rules: Option<String>,
-    categories: Option<Vec<String>>,
+    keep: Option<Vec<String>>,
 ) -> Result<JsValue, JsError> {
-    let options = user_options(url, rules, categories)?;
+    let options = user_options(url, rules, keep)?;
     let article = extract_article(html, &options).map_err(|e| JsError::new(&e.to_string()))?;
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     serde::Serialize::serialize(&article, &serializer).map_err(|e| JsError::new(&e.to_string()))
@@ -87,9 +89,9 @@ pub fn clean_with(
     html: &str,
     url: Option<String>,
     rules: Option<String>,
-    categories: Option<Vec<String>>,
+    keep: Option<Vec<String>>,
 ) -> Result<JsValue, JsError> {
-    let options = user_options(url, rules, categories)?;
+    let options = user_options(url, rules, keep)?;
     let cleaned = crate::clean(html, &options).map_err(|e| JsError::new(&e.to_string()))?;
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
     serde::Serialize::serialize(&cleaned, &serializer).map_err(|e| JsError::new(&e.to_string()))

@@ -29,7 +29,8 @@ async function refresh() {
     $('storage-text').textContent = t('storageUnreadable');
     return;
   }
-  settings = reply;
+  // A Map: a site may be called anything a hostname can be, __proto__ included.
+  settings = { ...reply, sites: new Map(Object.entries(reply.sites)) };
   const note = storageNote(settings, t);
   $('storage-note').hidden = !note;
   $('storage-text').textContent = note;
@@ -97,13 +98,13 @@ function siteRow(host, site) {
 
 async function change(host, patch) {
   const reply = await send({ type: SITE_SET, host, patch });
-  if (reply?.ok) settings.sites[host] = reply.site;
+  if (reply?.ok) settings.sites.set(host, reply.site);
 }
 
 function showSites() {
   const query = $('site-search').value.trim().toLowerCase();
   const body = $('sites').tBodies[0];
-  const rows = Object.entries(settings.sites)
+  const rows = [...settings.sites]
     .filter(([host]) => host.includes(query))
     .map(([host, site]) => siteRow(host, site));
   body.replaceChildren(...rows);

@@ -54,7 +54,7 @@ async function main() {
     return;
   }
   $('site-name').textContent = host;
-  let site = settings.sites[host] ?? { mode: 'manual', off: [] };
+  let site = (Object.hasOwn(settings.sites, host) ? settings.sites[host] : null) ?? { mode: 'manual', off: [] };
 
   const box = $('categories');
   for (const category of CATEGORIES) {

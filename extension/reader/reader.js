@@ -542,13 +542,13 @@ async function main() {
 
 /**
  * The article of a whole page, with the user's settings for its site when the background sent
- * them ({ categories, rules }: what to take out, and the user's own rules).
+ * them ({ keep, rules }: the categories to leave in the article, and the user's own rules).
  */
 function extractPage(html, url, options) {
-  const valid = options && Array.isArray(options.categories)
-    && options.categories.every((c) => typeof c === 'string') && typeof options.rules === 'string';
+  const valid = options && Array.isArray(options.keep)
+    && options.keep.every((c) => typeof c === 'string') && typeof options.rules === 'string';
   if (!valid || typeof klartextCore.extractWith !== 'function') return extract(html, url);
-  return klartextCore.extractWith(html, url, options.rules, options.categories);
+  return klartextCore.extractWith(html, url, options.rules, options.keep);
 }
 
 /** Shows the article of a whole page, tells the background whether there was one, and goes back to where the reader left it. */

@@ -68,11 +68,6 @@ export function applyPatch(site, patch) {
   return { ...site, off };
 }
 
-/** The categories to act on for a site (what the core's `categories` option takes). */
-export function activeCategories(site) {
-  return CATEGORIES.filter((c) => !site.off.includes(c));
-}
-
 /** The hostname of a page's URL ('' for URLs without one, or that are not web pages). */
 export function siteOf(url) {
   try {

@@ -4,13 +4,18 @@
 // store runs in the browsers in sites.test.mjs; these cover the corner cases.
 
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import {
   AREA_KEY, PROBLEMS_KEY, SCHEMA_KEY, SCHEMA_VERSION, Store, SYNC_ITEM_BYTES, checkExport,
 } from '../../extension/storage/store.js';
 import { applyPatch, isHost, isSitePatch, normalizeSite } from '../../extension/storage/sites.js';
 import { DEFAULTS } from '../../extension/reader/settings.js';
-import { IMPORT, PICK, SITE_SET, checkMessage } from '../../extension/protocol.js';
+import {
+  AUTO, IMPORT, MAX_RULES_LENGTH, PICK, RULES_SET, SITE_REMOVE, SITE_SET, TAB_ACTION, checkMessage,
+} from '../../extension/protocol.js';
+import { ROOT } from './support.mjs';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, Math.random() * 3));
 
@@ -233,4 +238,28 @@ test('export and import round-trip; a bad file changes nothing', async () => {
     assert.equal(await target.importAll(bad), why);
   }
   assert.deepEqual(JSON.parse(JSON.stringify(await target.exportAll())), exported);
+});
+
+test('the auto-mode and picker scripts use the protocol\'s message types', () => {
+  // Classic content scripts cannot import protocol.js: each keeps its own copy.
+  for (const [file, name, value] of [
+    ['extension/auto/auto-start.js', 'AUTO', AUTO],
+    ['extension/picker/picker.js', 'PICK', PICK],
+  ]) {
+    const script = readFileSync(join(ROOT, file), 'utf8');
+    assert.ok(script.includes(`const ${name} = '${value}';`), `${file} has ${name} = '${value}'`);
+  }
+  // The popup's and the options page's messages: exactly their fields.
+  assert.equal(checkMessage({ type: TAB_ACTION, tabId: 3, action: 'pick' }), TAB_ACTION);
+  for (const bad of [
+    { type: TAB_ACTION, tabId: -1, action: 'pick' },
+    { type: TAB_ACTION, tabId: 3, action: 'delete' },
+    { type: RULES_SET, text: 'x'.repeat(MAX_RULES_LENGTH + 1) },
+    { type: RULES_SET, text: 5 },
+    { type: AUTO, mode: 'clean' },
+    { type: SITE_REMOVE, host: 'a b' },
+    { type: SITE_REMOVE, host: 'x'.repeat(254) },
+  ]) {
+    assert.equal(checkMessage(bad), null, `accepted: ${JSON.stringify(bad).slice(0, 80)}`);
+  }
 });
