@@ -2,8 +2,8 @@
 // runAt document_start) only for the sites the user switched to "always reader view" or "always
 // clean", and only once the user granted that site's host permission. It hides the page's body
 // before the first paint, asks the background to run the site's mode when the DOM is there, and
-// shows the body again when the clutter is hidden (or the reader view is open), or after
-// REVEAL_AFTER_MS whatever happens: a slow or failed run never leaves the page blank.
+// shows the body again when the clutter is hidden (under the reader view: when the view closes),
+// or after REVEAL_AFTER_MS whatever happens: a slow or failed run never leaves the page blank.
 // A classic script (content scripts cannot be modules): it keeps its own copy of AUTO.
 
 (() => {
@@ -43,8 +43,29 @@
   };
   const timer = setTimeout(reveal, REVEAL_AFTER_MS);
 
+  /**
+   * The reader view's frame covers the page: the body stays hidden until the timer, or until
+   * the view closes before that, so the page never shows between load and view.
+   */
+  function revealUnderReader() {
+    const prefix = api.runtime.getURL('reader/reader.html');
+    const isView = (el) => el.localName === 'iframe' && String(el.src).startsWith(prefix);
+    if (![...document.documentElement.children].some(isView)) {
+      reveal();
+      return;
+    }
+    const observer = new MutationObserver(() => {
+      if (![...document.documentElement.children].some(isView)) {
+        observer.disconnect();
+        reveal();
+      }
+    });
+    observer.observe(document.documentElement, { childList: true });
+  }
+
   const run = () => {
-    api.runtime.sendMessage({ type: AUTO }).then(reveal, reveal);
+    api.runtime.sendMessage({ type: AUTO })
+      .then((reply) => (reply?.mode === 'reader' ? revealUnderReader() : reveal()), reveal);
   };
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', run, { once: true });
   else run();

@@ -8,7 +8,9 @@ import {
   EXPORT, IMPORT, PROBLEMS_CLEAR, RULES_CHECK, RULES_SET, SETTINGS_GET, SITE_REMOVE, SITE_SET,
 } from '../protocol.js';
 import * as prefs from '../reader/settings.js';
-import { CATEGORIES, MODES } from '../storage/sites.js';
+import {
+  AUTO_MODES, CATEGORIES, MODES, originPattern,
+} from '../storage/sites.js';
 import {
   categoryLabel, download, localize, modeLabel, storageNote,
 } from './ui.js';
@@ -55,15 +57,15 @@ function siteRow(host, site) {
     select.append(option);
   }
   select.addEventListener('change', async () => {
-    // Automatic modes need the site's host permission, asked in this gesture's handler.
-    if (select.value === 'reader' || select.value === 'clean') {
-      const granted = await api.permissions.request({ origins: [`*://${host}/*`] }).catch(() => false);
-      if (!granted) {
-        select.value = site.mode;
-        return;
-      }
+    const mode = select.value;
+    if (!AUTO_MODES.includes(mode)) {
+      await change(host, { mode });
+      return;
     }
-    await change(host, { mode: select.value });
+    // Automatic modes need the site's host permission, asked at once in this gesture's handler.
+    const granted = await api.permissions.request({ origins: [originPattern(host)] }).catch(() => false);
+    if (granted) await change(host, { mode });
+    else select.value = settings.sites.get(host)?.mode ?? site.mode;
   });
   modeCell.append(select);
 

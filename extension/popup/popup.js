@@ -84,24 +84,46 @@ async function main() {
     show();
   }
 
+  const origins = [originPattern(host)];
+
+  /** Says so when the site's automatic mode lacks its access, with a button that asks again. */
+  async function showAccess() {
+    const needed = AUTO_MODES.includes(site.mode)
+      && !(await api.permissions.contains({ origins }).catch(() => false));
+    $('access').hidden = !needed;
+  }
+  $('access-text').textContent = t('popupNeedsAccess', [host]);
+  $('access-button').addEventListener('click', async () => {
+    await api.permissions.request({ origins }).catch(() => false);
+    await showAccess();
+  });
+
   for (const input of document.querySelectorAll('input[name=mode]')) {
     input.addEventListener('change', async () => {
       if (!input.checked) return;
       const mode = input.value;
-      if (AUTO_MODES.includes(mode)) {
-        // Asked now, in the click's handler (browsers grant permissions only for a user's
-        // gesture): this site only, never every site.
-        const granted = await api.permissions.request({ origins: [originPattern(host)] })
-          .catch(() => false);
-        if (!granted) {
-          setStatus(t('popupPermissionDenied', [host]));
-          show();
-          return;
-        }
+      const before = site.mode;
+      if (!AUTO_MODES.includes(mode)) {
+        await send({ mode });
+        await showAccess();
+        return;
       }
-      await send({ mode });
+      // Asked at once, in the click's handler (browsers grant permissions only during a user's
+      // gesture), for this site only. The mode is sent at the same moment: Firefox may close
+      // the popup while its permission prompt is open, and the choice must not be lost then.
+      const granted = api.permissions.request({ origins }).catch(() => false);
+      const saved = send({ mode });
+      if (!(await granted)) {
+        await saved;
+        await send({ mode: before });
+        setStatus(t('popupPermissionDenied', [host]));
+      } else {
+        await saved;
+      }
+      await showAccess();
     });
   }
+  showAccess();
   for (const input of document.querySelectorAll('input[name=category]')) {
     input.addEventListener('change', () => send({ category: input.value, on: input.checked }));
   }

@@ -77,9 +77,9 @@ function shows(text, line) {
 }
 
 /**
- * Records, from before the page's first script, every frame's body opacity and number of hidden
- * blocks until the page is clean: a frame that shows the body before anything is hidden is a
- * flash of clutter.
+ * Records, from before the page's first script, every frame's body opacity, number of hidden
+ * blocks and whether the reader view's frame is there, until the page is clean or under the
+ * view: a frame that shows the body before either is a flash of clutter.
  */
 function recordFrames(page) {
   return page.evaluateOnNewDocument(() => {
@@ -90,9 +90,11 @@ function recordFrames(page) {
       frames.push({
         opacity: body ? getComputedStyle(body).opacity : 'no body',
         hidden: document.querySelectorAll('[data-klartext-hidden]').length,
+        view: document.querySelector('html > iframe') !== null,
         text: body ? body.textContent.length : 0,
       });
-      if (frames.length < 600 && !(frames.at(-1).hidden > 0 && frames.at(-1).opacity === '1')) {
+      const last = frames.at(-1);
+      if (frames.length < 600 && !((last.hidden > 0 || last.view) && last.opacity === '1')) {
         requestAnimationFrame(sample);
       }
     };
@@ -112,7 +114,11 @@ function siteTests(ctx) {
     }
     assert.ok(Number.isInteger(tabId), `the tab of ${page.url()} is known`);
     const popup = await ctx.browser.newPage();
-    await openExtensionPage(popup, `${ctx.origin}/popup/popup.html?tab=${tabId}`, 'input[name=category]');
+    await openExtensionPage(popup, `${ctx.origin}/popup/popup.html?tab=${tabId}`, 'input[name=category]')
+      .catch(async (err) => {
+        const said = await popup.evaluate(() => `${document.getElementById('site-name')?.textContent} / ${document.getElementById('status')?.textContent}`).catch((e) => e.message);
+        throw new Error(`the popup for tab ${tabId} did not show its switches (${said}): ${err.message}`);
+      });
     return popup;
   }
 
@@ -190,10 +196,19 @@ function siteTests(ctx) {
     const popup = await openPopup(page);
     await setMode(popup, 'reader');
     await popup.close();
+    await recordFrames(page);
     await page.reload({ waitUntil: 'load' });
     const frame = await waitForReaderFrame(page, `${ctx.origin}/`, 20_000);
     await frame.waitForFunction(() => document.getElementById('view')?.getAttribute('aria-busy') === 'false', { timeout: 20_000 });
     assert.ok(shows(await frame.evaluate(() => document.body.innerText), 'Paragraph 6 of the report'));
+    const frames = await page.evaluate(() => window.__klartextFrames);
+    const flashes = frames.filter((f) => f.opacity === '1' && !f.view && f.text > 0);
+    assert.deepEqual(flashes, [], 'no frame showed the page before the reader view covered it');
+    assert.ok(frames.some((f) => f.opacity === '0' && f.text > 0), 'the body was hidden while it loaded');
+    // Closing the view shows the page at once, not after the cloak's timer.
+    await page.keyboard.press('Escape');
+    await page.waitForFunction(() => !document.querySelector('html > iframe'), { timeout: 5000 });
+    await page.waitForFunction(() => getComputedStyle(document.body).opacity === '1', { timeout: 1000 });
     const back = await openPopup(page);
     await setMode(back, 'manual');
     await back.close();
