@@ -68,6 +68,22 @@ async function openExtensionPage(page, url, ready) {
   if (url.startsWith('chrome-extension:')) await navigation;
 }
 
+/**
+ * Brings a tab to the front. The popup closes itself after a button's click; while Firefox
+ * closes it, activating another tab can fail with "BrowsingContext does no longer exist".
+ */
+async function toFront(page) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.bringToFront();
+      return;
+    } catch (err) {
+      if (attempt === 5) throw err;
+      await sleep(300);
+    }
+  }
+}
+
 function visibleText(page) {
   return page.evaluate(() => document.body.innerText);
 }
@@ -220,7 +236,7 @@ function siteTests(ctx) {
     await page.goto(`${ctx.server.base}/made/sites-banner`, { waitUntil: 'load' });
     const popup = await openPopup(page);
     await popup.click('#pick-button');
-    await page.bringToFront();
+    await toFront(page);
     await page.waitForSelector('html > klartext-picker', { timeout: 10_000 });
     // Point at the banner's text, then one step out by keyboard (its box), then Enter.
     const box = await page.$eval('.app-note p', (el) => {
@@ -246,7 +262,7 @@ function siteTests(ctx) {
     assert.ok(shows(await visibleText(page), 'Get our app'), 'a rule hides nothing until the page is cleaned');
     const again = await openPopup(page);
     await again.click('#clean-button');
-    await page.bringToFront();
+    await toFront(page);
     await page.waitForSelector('html > klartext-clean', { timeout: 15_000 });
     await page.waitForFunction(() => document.querySelector('[data-klartext-hidden="user"]') !== null, { timeout: 15_000 });
     assert.ok(!shows(await visibleText(page), 'Get our app'));
@@ -261,12 +277,7 @@ function siteTests(ctx) {
     const readerText = async () => {
       const popup = await openPopup(page);
       await popup.click('#read-button');
-      // The popup closes itself after the click; Firefox may still be switching tabs.
-      await page.bringToFront().catch(async (err) => {
-        console.log('# bringToFront failed once:', String(err.message).split('\n')[0]);
-        await sleep(300);
-        await page.bringToFront();
-      });
+      await toFront(page);
       const frame = await waitForReaderFrame(page, `${ctx.origin}/`, 20_000);
       await frame.waitForFunction(() => document.getElementById('view')?.getAttribute('aria-busy') === 'false', { timeout: 20_000 });
       const text = await frame.evaluate(() => document.body.innerText);
@@ -385,7 +396,7 @@ function siteTests(ctx) {
     const popup = await openPopup(page);
     assert.ok((await popup.$eval('#storage-note', (el) => el.textContent)).includes('site:broken.example'));
     await popup.click('#read-button');
-    await page.bringToFront();
+    await toFront(page);
     // The overlay frame with the reader page is in the page's DOM.
     await page.waitForFunction((reader) => [...document.querySelectorAll('html > iframe')]
       .some((f) => f.src.startsWith(reader)), { timeout: 20_000 }, `${ctx.origin}/reader/reader.html`);
