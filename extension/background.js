@@ -127,8 +127,6 @@ async function cleanSource(html, url, host) {
     return { ok: true, removed, exceptions };
   } catch (err) {
     return { ok: false, error: String(err?.message ?? err).split('\n')[0] };
-  } finally {
-    cleanAnswered(host);
   }
 }
 
@@ -188,12 +186,12 @@ store.load().then(() => syncAutoScripts(), (err) => {
 api.permissions.onAdded?.addListener(() => syncAutoScripts());
 api.permissions.onRemoved?.addListener(() => syncAutoScripts());
 
-/** Automatic cleans waiting for their page's source to be answered, by host. */
+/** Automatic cleans waiting for their page's source to be answered, by tab. */
 const autoCleans = new Map();
-function cleanAnswered(host) {
-  const waiting = autoCleans.get(host);
+function cleanAnswered(tabId) {
+  const waiting = autoCleans.get(tabId);
   if (!waiting) return;
-  autoCleans.delete(host);
+  autoCleans.delete(tabId);
   // After the answer has gone out: the content script hides the blocks when it arrives.
   setTimeout(waiting, 50);
 }
@@ -204,9 +202,8 @@ async function runAuto(tab, url) {
   if (site.mode === 'reader') {
     await toggle(tab);
   } else if (site.mode === 'clean') {
-    const host = hostOf(url);
     const answered = new Promise((resolve) => {
-      autoCleans.set(host, resolve);
+      autoCleans.set(tab.id, resolve);
       setTimeout(resolve, AUTO_CLEAN_WAIT_MS);
     });
     await toggleClean(tab);
@@ -439,7 +436,7 @@ function handle(msg, sender) {
     }
     case CLEAN_SOURCE: {
       if (!fromContentScript(sender)) return null;
-      return cleanSource(msg.html, msg.url, hostOf(sender.url));
+      return cleanSource(msg.html, msg.url, hostOf(sender.url)).finally(() => cleanAnswered(sender.tab.id));
     }
     case KEEP: {
       // The exception is for the site the content script runs in, whatever the message says.
