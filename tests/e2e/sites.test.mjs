@@ -21,6 +21,7 @@
 
 import assert from 'node:assert/strict';
 import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import puppeteer from 'puppeteer-core';
@@ -32,6 +33,7 @@ import {
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const EN = JSON.parse(readFileSync(join(ROOT, 'extension/_locales/en/messages.json'), 'utf8'));
 const UUID = '0b7c2f5e-3d41-4a8e-9f26-7e1d5c8a4b93';
+const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** A page with an article, a site's own banner, and comments. */
 MADE_PAGES['sites-banner'] = `<!doctype html><html lang="en"><head><meta charset="utf-8">
@@ -101,6 +103,9 @@ function recordFrames(page) {
   return page.evaluateOnNewDocument(() => {
     const frames = [];
     window.__klartextFrames = frames;
+    document.addEventListener('DOMContentLoaded', () => {
+      window.__klartextLoaded = performance.now();
+    });
     const sample = () => {
       const body = document.body;
       frames.push({
@@ -108,6 +113,7 @@ function recordFrames(page) {
         hidden: document.querySelectorAll('[data-klartext-hidden]').length,
         view: document.querySelector('html > iframe') !== null,
         text: body ? body.textContent.length : 0,
+        time: performance.now(),
       });
       const last = frames.at(-1);
       if (frames.length < 600 && !((last.hidden > 0 || last.view) && last.opacity === '1')) {
@@ -191,7 +197,10 @@ function siteTests(ctx) {
     const flashes = frames.filter((f) => f.opacity === '1' && f.hidden === 0 && f.text > 0);
     assert.deepEqual(flashes, [], 'no frame showed the page before its clutter was hidden');
     assert.ok(frames.some((f) => f.opacity === '0' && f.text > 0), `the body was hidden while it loaded: ${JSON.stringify(frames.slice(0, 5))}`);
-    console.log(`# ${ctx.name}: auto clean, ${frames.length} frames sampled until clean`);
+    const loaded = await page.evaluate(() => window.__klartextLoaded);
+    const shown = frames.find((f) => f.opacity === '1' && f.hidden > 0);
+    console.log(`# ${ctx.name}: auto clean, ${frames.length} frames sampled; the page was shown clean `
+      + `${Math.round(shown.time - loaded)} ms after DOMContentLoaded`);
 
     // Back to "only when I ask": the next load is left alone.
     const again = await openPopup(page);
@@ -310,6 +319,33 @@ function siteTests(ctx) {
     assert.match(errors[1], /^Line 4: .*not a cosmetic rule/);
     assert.match(await options.$eval('#rules-status', (el) => el.textContent), /Usable rules: 1\. Lines with errors: 2\./);
     await options.close();
+  });
+
+  test('the popup and the options page: axe-core finds no serious or critical violations, light and dark', async (t) => {
+    if (ctx.name !== 'chromium') {
+      t.skip('checked in Chromium (media emulation through the DevTools protocol)');
+      return;
+    }
+    const page = await ctx.browser.newPage();
+    await page.goto(`${ctx.server.base}/made/sites-banner`, { waitUntil: 'load' });
+    const popup = await openPopup(page);
+    const options = await openOptions();
+    for (const ui of [popup, options]) {
+      await ui.evaluate(AXE_SOURCE);
+      for (const scheme of ['light', 'dark']) {
+        await ui.emulateMediaFeatures([{ name: 'prefers-color-scheme', value: scheme }]);
+        const violations = await ui.evaluate(async () => {
+          const result = await globalThis.axe.run(document, { resultTypes: ['violations'] });
+          return result.violations
+            .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+            .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+        });
+        assert.deepEqual(violations, [], `${ui === popup ? 'popup' : 'options'}, ${scheme}`);
+      }
+    }
+    await popup.close();
+    await options.close();
+    await page.close();
   });
 
   test('export and import round-trip through the options page', async () => {
