@@ -384,6 +384,19 @@ function siteTests(ctx) {
     await (await options.$('#all-import')).uploadFile(bad);
     await options.waitForFunction(() => document.getElementById('all-status').textContent.includes('bad-sites'));
     assert.deepEqual((await sendFrom(options, { type: 'klartext:export' })).data, exported);
+
+    // The list's own controls: a category switch and Forget.
+    await options.click('tr[data-host="blog.example.org"] input[data-category="ads"]');
+    await options.waitForFunction(async () => {
+      const reply = await chrome.runtime.sendMessage({ type: 'klartext:settings-get' });
+      return reply.sites['blog.example.org']?.off.includes('ads');
+    });
+    assert.deepEqual(await ctx.storageGet('site:blog.example.org'), { mode: 'manual', off: ['social', 'ads'] });
+    await options.$eval('#site-search', (el) => { el.value = ''; });
+    await options.type('#site-search', 'news');
+    await options.click('tr[data-host="news.example.com"] button');
+    await options.waitForFunction(() => !document.querySelector('tr[data-host="news.example.com"]'));
+    assert.equal(await ctx.storageGet('site:news.example.com'), undefined);
     await options.close();
   });
 
