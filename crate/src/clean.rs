@@ -257,7 +257,16 @@ pub fn page_clutter(
         let a = &agg[i as usize];
         let protected =
             (i <= sel.root && a.last >= sel.root) || (i <= sel.best && a.last >= sel.best);
-        let verdict = if protected || matches!(node.tag, Tag::Html | Tag::Head | Tag::Body) {
+        let user_rule = node
+            .rule
+            .map(|r| tree.rules.get(r))
+            .filter(|r| r.category == Category::User);
+        let verdict = if matches!(node.tag, Tag::Html | Tag::Head | Tag::Body) {
+            None
+        } else if let Some(rule) = user_rule {
+            // The user picked this element: it goes whatever its size or place on the page.
+            Some((rule.category, rule.text.as_str()))
+        } else if protected {
             None
         } else if let Some(rule) = node
             .rule

@@ -109,3 +109,20 @@ fn the_users_rules_apply_whatever_the_categories() {
     let categories: Vec<_> = cleaned.removed.iter().map(|r| r.category).collect();
     assert_eq!(categories, [Some(Category::User)]);
 }
+
+#[test]
+fn a_users_rule_hides_even_the_article_in_clean_in_place_but_not_in_the_reader_view() {
+    let html = page();
+    let rules = "news.example.com##article";
+    let cleaned = klartext::clean(&html, &options(rules, Categories::ALL)).unwrap();
+    let hit: Vec<_> = cleaned
+        .removed
+        .iter()
+        .filter(|r| r.category == Some(Category::User))
+        .collect();
+    assert_eq!(hit.len(), 1, "{:?}", cleaned.removed);
+    assert!(!cleaned.html.contains("Paragraph 1"));
+    // The reader view's article is what is left of the page: it is not emptied by a rule.
+    let article = klartext::extract(&html, &options(rules, Categories::ALL)).unwrap();
+    assert!(article.text.contains("Paragraph 6"), "{}", article.text);
+}
