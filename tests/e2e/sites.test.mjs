@@ -1,9 +1,11 @@
 // Per-site switches, the user's rules and the settings store, in real browsers: a site switched
 // to "always clean" loads clean (hidden before its first paint) with its switched-off category
 // kept, "always reader view" opens the view by itself, the element picker writes a rule that
-// clean in place then applies, everything exported and imported again comes back the same, two
-// pages changing settings at once lose nothing, and corrupt stored data is reported while the
-// extension keeps working.
+// clean in place and the reader view then apply, a category switched off stays in the reader
+// view, everything exported and imported again comes back the same, two pages changing settings
+// at once lose nothing, corrupt stored data is reported while the extension keeps working, rules
+// too large for storage.sync move the settings to this device with a notice, and axe-core finds
+// nothing serious on the popup and the options page.
 //
 // Which paths the tests take:
 // - The popup is opened as a page at popup/popup.html?tab=<id>: the path the background takes
@@ -456,6 +458,24 @@ function siteTests(ctx) {
     await options.waitForFunction(() => document.getElementById('storage-note').hidden);
     assert.equal(await ctx.storageGet('site:broken.example'), undefined);
     assert.equal(await ctx.storageGet('rules'), undefined);
+    await options.close();
+  });
+
+  // Last: after it, the settings live in storage.local for the rest of this browser's session.
+  test('rules too large for storage.sync move the settings to this device, and the user is told', async () => {
+    const options = await openOptions();
+    await sendFrom(options, { type: 'klartext:site-set', host: 'kept.example', patch: { mode: 'off' } });
+    const big = Array.from({ length: 400 }, (_, i) => `example.com##.rule-number-${i}`).join('\n');
+    await options.$eval('#rules-text', (el, text) => { el.value = text; }, big);
+    await options.click('#rules-save');
+    await options.waitForFunction(() => document.getElementById('rules-status').textContent.startsWith('Saved'));
+    const settings = await settingsOf(options);
+    assert.equal(settings.area, 'local');
+    assert.equal(settings.rules, big);
+    assert.deepEqual(settings.sites['kept.example'], { mode: 'off', off: [] }, 'the sites came along');
+    await openExtensionPage(options, `${ctx.origin}/options/options.html`, 'body[data-ready=true]');
+    assert.equal(await options.$eval('#storage-text', (el) => el.textContent), EN.storageLocalQuota.message);
+    assert.equal(await options.$eval('#rules-text', (el) => el.value), big);
     await options.close();
   });
 }
