@@ -2,7 +2,8 @@
 //!
 //! Other tools call it, so its interface is fixed:
 //! `klartext extract [--url URL] [--format text|html|json] [FILE|-]` and
-//! `klartext clean [--url URL] [--report] [FILE|-]`. Errors are one line on
+//! `klartext clean [--url URL] [--report] [FILE|-]`, both with `[--rules FILE] [--keep LIST]`
+//! for a user's own rules and the categories to leave alone. Errors are one line on
 //! stderr, `klartext: <message>`; the exit code is 1 for a page that cannot be processed and 2
 //! for a wrong invocation.
 
@@ -43,6 +44,9 @@ struct CleanArgs {
     #[arg(long)]
     report: bool,
 
+    #[command(flatten)]
+    user: UserArgs,
+
     /// The HTML file to read; `-` reads standard input.
     #[arg(value_name = "FILE", default_value = "-")]
     file: PathBuf,
@@ -59,9 +63,70 @@ struct ExtractArgs {
     #[arg(long, value_enum, default_value_t = Format::Text)]
     format: Format,
 
+    #[command(flatten)]
+    user: UserArgs,
+
     /// The HTML file to read; `-` reads standard input.
     #[arg(value_name = "FILE", default_value = "-")]
     file: PathBuf,
+}
+
+/// What the extension's per-site settings give the core.
+#[derive(Debug, Args)]
+struct UserArgs {
+    /// A file of your own rules in the ad-block cosmetic syntax (`example.com##.selector`),
+    /// matched with the built-in ones. A line that cannot be used is an error.
+    #[arg(long, value_name = "FILE")]
+    rules: Option<PathBuf>,
+
+    /// Clutter categories to leave alone, comma-separated: comments, video-chrome, promotions,
+    /// social, newsletter, cookie-consent, ads, navigation.
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    keep: Vec<String>,
+}
+
+impl UserArgs {
+    /// The core's options for the page at `url`.
+    fn options(&self, url: Option<String>) -> Result<Options, Failure> {
+        let user_rules = match &self.rules {
+            None => klartext::rules::UserRules::default(),
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|error| {
+                    Failure::usage(format!(
+                        "cannot read {}: {}",
+                        path.display(),
+                        describe(&error)
+                    ))
+                })?;
+                let (rules, errors) = klartext::rules::UserRules::parse(&text);
+                if let Some(first) = errors.first() {
+                    let more = match errors.len() {
+                        1 => String::new(),
+                        n => format!(" (and {} more)", n - 1),
+                    };
+                    return Err(Failure::usage(format!(
+                        "{}:{}: {}{more}",
+                        path.display(),
+                        first.line,
+                        first.message
+                    )));
+                }
+                rules
+            }
+        };
+        let mut categories = klartext::rules::Categories::ALL;
+        for name in &self.keep {
+            let category = klartext::rules::category_named(name.trim())
+                .filter(|c| *c != klartext::clutter::Category::User)
+                .ok_or_else(|| Failure::usage(format!("--keep: unknown category {name:?}")))?;
+            categories = categories.without(category);
+        }
+        Ok(Options {
+            url,
+            user_rules,
+            categories,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -125,15 +190,10 @@ fn extract(args: &ExtractArgs) -> Result<(), Failure> {
     if let Some(url) = &args.url {
         check_page_url(url)?;
     }
+    let options = args.user.options(args.url.clone())?;
     let bytes = read_input(&args.file)?;
     let html = klartext::decode::decode(&bytes)?;
-    let article = klartext::extract(
-        &html,
-        &Options {
-            url: args.url.clone(),
-            ..Default::default()
-        },
-    )?;
+    let article = klartext::extract(&html, &options)?;
     print_article(&article, args.format)
 }
 
@@ -141,15 +201,10 @@ fn clean(args: &CleanArgs) -> Result<(), Failure> {
     if let Some(url) = &args.url {
         check_page_url(url)?;
     }
+    let options = args.user.options(args.url.clone())?;
     let bytes = read_input(&args.file)?;
     let html = klartext::decode::decode(&bytes)?;
-    let cleaned = klartext::clean(
-        &html,
-        &Options {
-            url: args.url.clone(),
-            ..Default::default()
-        },
-    )?;
+    let cleaned = klartext::clean(&html, &options)?;
     let output = if args.report {
         // One line a block: category, rule, preview; tab-separated for other tools.
         cleaned
