@@ -171,6 +171,17 @@ function siteTests(ctx) {
 
   const settingsOf = (page) => sendFrom(page, { type: 'klartext:settings-get' });
 
+  test('the popup has a way in: a context-menu item on the button and the page, and a shortcut', async () => {
+    const item = await ctx.inExtension(() => (globalThis.browser ?? globalThis.chrome).contextMenus
+      .update('klartext-site-settings', {}).then(() => 'there', (err) => err.message));
+    assert.equal(item, 'there');
+    const commands = await ctx.inExtension(() => (globalThis.browser ?? globalThis.chrome).commands.getAll());
+    assert.ok(commands.some((c) => c.name === 'site-settings' && c.shortcut), JSON.stringify(commands));
+    const manifest = await ctx.inExtension(() => (globalThis.browser ?? globalThis.chrome).runtime.getManifest());
+    assert.deepEqual(manifest.optional_host_permissions, ['http://*/*', 'https://*/*']);
+    assert.ok(!manifest.permissions.includes('<all_urls>') && !manifest.permissions.includes('tabs'));
+  });
+
   test('a site switched to "always clean" loads clean with no flash, keeping the category switched off', async () => {
     const page = await ctx.browser.newPage();
     await page.goto(`${ctx.server.base}/${FIXTURE}.html`, { waitUntil: 'load' });
@@ -521,23 +532,13 @@ describe('Sites, rules and settings in Chromium', () => {
     ctx.tabIdOf = (url) => worker.evaluate(async (u) => (await chrome.tabs.query({})).filter((t) => t.url === u).at(-1)?.id, url);
     ctx.storageGet = (key) => worker.evaluate(async (k) => (await chrome.storage.sync.get(k))[k], key);
     ctx.storageSet = (items) => worker.evaluate((i) => chrome.storage.sync.set(i), items);
+    ctx.inExtension = (fn) => worker.evaluate(fn);
   });
 
   after(async () => {
     await ctx.browser?.close();
     await ctx.server?.close();
     if (ctx.profile) removeDir(ctx.profile);
-  });
-
-  test('the popup has a way in: a context-menu item on the button and the page, and a shortcut', async () => {
-    const item = await worker.evaluate(() => chrome.contextMenus.update('klartext-site-settings', {})
-      .then(() => 'there', (err) => err.message));
-    assert.equal(item, 'there');
-    const commands = await worker.evaluate(() => chrome.commands.getAll());
-    assert.ok(commands.some((c) => c.name === 'site-settings' && c.shortcut), JSON.stringify(commands));
-    const manifest = await worker.evaluate(() => chrome.runtime.getManifest());
-    assert.deepEqual(manifest.optional_host_permissions, ['http://*/*', 'https://*/*']);
-    assert.ok(!manifest.permissions.includes('<all_urls>') && !manifest.permissions.includes('tabs'));
   });
 
   siteTests(ctx);
@@ -560,6 +561,7 @@ describe('Sites, rules and settings in Firefox ESR', () => {
     ctx.tabIdOf = (url) => helper.evaluate(async (u) => (await browser.tabs.query({})).filter((t) => t.url === u).at(-1)?.id, url);
     ctx.storageGet = (key) => helper.evaluate(async (k) => (await browser.storage.sync.get(k))[k], key);
     ctx.storageSet = (items) => helper.evaluate((i) => browser.storage.sync.set(i), items);
+    ctx.inExtension = (fn) => helper.evaluate(fn);
   });
 
   after(async () => {
