@@ -11,6 +11,13 @@ const CATEGORY_MESSAGES = {
   ads: 'categoryAds',
 };
 
+/** What the store reports about a stored key (storage/store.js), in words. */
+const PROBLEM_MESSAGES = {
+  corrupt: 'problemCorrupt',
+  repaired: 'problemRepaired',
+  'newer-schema': 'problemNewerSchema',
+};
+
 const MODE_MESSAGES = {
   manual: 'modeManual', reader: 'modeReader', clean: 'modeClean', off: 'modeOff',
 };
@@ -39,7 +46,8 @@ export function storageNote(settings, t) {
     notes.push(t(settings.areaReason === 'quota' ? 'storageLocalQuota' : 'storageLocalUnavailable'));
   }
   if (settings.problems?.length) {
-    notes.push(t('storageProblems', [settings.problems.map((p) => `${p.key} (${p.problem})`).join(', ')]));
+    const what = (problem) => t(PROBLEM_MESSAGES[problem] ?? 'problemOther');
+    notes.push(t('storageProblems', [settings.problems.map((p) => `${p.key} (${what(p.problem)})`).join(', ')]));
   }
   return notes.join(' ');
 }

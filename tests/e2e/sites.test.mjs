@@ -449,7 +449,7 @@ function siteTests(ctx) {
     await sleep(300);
     const options = await openOptions();
     const note = await options.$eval('#storage-text', (el) => el.textContent);
-    assert.ok(note.includes('site:broken.example') && note.includes('rules'), `note: ${note}`);
+    assert.ok(note.includes(`site:broken.example (${EN.problemCorrupt.message})`) && note.includes('rules'), `note: ${note}`);
     assert.equal(await options.$eval('#problems-clear', (el) => el.hidden), false);
     // The extension still works: settings change and the reader view opens.
     assert.equal((await sendFrom(options, { type: 'klartext:site-set', host: 'fine.example', patch: { mode: 'off' } })).ok, true);
