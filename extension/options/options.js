@@ -12,20 +12,20 @@ import {
   AUTO_MODES, CATEGORIES, MODES, originPattern,
 } from '../storage/sites.js';
 import {
-  categoryLabel, download, localize, modeLabel, storageNote,
+  categoryLabel, download, localize, modeLabel, sendToBackground, storageNote,
 } from './ui.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 const $ = (id) => document.getElementById(id);
 const t = (name, substitutions) => api.i18n.getMessage(name, substitutions) || name;
-const send = (msg) => api.runtime.sendMessage(msg);
+const send = (msg) => sendToBackground(msg);
 
 localize(document);
 
 let settings = null;
 
 async function refresh() {
-  const reply = await send({ type: SETTINGS_GET });
+  const reply = await send({ type: SETTINGS_GET }).catch(() => null);
   if (!reply?.ok) {
     $('storage-note').hidden = false;
     $('storage-text').textContent = t('storageUnreadable');
@@ -211,4 +211,5 @@ $('problems-clear').addEventListener('click', async () => {
 
 await refresh();
 $('rules-text').value = settings?.rules ?? '';
+// Tests wait for this: the page shows the stored settings (or says it cannot).
 document.body.dataset.ready = 'true';

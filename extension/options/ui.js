@@ -22,6 +22,23 @@ const MODE_MESSAGES = {
   manual: 'modeManual', reader: 'modeReader', clean: 'modeClean', off: 'modeOff',
 };
 
+/**
+ * Sends a message to the background. Right after the extension starts (installed, updated,
+ * the browser just opened) its background may not listen yet: the message is sent again a few
+ * times before the failure counts.
+ */
+export async function sendToBackground(message) {
+  const api = globalThis.browser ?? globalThis.chrome;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await api.runtime.sendMessage(message);
+    } catch (err) {
+      if (attempt >= 20) throw err;
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+  }
+}
+
 /** Sets the text of every [data-i18n] element, and the document's language. */
 export function localize(root) {
   const api = globalThis.browser ?? globalThis.chrome;

@@ -8,7 +8,9 @@ import {
   PROBLEMS_CLEAR, SETTINGS_GET, SITE_SET, TAB_ACTION,
 } from '../protocol.js';
 import { AUTO_MODES, CATEGORIES, originPattern, siteOf } from '../storage/sites.js';
-import { localize, categoryLabel, storageNote } from '../options/ui.js';
+import {
+  categoryLabel, localize, sendToBackground, storageNote,
+} from '../options/ui.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
 const $ = (id) => document.getElementById(id);
@@ -30,7 +32,7 @@ function setStatus(text) {
 async function main() {
   const tab = await targetTab();
   const host = tab?.url ? siteOf(tab.url) : '';
-  const settings = await api.runtime.sendMessage({ type: SETTINGS_GET });
+  const settings = await sendToBackground({ type: SETTINGS_GET });
   if (!settings?.ok) {
     setStatus(t('storageUnreadable'));
     return;
@@ -42,7 +44,7 @@ async function main() {
   for (const [id, action] of [['read-button', 'read'], ['clean-button', 'clean'], ['pick-button', 'pick']]) {
     $(id).disabled = !tab;
     $(id).addEventListener('click', async () => {
-      await api.runtime.sendMessage({ type: TAB_ACTION, tabId: tab.id, action });
+      await sendToBackground({ type: TAB_ACTION, tabId: tab.id, action });
       window.close();
     });
   }
@@ -74,7 +76,7 @@ async function main() {
   show();
 
   async function send(patch) {
-    const reply = await api.runtime.sendMessage({ type: SITE_SET, host, patch });
+    const reply = await sendToBackground({ type: SITE_SET, host, patch });
     if (reply?.ok) {
       site = reply.site;
       setStatus(t('popupSaved'));
@@ -132,7 +134,7 @@ async function main() {
     clear.type = 'button';
     clear.textContent = t('problemsClear');
     clear.addEventListener('click', async () => {
-      await api.runtime.sendMessage({ type: PROBLEMS_CLEAR });
+      await sendToBackground({ type: PROBLEMS_CLEAR });
       clear.remove();
       $('storage-note').hidden = true;
     });

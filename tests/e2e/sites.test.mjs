@@ -443,6 +443,22 @@ function siteTests(ctx) {
     await b.close();
   });
 
+  test('a change synced from another device shows up, merged with this one\'s', async () => {
+    const options = await openOptions();
+    await sendFrom(options, { type: 'klartext:site-set', host: 'here.example', patch: { mode: 'off' } });
+    // What the browser's sync does when another device changed a site: it writes storage.sync.
+    await ctx.storageSet({ 'site:there.example': { mode: 'manual', off: ['ads'] } });
+    await options.waitForFunction(async () => {
+      const reply = await (globalThis.browser ?? globalThis.chrome).runtime.sendMessage({ type: 'klartext:settings-get' });
+      return reply.sites['there.example']?.off?.[0] === 'ads';
+    }, { timeout: 5000 });
+    const { sites } = await settingsOf(options);
+    assert.deepEqual(sites['here.example'], { mode: 'off', off: [] }, 'this device\'s change stays');
+    await openExtensionPage(options, `${ctx.origin}/options/options.html`, 'body[data-ready=true]');
+    assert.equal(await options.$eval('tr[data-host="there.example"] input[data-category="ads"]', (el) => el.checked), false);
+    await options.close();
+  });
+
   test('corrupt stored settings are reported, the extension keeps working, and reset clears them', async () => {
     // Another writer (another device's sync, a broken version) puts garbage in the store.
     await ctx.storageSet({ 'site:broken.example': 'garbage', rules: 42 });
