@@ -441,7 +441,8 @@ function handle(msg, sender) {
     case KEEP: {
       // The exception is for the site the content script runs in, whatever the message says.
       if (!fromContentScript(sender)) return null;
-      return setException(api.storage.local, hostOf(sender.url), msg.key, msg.keep)
+      // In the store's queue: two tabs keeping blocks at once both keep theirs.
+      return store.serial(() => setException(api.storage.local, hostOf(sender.url), msg.key, msg.keep))
         .then(() => ({ ok: true }), () => ({ ok: false, error: 'storage' }));
     }
     case SETTINGS_GET:
