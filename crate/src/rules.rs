@@ -128,7 +128,14 @@ pub fn parse(category: Category, source: &str, text: &str) -> Result<Vec<Rule>, 
                 "not a cosmetic rule (expected `##` or `#@#`): {line:?}"
             )));
         };
-        if selector.starts_with('+') || selector.contains(":-abp-") || selector.contains(":has(") {
+        if selector.contains(":has(") {
+            return Err(error(format!(
+                "unsupported selector {selector:?}: `:has()` cannot be matched while the page \
+                 streams (an element's content is not known when it starts); name the element \
+                 itself by its id or classes"
+            )));
+        }
+        if selector.starts_with('+') || selector.contains(":-abp-") {
             return Err(error(format!("unsupported rule extension: {selector:?}")));
         }
         let parsed: Selector = selector
