@@ -68,6 +68,46 @@ pub fn parse_rules(data: &[u8]) {
             }
         }
     }
+    check_user_rules(host, rules);
+}
+
+/// The same text as a user's rules (the options page's editor, the element picker): every line
+/// that cannot be used is reported on one line with its number, and the usable ones run on a
+/// small page without a panic, each block they hide named by one of their lines.
+fn check_user_rules(host: Option<&str>, rules: &str) {
+    let (user_rules, errors) = klartext::rules::UserRules::parse(rules);
+    for error in &errors {
+        let message = error.to_string();
+        assert!(
+            !message.contains(['\n', '\r']),
+            "an error is one line: {message:?}"
+        );
+        assert!(
+            error.line >= 1 && error.line <= rules.lines().count(),
+            "{message}"
+        );
+    }
+    const PAGE: &str = "<html><body><header id=top><a href=/>Home</a></header><article><h1>T</h1>\
+        <p class=lead>A first paragraph, long enough to be an article's, with commas, words.</p>\
+        <div class=box id=promo><p>Get the app</p></div><ul><li>a</li><li>b</li></ul></article>\
+        <aside class=comments><p>A comment</p></aside></body></html>";
+    let options = klartext::Options {
+        url: host.map(|h| format!("https://{h}/page")),
+        user_rules,
+        ..Default::default()
+    };
+    if let Ok(cleaned) = klartext::clean(PAGE, &options) {
+        for removed in &cleaned.removed {
+            if removed.category == Some(klartext::clutter::Category::User) {
+                assert!(
+                    rules.lines().any(|l| l.trim() == removed.rule),
+                    "a user block named by a line that is not the user's: {:?}",
+                    removed.rule
+                );
+            }
+        }
+    }
+    let _ = klartext::extract(PAGE, &options);
 }
 
 /// Extracts `html` and checks the result; panics with the page and the output on a problem.
