@@ -226,13 +226,11 @@ pub fn plan(
     }
 }
 
-/// Whether a block whose class names a clutter category really is clutter. A block holding
-/// most of the article, or (outside comment sections, which are prose) several paragraphs of
-/// prose, is a content block with an unlucky class name (`cmp-text--article`).
 /// The clutter on the whole page, for cleaning it in place: every element a rule, a class
-/// name or player text marks, outside the article's root path and best candidate. Navigation
-/// is kept, since the site keeps its layout. Outermost elements only, in document order.
-pub fn page_clutter(tree: &Tree, agg: &[Agg], sel: &Selection) -> Vec<Removal> {
+/// name or player text marks, outside the article's root path and best candidate, and the
+/// rails of links around the article ([`outside_article`]). Navigation is kept, since the
+/// site keeps its layout. In document order; a removal may lie inside another.
+pub fn page_clutter(tree: &Tree, agg: &[Agg], sel: &Selection, html: &str) -> Vec<Removal> {
     let root_text = agg[sel.root as usize].text.max(1) as f32;
     let mut removed = Vec::new();
     let mut i = 1;
@@ -253,6 +251,10 @@ pub fn page_clutter(tree: &Tree, agg: &[Agg], sel: &Selection) -> Vec<Removal> {
             Some((category, "class-word"))
         } else if is_player_chrome(node, a) {
             Some((Category::VideoChrome, "player-text"))
+        } else if node.has(flag::SHARE) && a.text < SHARE_MAX_TEXT {
+            Some((Category::Social, "share"))
+        } else if is_ad_label(tree, agg, i, html) {
+            Some((Category::Ads, "ad-label"))
         } else {
             None
         };
@@ -268,9 +270,196 @@ pub fn page_clutter(tree: &Tree, agg: &[Agg], sel: &Selection) -> Vec<Removal> {
             _ => i += 1,
         }
     }
+    // Statistics over every element, also those the scorer leaves out (a sidebar's widgets).
+    let whole = crate::aggregate::aggregate(
+        tree,
+        &crate::aggregate::excluded(tree, Mode::ALL[Mode::ALL.len() - 1]),
+    );
+    removed.extend(outside_article(tree, &whole, sel));
+    widen_share_bars(tree, &whole, sel, &mut removed);
+    removed.sort_by_key(|r| r.node);
     removed
 }
 
+/// Share links found one by one (by their endpoint) take their bar with them: a small block
+/// whose text is mostly hidden share controls is the share bar, and its other buttons ("Copy
+/// link") go too. Widened level by level, up to a bar's size.
+fn widen_share_bars(tree: &Tree, whole: &[Agg], sel: &Selection, removed: &mut Vec<Removal>) {
+    let mut level: Vec<u32> = removed
+        .iter()
+        .filter(|r| r.category == Some(Category::Social))
+        .map(|r| r.node)
+        .collect();
+    for _ in 0..4 {
+        let mut by_parent: Vec<(u32, u32)> = level
+            .iter()
+            .map(|&n| (tree.nodes[n as usize].parent, whole[n as usize].text))
+            .filter(|&(p, _)| p != crate::tree::NO_PARENT)
+            .collect();
+        by_parent.sort_unstable();
+        let mut next = Vec::new();
+        for group in by_parent.chunk_by(|a, b| a.0 == b.0) {
+            let parent = group[0].0;
+            let a = &whole[parent as usize];
+            let social: u32 = group.iter().map(|&(_, t)| t).sum();
+            let protected = (parent <= sel.root && a.last >= sel.root)
+                || (parent <= sel.best && a.last >= sel.best)
+                || matches!(tree.nodes[parent as usize].tag, Tag::Body | Tag::Html);
+            if !protected && a.text < SHARE_MAX_TEXT && social * 2 >= a.text {
+                removed.push(Removal {
+                    node: parent,
+                    category: Some(Category::Social),
+                    rule: "share-bar",
+                });
+                next.push(parent);
+            }
+        }
+        if next.is_empty() {
+            break;
+        }
+        level = next;
+    }
+}
+
+/// A block whose text is at least this share links is a rail of links (most read, latest
+/// news, more from the section, recent posts, tag clouds), not content.
+const RAIL_LINK_DENSITY: f32 = 0.4;
+/// Shorter blocks are a link or two, not a rail.
+const RAIL_MIN_TEXT: u32 = 40;
+
+/// Blocks around an article that are not rails are hidden only when small: an author's bio,
+/// tags, a "support us" box. Larger ones may be more of the page's content (sections of a
+/// landing page after the one the scorer chose).
+const FURNITURE_MAX_TEXT: u32 = 300;
+
+fn is_furniture(a: &Agg) -> bool {
+    a.text > 0 && a.text <= FURNITURE_MAX_TEXT
+}
+
+fn is_rail(a: &Agg) -> bool {
+    a.text >= RAIL_MIN_TEXT && a.link_density() >= RAIL_LINK_DENSITY && !a.is_prose()
+}
+
+/// What clean in place hides around the article, beyond what rules and class names mark:
+///
+/// - beside the article (a complementary `<aside>` off the path from `<body>` to the
+///   article root) and after it: rails of links, and small blocks (the author's bio, tags,
+///   "support us" asks, widgets);
+/// - inside the article root: the rails of links in blocks whose class the scorer finds
+///   unlikely (`sidebar`, `related`), which the reader view leaves out silently.
+///
+/// The site's layout stays: its header, navigation and footer landmarks, and everything
+/// before the article (headline, lead image, byline), unless a rule or class name marks it.
+fn outside_article(tree: &Tree, whole: &[Agg], sel: &Selection) -> Vec<Removal> {
+    let article_end = whole[sel.root as usize].last;
+    let mut removed = Vec::new();
+    let mut on_path = sel.root;
+    let mut parent = tree.nodes[sel.root as usize].parent;
+    while parent != crate::tree::NO_PARENT {
+        for sibling in crate::score::children(tree, whole, parent) {
+            if sibling != on_path && !sel.members.contains(&sibling) {
+                let beside = tree.nodes[sibling as usize].tag == Tag::Aside;
+                let after = sibling > article_end;
+                judge_outside(tree, whole, sibling, beside || after, &mut removed);
+            }
+        }
+        if matches!(tree.nodes[parent as usize].tag, Tag::Body | Tag::Html) {
+            break;
+        }
+        on_path = parent;
+        parent = tree.nodes[parent as usize].parent;
+    }
+    // Inside the root, off the path to the best candidate: blocks whose class the scorer
+    // finds unlikely, when they are rails, or lie after the best candidate (a sidebar in the
+    // same wrapper as the article).
+    let best_end = whole[sel.best as usize].last;
+    let mut i = sel.root + 1;
+    while i <= article_end {
+        let node = &tree.nodes[i as usize];
+        let a = &whole[i as usize];
+        let holds_best = i <= sel.best && a.last >= sel.best;
+        let unlikely = node.has(flag::UNLIKELY) || node.tag == Tag::Aside;
+        let verdict = if holds_best || !unlikely || is_layout(tree, whole, i) || a.is_prose() {
+            None
+        } else if is_rail(a) {
+            Some((Some(Category::Promotions), "link-rail"))
+        } else if i > best_end && is_furniture(a) && !holds_headline(tree, whole, i) {
+            Some((None, "outside-article"))
+        } else {
+            None
+        };
+        match verdict {
+            Some((category, rule)) => {
+                removed.push(Removal {
+                    node: i,
+                    category,
+                    rule,
+                });
+                i = a.last + 1;
+            }
+            None => i += 1,
+        }
+    }
+    removed
+}
+
+/// Whether a block holds the site's layout or the page's headline.
+fn holds_headline(tree: &Tree, whole: &[Agg], i: u32) -> bool {
+    (i..=whole[i as usize].last)
+        .any(|d| is_layout(tree, whole, d) || tree.nodes[d as usize].tag == Tag::H1)
+}
+
+/// Decides one block outside the article (see [`outside_article`]): `beside_or_after` says
+/// whether it lies beside or after the article rather than before it. A block holding part
+/// of the site's layout or the page's headline is looked into instead.
+fn judge_outside(
+    tree: &Tree,
+    whole: &[Agg],
+    i: u32,
+    beside_or_after: bool,
+    out: &mut Vec<Removal>,
+) {
+    let node = &tree.nodes[i as usize];
+    let a = &whole[i as usize];
+    if is_layout(tree, whole, i) || node.tag.is_non_content() || a.text == 0 || a.is_prose() {
+        return;
+    }
+    if holds_headline(tree, whole, i) {
+        let beside_or_after = beside_or_after || node.tag == Tag::Aside;
+        for child in crate::score::children(tree, whole, i) {
+            judge_outside(tree, whole, child, beside_or_after, out);
+        }
+        return;
+    }
+    if !beside_or_after {
+        return;
+    }
+    let (category, rule) = if is_rail(a) {
+        (Some(Category::Promotions), "link-rail")
+    } else if is_furniture(a) {
+        (None, "outside-article")
+    } else {
+        return;
+    };
+    out.push(Removal {
+        node: i,
+        category,
+        rule,
+    });
+}
+
+/// The site's own furniture, which clean in place keeps: navigation, and headers and footers
+/// with links (a widget's `<header>` holding only its title is part of the widget).
+fn is_layout(tree: &Tree, whole: &[Agg], i: u32) -> bool {
+    let node = &tree.nodes[i as usize];
+    node.tag == Tag::Nav
+        || node.clutter == Some(Category::Navigation)
+        || (matches!(node.tag, Tag::Header | Tag::Footer) && whole[i as usize].link > 0.0)
+}
+
+/// Whether a block whose class names a clutter category really is clutter. A block holding
+/// most of the article, or (outside comment sections, which are prose) several paragraphs of
+/// prose, is a content block with an unlucky class name (`cmp-text--article`).
 fn is_clutter(category: Category, a: &Agg, root_text: f32) -> bool {
     if a.text as f32 >= root_text * CLUTTER_MAX_SHARE {
         return false;

@@ -213,7 +213,7 @@ pub fn clean(html: &str, options: &Options) -> Result<Cleaned, Error> {
     // article (a teaser list between paragraphs), outermost first.
     let facts = page.facts();
     let plan = clean::plan(tree, &agg, &excluded, &selection, mode, &facts);
-    let mut targets = clean::page_clutter(tree, &agg, &selection);
+    let mut targets = clean::page_clutter(tree, &agg, &selection, html);
     targets.extend(plan.removed.into_iter().filter(|r| {
         r.category
             .is_some_and(|c| c != clutter::Category::Navigation)
