@@ -379,7 +379,12 @@ fn outside_article(tree: &Tree, whole: &[Agg], sel: &Selection) -> Vec<Removal> 
         let a = &whole[i as usize];
         let holds_best = i <= sel.best && a.last >= sel.best;
         let unlikely = node.has(flag::UNLIKELY) || node.tag == Tag::Aside;
-        let verdict = if holds_best || !unlikely || is_layout(tree, whole, i) || a.is_prose() {
+        if !holds_best && is_layout(tree, whole, i) {
+            // The site's header, navigation or footer, with everything in it.
+            i = a.last + 1;
+            continue;
+        }
+        let verdict = if holds_best || !unlikely || a.is_prose() {
             None
         } else if is_rail(a) {
             Some((Some(Category::Promotions), "link-rail"))

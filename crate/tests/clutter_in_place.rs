@@ -326,6 +326,37 @@ fn known_gaps() -> Vec<String> {
         .collect()
 }
 
+/// The reference page (a krone.at article): its site header and navigation, its article, and
+/// its sidebar's "most read" list gone. Its `clutter` lines are the reader view's, most of them
+/// the site's layout, so only the layout and the article are checked here, and one rail.
+#[test]
+fn the_reference_page_keeps_its_navigation_and_article() {
+    let dir = fixtures().join("..");
+    let html = std::fs::read_to_string(dir.join("krone-putin-nordkorea.html")).unwrap();
+    let expect: Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("krone-putin-nordkorea.expect.json")).unwrap(),
+    )
+    .unwrap();
+    let page = Page {
+        name: "krone-putin-nordkorea".into(),
+        html,
+        expect,
+    };
+    let problems: Vec<String> = problems(&page)
+        .into_iter()
+        .filter(|p| !p.starts_with("clutter visible"))
+        .collect();
+    assert!(problems.is_empty(), "{problems:#?}");
+    let cleaned = klartext::clean(&page.html, &klartext::Options::default()).unwrap();
+    let text = visible_text(&cleaned.html).join("\n");
+    for line in ["Meistgelesen", "Kostenlose Spiele", "play_arrow", "Stau-Chaos auf der A2"] {
+        assert!(!text.contains(line), "{line:?} is visible");
+    }
+    for line in ["Stars & Society", "Reisen & Urlaub", "Tierecke", "Impressum"] {
+        assert!(text.contains(line), "the navigation's {line:?} is hidden");
+    }
+}
+
 #[test]
 fn visible_text_follows_rendering() {
     let html = "<html><head><title>T</title><style>p{}</style></head><body>\
@@ -448,4 +479,55 @@ fn overlap(
         .iter()
         .map(|(w, &n)| n.min(text.get(w).copied().unwrap_or(0)))
         .sum()
+}
+
+#[test]
+fn a_removed_block_comes_back_through_the_article_allowlist() {
+    let html = r#"<html><head><title>T</title></head><body><article>
+        <p>First paragraph of the story, long enough to be a paragraph of an article.</p>
+        <section class="games" onclick="steal()"><h2 style="color:red">Kostenlose Spiele</h2>
+        <script>steal()</script><ul><li><a href="/raetsel" onmouseover="x()">Sudoku</a></li>
+        <li><a href="javascript:steal()">Kreuzworträtsel</a></li></ul>
+        <iframe src="https://ads.example/"></iframe><div hidden>secret</div>
+        <img src="/i.png" alt="Rätsel" onerror="x()"></section>
+        <p>Last paragraph.</p></article></body></html>"#;
+    let options = klartext::Options {
+        url: Some("https://news.example/a/1".into()),
+    };
+    let cleaned = klartext::clean(html, &options).unwrap();
+    let games = cleaned
+        .removed
+        .iter()
+        .find(|r| r.preview.starts_with("Kostenlose Spiele"))
+        .expect("the games box is removed");
+    let block = klartext::block_html(html, &options, games.element).unwrap();
+    assert!(
+        block.contains("Kostenlose Spiele") && block.contains("Sudoku"),
+        "{block}"
+    );
+    assert!(
+        block.contains(r#"href="https://news.example/raetsel""#),
+        "URLs are absolute: {block}"
+    );
+    assert!(
+        block.contains(r#"src="https://news.example/i.png""#),
+        "{block}"
+    );
+    for bad in [
+        "script",
+        "steal",
+        "onclick",
+        "onerror",
+        "style",
+        "iframe",
+        "secret",
+        "javascript",
+    ] {
+        assert!(!block.contains(bad), "{bad} in {block}");
+    }
+    assert!(!block.contains("First paragraph") && !block.contains("Last paragraph"));
+    assert_eq!(
+        klartext::block_html(html, &options, 100_000),
+        Err(klartext::Error::NoElement(100_000))
+    );
 }
