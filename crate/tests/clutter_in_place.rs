@@ -349,10 +349,20 @@ fn the_reference_page_keeps_its_navigation_and_article() {
     assert!(problems.is_empty(), "{problems:#?}");
     let cleaned = klartext::clean(&page.html, &klartext::Options::default()).unwrap();
     let text = visible_text(&cleaned.html).join("\n");
-    for line in ["Meistgelesen", "Kostenlose Spiele", "play_arrow", "Stau-Chaos auf der A2"] {
+    for line in [
+        "Meistgelesen",
+        "Kostenlose Spiele",
+        "play_arrow",
+        "Stau-Chaos auf der A2",
+    ] {
         assert!(!text.contains(line), "{line:?} is visible");
     }
-    for line in ["Stars & Society", "Reisen & Urlaub", "Tierecke", "Impressum"] {
+    for line in [
+        "Stars & Society",
+        "Reisen & Urlaub",
+        "Tierecke",
+        "Impressum",
+    ] {
         assert!(text.contains(line), "the navigation's {line:?} is hidden");
     }
 }
