@@ -58,14 +58,14 @@
 
   /**
    * The start of the element's text as the core reads it: without the content of scripts,
-   * styles and templates (a comment section's inline loader script sits between its heading
-   * and its text).
+   * styles, templates and noscript (a comment section's inline loader script and its
+   * "enable JavaScript" note sit between its heading and its text).
    */
   function textStart(element) {
     let text = '';
     const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
     for (let node = walker.nextNode(); node && text.length < PREVIEW_CHECK * 4; node = walker.nextNode()) {
-      if (!node.parentElement?.closest('script, style, template')) text += node.nodeValue.replace(/\s+/g, '');
+      if (!node.parentElement?.closest('script, style, template, noscript')) text += node.nodeValue.replace(/\s+/g, '');
     }
     return text;
   }

@@ -40,12 +40,12 @@ function el(tag, props = {}, ...children) {
 /** How much of an element's text is compared with the core's preview. */
 const PREVIEW_CHECK = 24;
 
-/** The start of the element's text as the core reads it: without scripts, styles, templates. */
+/** The start of the element's text as the core reads it: no script, style, template, noscript. */
 function textStart(element) {
   let text = '';
   const walker = element.ownerDocument.createTreeWalker(element, NodeFilter.SHOW_TEXT);
   for (let node = walker.nextNode(); node && text.length < PREVIEW_CHECK * 4; node = walker.nextNode()) {
-    if (!node.parentElement?.closest('script, style, template')) text += node.nodeValue.replace(/\s+/g, '');
+    if (!node.parentElement?.closest('script, style, template, noscript')) text += node.nodeValue.replace(/\s+/g, '');
   }
   return text;
 }
