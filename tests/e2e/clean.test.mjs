@@ -15,7 +15,7 @@
 //
 // Visibility is read from the page's innerText, which leaves out display:none content.
 // Every clutter fixture (tests/fixtures/clutter/*.expect.json) is cleaned in place, one after
-// the other in one browser: its article lines stay visible, and its clutter lines go except
+// the other, in each browser: its article lines stay visible, and its clutter lines go except
 // the site's own layout, which clean in place keeps by design — the same rule as the CLI test
 // (crate/tests/clutter_in_place.rs): a line inside a navigation landmark, inside a header or
 // footer landmark outside the article, or an in-page link outside the article ("Skip to
@@ -127,6 +127,43 @@ function siteLayout(page) {
 
 function loadClutterExpectations(name) {
   return JSON.parse(readFileSync(join(FIXTURES_DIR, 'clutter', `${name}.expect.json`), 'utf8'));
+}
+
+/**
+ * Cleans every clutter fixture in place, one after the other: `open(path)` opens a page ready
+ * for the mode, `toggle()` turns the mode on or off in the active tab.
+ */
+async function checkClutterPages(open, toggle) {
+  const failures = [];
+  let checked = 0;
+  for (const name of CLUTTER_PAGES) {
+    const expected = loadClutterExpectations(name);
+    const page = await open(`/clutter/${name}.html`);
+    const original = await page.evaluate(() => document.documentElement.outerHTML);
+    const layout = await siteLayout(page);
+    const clutter = expected.clutter.filter((line) => !layout.lines.includes(normalizeSpace(line)));
+    await toggle();
+    const state = await waitForClean(page);
+    const problems = [];
+    const text = normalizeSpace(state.text);
+    for (const line of expected.article) {
+      if (!text.includes(normalizeSpace(line))) problems.push(`article hidden: ${line}`);
+    }
+    for (const link of layout.links) {
+      if (!text.includes(link)) problems.push(`navigation hidden: ${link}`);
+    }
+    if (!IN_PLACE_GAPS.has(name)) {
+      checked += 1;
+      for (const line of clutter.filter((l) => shows(state.text, l))) problems.push(`clutter visible: ${line}`);
+    }
+    await toggle();
+    await waitForCleanGone(page);
+    if (await page.evaluate(() => document.documentElement.outerHTML) !== original) problems.push('DOM not restored');
+    if (problems.length) failures.push(`${name}:\n  ${problems.join('\n  ')}`);
+    await page.close();
+  }
+  assert.deepEqual(failures, [], 'pages cleaned in place');
+  assert.ok(checked * 3 > CLUTTER_PAGES.length * 2, `clutter checked on only ${checked} pages`);
 }
 
 /** Waits until the mode is on (its panel host is there) and the page has settled. */
@@ -373,36 +410,7 @@ describe('Clean in place (Chromium)', { timeout: 360_000 }, () => {
   });
 
   test(`every clutter page (${CLUTTER_PAGES.length}): clutter hidden, article and navigation visible, DOM back exactly`, { timeout: 300_000 }, async () => {
-    const failures = [];
-    let checked = 0;
-    for (const name of CLUTTER_PAGES) {
-      const expected = loadClutterExpectations(name);
-      const page = await openPage(`/clutter/${name}.html`);
-      const original = await page.evaluate(() => document.documentElement.outerHTML);
-      const layout = await siteLayout(page);
-      const clutter = expected.clutter.filter((line) => !layout.lines.includes(normalizeSpace(line)));
-      await toggleClean();
-      const state = await waitForClean(page);
-      const problems = [];
-      const text = normalizeSpace(state.text);
-      for (const line of expected.article) {
-        if (!text.includes(normalizeSpace(line))) problems.push(`article hidden: ${line}`);
-      }
-      for (const link of layout.links) {
-        if (!text.includes(link)) problems.push(`navigation hidden: ${link}`);
-      }
-      if (!IN_PLACE_GAPS.has(name)) {
-        checked += 1;
-        for (const line of clutter.filter((l) => shows(state.text, l))) problems.push(`clutter visible: ${line}`);
-      }
-      await toggleClean();
-      await waitForCleanGone(page);
-      if (await page.evaluate(() => document.documentElement.outerHTML) !== original) problems.push('DOM not restored');
-      if (problems.length) failures.push(`${name}:\n  ${problems.join('\n  ')}`);
-      await page.close();
-    }
-    assert.deepEqual(failures, [], 'pages cleaned in place');
-    assert.ok(checked * 3 > CLUTTER_PAGES.length * 2, `clutter checked on only ${checked} pages`);
+    await checkClutterPages((path) => openPage(path), toggleClean);
   });
 
   test('the panel by keyboard: show a block, keep it on this site, and it stays shown after a reload', async () => {
@@ -545,7 +553,7 @@ describe('Clean in place (Chromium)', { timeout: 360_000 }, () => {
   });
 });
 
-describe('Clean in place (Firefox)', { timeout: 60_000 }, () => {
+describe('Clean in place (Firefox)', { timeout: 360_000 }, () => {
   let browser;
   let server;
   let profile;
@@ -609,6 +617,15 @@ describe('Clean in place (Firefox)', { timeout: 60_000 }, () => {
     const clean = commands.find((c) => c.name === CLEAN_COMMAND);
     assert.ok(clean, `no ${CLEAN_COMMAND} command: ${JSON.stringify(commands)}`);
     assert.equal(clean.shortcut, CLEAN_SHORTCUT);
+  });
+
+  test(`every clutter page (${CLUTTER_PAGES.length}) by the shortcut: clutter hidden, article and navigation visible, DOM back exactly`, { timeout: 300_000 }, async () => {
+    await checkClutterPages(async (path) => {
+      const page = await browser.newPage();
+      await page.goto(`${server.base}${path}`, { waitUntil: 'load' });
+      await page.bringToFront();
+      return page;
+    }, pressClean);
   });
 
   test('the shortcut cleans the reference page in place, the panel restores and keeps a block, the shortcut gives the page back', async () => {
