@@ -331,6 +331,8 @@ const RAIL_MIN_TEXT: u32 = 40;
 /// tags, a "support us" box. Larger ones may be more of the page's content (sections of a
 /// landing page after the one the scorer chose).
 const FURNITURE_MAX_TEXT: u32 = 300;
+/// All of them together hold less than this share of the article's text.
+const FURNITURE_MAX_SHARE: f32 = 0.5;
 
 fn is_furniture(a: &Agg) -> bool {
     a.text > 0 && a.text <= FURNITURE_MAX_TEXT
@@ -368,6 +370,17 @@ fn outside_article(tree: &Tree, whole: &[Agg], sel: &Selection) -> Vec<Removal> 
         }
         on_path = parent;
         parent = tree.nodes[parent as usize].parent;
+    }
+    // Widgets are few and short. Where the small blocks around the article add up to a good
+    // share of its text, they are more likely the page's other sections (a landing page's,
+    // of which the scorer chose one) than its furniture: only the rails go then.
+    let furniture: u32 = removed
+        .iter()
+        .filter(|r| r.rule == "outside-article")
+        .map(|r| whole[r.node as usize].text)
+        .sum();
+    if furniture as f32 > whole[sel.root as usize].text as f32 * FURNITURE_MAX_SHARE {
+        removed.retain(|r| r.rule != "outside-article");
     }
     // Inside the root, off the path to the best candidate: blocks whose class the scorer
     // finds unlikely, when they are rails, or lie after the best candidate (a sidebar in the

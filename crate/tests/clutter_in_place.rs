@@ -541,3 +541,46 @@ fn a_removed_block_comes_back_through_the_article_allowlist() {
         Err(klartext::Error::NoElement(100_000))
     );
 }
+
+/// Small blocks after the article are widgets (a bio, a "support us" box) when they are few;
+/// where they add up to much of the article's text, they are the page's other sections.
+#[test]
+fn small_blocks_after_the_article_go_unless_they_are_the_pages_other_sections() {
+    let paragraph = "The council voted on Tuesday to keep the library open on Sundays, after \
+        residents collected more than two thousand signatures in a month, and the mayor said \
+        the cost would be met from the culture budget without new fees for anyone.";
+    let article = format!(
+        "<main><article><h1>Library stays open</h1><p>{paragraph}</p><p>{paragraph}</p>\
+         <p>{paragraph}</p></article></main>"
+    );
+    let bio = "<div><h3>About the author</h3><p>Sam writes about the city council.</p></div>";
+    let widget_page = format!("<html><body>{article}{bio}</body></html>");
+    let text = visible_text(
+        &klartext::clean(&widget_page, &Default::default())
+            .unwrap()
+            .html,
+    );
+    assert!(!text.iter().any(|l| l.contains("Sam writes")), "{text:?}");
+
+    let sections: String = (1..=6)
+        .map(|n| {
+            format!(
+                "<section><h2>Programme {n}</h2><p>Programme {n} runs every week in the \
+                 reading room, with volunteers who help with forms and letters.</p></section>"
+            )
+        })
+        .collect();
+    let landing_page = format!("<html><body>{article}{sections}</body></html>");
+    let text = visible_text(
+        &klartext::clean(&landing_page, &Default::default())
+            .unwrap()
+            .html,
+    );
+    for n in 1..=6 {
+        assert!(
+            text.iter()
+                .any(|l| l.contains(&format!("Programme {n} runs"))),
+            "section {n} hidden: {text:?}"
+        );
+    }
+}
