@@ -275,7 +275,11 @@ pub fn page_clutter(tree: &Tree, agg: &[Agg], sel: &Selection, html: &str) -> Ve
         tree,
         &crate::aggregate::excluded(tree, Mode::ALL[Mode::ALL.len() - 1]),
     );
-    removed.extend(outside_article(tree, &whole, sel));
+    // Around an article only: on a page without one (a front page, a list of teasers), the
+    // "rails" are the page's content.
+    if crate::readerable::is_readerable(tree, &whole) {
+        removed.extend(outside_article(tree, &whole, sel));
+    }
     widen_share_bars(tree, &whole, sel, &mut removed);
     removed.sort_by_key(|r| r.node);
     removed

@@ -584,3 +584,36 @@ fn small_blocks_after_the_article_go_unless_they_are_the_pages_other_sections() 
         );
     }
 }
+
+/// On a page without an article (a front page of teasers), the lists of links are the page's
+/// content: clean in place leaves them.
+#[test]
+fn a_front_page_keeps_its_teasers() {
+    let teasers = |section: &str| -> String {
+        let items: String = (1..=5)
+            .map(|n| {
+                format!(
+                    "<li><a href='/{section}/{n}'>{section} story number {n} of the day</a> \
+                     <span>Short teaser line {n}.</span></li>"
+                )
+            })
+            .collect();
+        format!("<section><h2>{section}</h2><ul>{items}</ul></section>")
+    };
+    let page = format!(
+        "<html><body><header><nav><a href='/'>Home</a> <a href='/world'>World</a></nav></header>\
+         <main><h1>Today</h1>{}{}{}</main><aside>{}</aside></body></html>",
+        teasers("World"),
+        teasers("Business"),
+        teasers("Sport"),
+        teasers("Culture")
+    );
+    let text = visible_text(&klartext::clean(&page, &Default::default()).unwrap().html);
+    for section in ["World", "Business", "Sport", "Culture"] {
+        let line = format!("{section} story number 3 of the day");
+        assert!(
+            text.iter().any(|l| l.contains(&line)),
+            "{line:?} hidden: {text:?}"
+        );
+    }
+}
