@@ -358,6 +358,7 @@ fn is_rail(a: &Agg) -> bool {
 /// before the article (headline, lead image, byline), unless a rule or class name marks it.
 fn outside_article(tree: &Tree, whole: &[Agg], sel: &Selection) -> Vec<Removal> {
     let article_end = whole[sel.root as usize].last;
+    let headline = holds_headline(tree, whole);
     let mut removed = Vec::new();
     let mut on_path = sel.root;
     let mut parent = tree.nodes[sel.root as usize].parent;
@@ -366,7 +367,14 @@ fn outside_article(tree: &Tree, whole: &[Agg], sel: &Selection) -> Vec<Removal> 
             if sibling != on_path && !sel.members.contains(&sibling) {
                 let beside = tree.nodes[sibling as usize].tag == Tag::Aside;
                 let after = sibling > article_end;
-                judge_outside(tree, whole, sibling, beside || after, &mut removed);
+                judge_outside(
+                    tree,
+                    whole,
+                    &headline,
+                    sibling,
+                    beside || after,
+                    &mut removed,
+                );
             }
         }
         if matches!(tree.nodes[parent as usize].tag, Tag::Body | Tag::Html) {
@@ -405,7 +413,7 @@ fn outside_article(tree: &Tree, whole: &[Agg], sel: &Selection) -> Vec<Removal> 
             None
         } else if is_rail(a) {
             Some((Some(Category::Promotions), "link-rail"))
-        } else if i > best_end && is_furniture(a) && !holds_headline(tree, whole, i) {
+        } else if i > best_end && is_furniture(a) && !headline[i as usize] {
             Some((None, "outside-article"))
         } else {
             None
@@ -425,10 +433,19 @@ fn outside_article(tree: &Tree, whole: &[Agg], sel: &Selection) -> Vec<Removal> 
     removed
 }
 
-/// Whether a block holds the site's layout or the page's headline.
-fn holds_headline(tree: &Tree, whole: &[Agg], i: u32) -> bool {
-    (i..=whole[i as usize].last)
-        .any(|d| is_layout(tree, whole, d) || tree.nodes[d as usize].tag == Tag::H1)
+/// Per node, whether it holds the site's layout or the page's headline: one walk from the
+/// leaves up (children come after their parent in the tree).
+fn holds_headline(tree: &Tree, whole: &[Agg]) -> Vec<bool> {
+    let mut holds: Vec<bool> = (0..tree.nodes.len() as u32)
+        .map(|i| is_layout(tree, whole, i) || tree.nodes[i as usize].tag == Tag::H1)
+        .collect();
+    for i in (1..tree.nodes.len()).rev() {
+        let parent = tree.nodes[i].parent;
+        if holds[i] && parent != crate::tree::NO_PARENT {
+            holds[parent as usize] = true;
+        }
+    }
+    holds
 }
 
 /// Decides one block outside the article (see [`outside_article`]): `beside_or_after` says
@@ -437,6 +454,7 @@ fn holds_headline(tree: &Tree, whole: &[Agg], i: u32) -> bool {
 fn judge_outside(
     tree: &Tree,
     whole: &[Agg],
+    headline: &[bool],
     i: u32,
     beside_or_after: bool,
     out: &mut Vec<Removal>,
@@ -446,10 +464,11 @@ fn judge_outside(
     if is_layout(tree, whole, i) || node.tag.is_non_content() || a.text == 0 || a.is_prose() {
         return;
     }
-    if holds_headline(tree, whole, i) {
+    if headline[i as usize] {
+        // Recursion as deep as the tree, which the scanner keeps to a browser's depth.
         let beside_or_after = beside_or_after || node.tag == Tag::Aside;
         for child in crate::score::children(tree, whole, i) {
-            judge_outside(tree, whole, child, beside_or_after, out);
+            judge_outside(tree, whole, headline, child, beside_or_after, out);
         }
         return;
     }
