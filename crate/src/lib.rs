@@ -63,6 +63,7 @@ mod clean;
 pub mod clutter;
 mod declutter;
 mod emit;
+mod page_clutter;
 mod patterns;
 mod readerable;
 pub mod rules;
@@ -213,7 +214,7 @@ pub fn clean(html: &str, options: &Options) -> Result<Cleaned, Error> {
     // article (a teaser list between paragraphs), outermost first.
     let facts = page.facts();
     let plan = clean::plan(tree, &agg, &excluded, &selection, mode, &facts);
-    let mut targets = clean::page_clutter(tree, &agg, &selection, html);
+    let mut targets = page_clutter::find(tree, &agg, &selection, html);
     targets.extend(plan.removed.into_iter().filter(|r| {
         r.category
             .is_some_and(|c| c != clutter::Category::Navigation)
