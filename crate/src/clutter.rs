@@ -190,7 +190,9 @@ pub fn classify(
             }
         }
     }
-    None
+    // A complementary box (ARIA's `<aside>`) named by nothing else: a promotion, a donation
+    // ask or a teaser beside the text.
+    (role == "complementary").then_some(Category::Promotions)
 }
 
 /// The share endpoints of social networks and mail: a link to one is a share button, in any
