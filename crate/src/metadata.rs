@@ -66,6 +66,11 @@ pub fn resolve(raw: &RawMeta, first_paragraph: Option<&str>) -> Metadata {
         metas.get_all(&["og:site_name"]),
     );
 
+    // A title the publisher declared (JSON-LD, Dublin Core, OpenGraph, Twitter) is taken as
+    // written, as Readability does: when it ends in "| Site", the publisher chose that title
+    // for it, and cutting it would make ours differ from every other reader's. `<title>` is
+    // different: templates append the site's name to every page's, so only there is the
+    // site's name cut off (on top of Readability's separator heuristics).
     let title = first_value(
         [json_ld.title.as_deref()],
         metas.get_all(&[
@@ -79,10 +84,13 @@ pub fn resolve(raw: &RawMeta, first_paragraph: Option<&str>) -> Metadata {
             "parsely-title",
         ]),
     )
-    .or_else(|| non_empty(normalize_spaces(&document_title)))
-    .map(|title| match &site_name {
-        Some(site_name) => without_site_name(&title, site_name).unwrap_or(title),
-        None => title,
+    .or_else(|| {
+        let title = normalize_spaces(&document_title);
+        let title = match &site_name {
+            Some(site_name) => without_site_name(&title, site_name).unwrap_or(title),
+            None => title,
+        };
+        non_empty(title)
     });
 
     // `article:author` is mostly a link to the author's profile page, which is no byline.
@@ -1126,7 +1134,20 @@ mod tests {
     }
 
     #[test]
-    fn site_name_suffix_and_prefix_are_removed_from_the_title() {
+    fn a_declared_title_keeps_its_site_name() {
+        let raw = raw_with_metas(&[
+            ("og:title", "How to Build a Terrarium | eHow"),
+            ("og:site_name", "eHow"),
+        ]);
+        let resolved = resolve(&raw, None);
+        assert_eq!(
+            resolved.title.as_deref(),
+            Some("How to Build a Terrarium | eHow")
+        );
+    }
+
+    #[test]
+    fn site_name_suffix_and_prefix_are_removed_from_the_document_title() {
         let cases = [
             (
                 "How to Build a Terrarium | eHow",
@@ -1150,16 +1171,20 @@ mod tests {
                 "The Daily Example",
                 "Article title by The Daily Example",
             ),
+            // Not the site's name, but Readability's rule for `<title>` cuts the last part.
             (
                 "Friday Facts #282 - 0.17 in sight | Factorio",
                 "Factorio.com",
-                "Friday Facts #282 - 0.17 in sight | Factorio",
+                "Friday Facts #282 - 0.17 in sight",
             ),
             // Nothing would be left.
             ("eHow", "eHow", "eHow"),
         ];
         for (title, site_name, expected) in cases {
-            let raw = raw_with_metas(&[("og:title", title), ("og:site_name", site_name)]);
+            let raw = RawMeta {
+                title: Some(title.into()),
+                ..raw_with_metas(&[("og:site_name", site_name)])
+            };
             let resolved = resolve(&raw, None);
             assert_eq!(resolved.title.as_deref(), Some(expected), "{title}");
             assert_eq!(resolved.site_name.as_deref(), Some(site_name));
