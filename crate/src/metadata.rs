@@ -73,16 +73,19 @@ pub fn resolve(raw: &RawMeta, first_paragraph: Option<&str>) -> Metadata {
     // site's name cut off (on top of Readability's separator heuristics).
     let title = first_value(
         [json_ld.title.as_deref()],
-        metas.get_all(&[
-            "dc:title",
-            "dcterm:title",
-            "og:title",
-            "weibo:article:title",
-            "weibo:webpage:title",
-            "title",
-            "twitter:title",
-            "parsely-title",
-        ]),
+        metas
+            .get_all(&[
+                "dc:title",
+                "dcterm:title",
+                "og:title",
+                "weibo:article:title",
+                "weibo:webpage:title",
+                "title",
+                "twitter:title",
+                "parsely-title",
+            ])
+            // Microdata (`<meta itemprop="headline">`), which Readability does not read.
+            .chain(raw_metas(&raw.metas, &["headline"])),
     )
     .or_else(|| {
         let title = normalize_spaces(&document_title);
@@ -126,7 +129,9 @@ pub fn resolve(raw: &RawMeta, first_paragraph: Option<&str>) -> Metadata {
 
     let published_time = first_value(
         [json_ld.date_published.as_deref()],
-        metas.get_all(&["article:published_time", "parsely-pub-date"]),
+        metas
+            .get_all(&["article:published_time", "parsely-pub-date"])
+            .chain(raw_metas(&raw.metas, &["datepublished"])),
     )
     .or_else(|| {
         raw.times
@@ -148,7 +153,8 @@ pub fn resolve(raw: &RawMeta, first_paragraph: Option<&str>) -> Metadata {
                 "twitter:image:src",
             ],
         )
-        .chain(json_ld.image.as_deref()),
+        .chain(json_ld.image.as_deref())
+        .chain(raw_metas(&raw.metas, &["image", "thumbnailurl"])),
     );
 
     Metadata {
@@ -181,6 +187,17 @@ fn first_value<'a, const N: usize>(
         .flatten()
         .chain(metas)
         .find_map(|value| non_empty(unescape_entities(value).trim().to_string()))
+}
+
+/// `url` made absolute against `base`, if it is an http(s) URL: a lead image is shown, so no
+/// other scheme (`javascript:`, `data:`) passes.
+pub fn absolute_http_url(url: &str, base: Option<&url::Url>) -> Option<String> {
+    let url = url.trim();
+    let parsed = match base {
+        Some(base) => base.join(url).ok()?,
+        None => url::Url::parse(url).ok()?,
+    };
+    matches!(parsed.scheme(), "http" | "https").then(|| parsed.into())
 }
 
 /// Decodes HTML character references. The attribute flavour leaves `&copy=1`-style text alone,
@@ -1273,6 +1290,32 @@ mod tests {
     }
 
     #[test]
+    fn lead_image_is_an_absolute_http_url() {
+        let base = url::Url::parse("https://example.com/news/story.html").ok();
+        let cases = [
+            ("/img/lead.jpg", Some("https://example.com/img/lead.jpg")),
+            (
+                "//cdn.example.net/a.jpg",
+                Some("https://cdn.example.net/a.jpg"),
+            ),
+            (
+                " http://example.org/b.png ",
+                Some("http://example.org/b.png"),
+            ),
+            ("javascript:alert(1)", None),
+            ("data:image/png;base64,AAAA", None),
+        ];
+        for (image, expected) in cases {
+            assert_eq!(
+                absolute_http_url(image, base.as_ref()).as_deref(),
+                expected,
+                "{image}"
+            );
+        }
+        assert_eq!(absolute_http_url("/img/lead.jpg", None), None);
+    }
+
+    #[test]
     fn lead_image_prefers_open_graph() {
         let raw = RawMeta {
             json_ld: vec![NEWS_ARTICLE.into()],
@@ -1285,6 +1328,53 @@ mod tests {
             resolve(&raw, None).lead_image.as_deref(),
             Some("https://example.com/og.jpg")
         );
+    }
+
+    #[test]
+    fn microdata_fills_what_the_other_sources_leave_out() {
+        // (meta tags, field, expected): microdata alone, and microdata behind a stronger source.
+        let cases: [(&[(&str, &str)], fn(&Metadata) -> Option<&str>, &str); 6] = [
+            (
+                &[("headline", "Microdata headline")],
+                |m| m.title.as_deref(),
+                "Microdata headline",
+            ),
+            (
+                &[
+                    ("headline", "Microdata headline"),
+                    ("og:title", "Open Graph"),
+                ],
+                |m| m.title.as_deref(),
+                "Open Graph",
+            ),
+            (
+                &[("datepublished", "2024-09-04T10:00:00+02:00")],
+                |m| m.published_time.as_deref(),
+                "2024-09-04T10:00:00+02:00",
+            ),
+            (
+                &[("image", "https://example.com/microdata.jpg")],
+                |m| m.lead_image.as_deref(),
+                "https://example.com/microdata.jpg",
+            ),
+            (
+                &[("thumbnailurl", "https://example.com/thumb.jpg")],
+                |m| m.lead_image.as_deref(),
+                "https://example.com/thumb.jpg",
+            ),
+            (
+                &[
+                    ("image", "https://example.com/microdata.jpg"),
+                    ("og:image", "https://example.com/og.jpg"),
+                ],
+                |m| m.lead_image.as_deref(),
+                "https://example.com/og.jpg",
+            ),
+        ];
+        for (pairs, field, expected) in cases {
+            let resolved = resolve(&raw_with_metas(pairs), None);
+            assert_eq!(field(&resolved), Some(expected), "{pairs:?}");
+        }
     }
 
     #[test]
