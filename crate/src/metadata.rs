@@ -85,7 +85,7 @@ pub fn resolve(raw: &RawMeta, first_paragraph: Option<&str>) -> Metadata {
                 "parsely-title",
             ])
             // Microdata (`<meta itemprop="headline">`), which Readability does not read.
-            .chain(raw_metas(&raw.metas, &["headline"])),
+            .chain(microdata(&raw.metas, "headline")),
     )
     .or_else(|| {
         let title = normalize_spaces(&document_title);
@@ -131,7 +131,7 @@ pub fn resolve(raw: &RawMeta, first_paragraph: Option<&str>) -> Metadata {
         [json_ld.date_published.as_deref()],
         metas
             .get_all(&["article:published_time", "parsely-pub-date"])
-            .chain(raw_metas(&raw.metas, &["datepublished"])),
+            .chain(microdata(&raw.metas, "datepublished")),
     )
     .or_else(|| {
         raw.times
@@ -154,7 +154,8 @@ pub fn resolve(raw: &RawMeta, first_paragraph: Option<&str>) -> Metadata {
             ],
         )
         .chain(json_ld.image.as_deref())
-        .chain(raw_metas(&raw.metas, &["image", "thumbnailurl"])),
+        .chain(microdata(&raw.metas, "image"))
+        .chain(microdata(&raw.metas, "thumbnailurl")),
     );
 
     Metadata {
@@ -256,6 +257,18 @@ fn raw_metas<'a>(
             .filter(move |(name, _)| name.trim() == *key)
             .map(|(_, content)| content.as_str())
     })
+}
+
+/// A microdata property given by `<meta itemprop>`, when the page gives it once: several are
+/// several items (the article and the teasers around it), and which one is the article's is
+/// not known.
+fn microdata<'a>(metas: &'a [(String, String)], property: &'a str) -> Option<&'a str> {
+    let mut values = metas
+        .iter()
+        .filter(move |(name, _)| name.trim() == property)
+        .map(|(_, content)| content.as_str());
+    let first = values.next()?;
+    values.next().is_none().then_some(first)
 }
 
 /// Meta tag values under Readability's normalised keys (`dc.title` → `dc:title`, the first
@@ -1375,6 +1388,12 @@ mod tests {
             let resolved = resolve(&raw_with_metas(pairs), None);
             assert_eq!(field(&resolved), Some(expected), "{pairs:?}");
         }
+        // Given twice, a property belongs to several items: neither is taken.
+        let twice = raw_with_metas(&[
+            ("datepublished", "2015-03-12T13:11:07Z"),
+            ("datepublished", "2015-03-11T19:46:14Z"),
+        ]);
+        assert_eq!(resolve(&twice, None).published_time, None);
     }
 
     #[test]
