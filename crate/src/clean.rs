@@ -20,6 +20,9 @@ pub enum Action {
     Drop,
     /// The kicker above the title: shown in the header, not in the text.
     Kicker,
+    /// Kept without its tag: the table, rows and cells of a layout table, whose cells hold
+    /// the article's blocks, not data.
+    Unwrap,
 }
 
 /// One block removed from inside the article.
@@ -211,7 +214,22 @@ pub fn plan(
                     i = a.last + 1;
                 }
                 None => {
-                    actions[i as usize] = Action::Keep;
+                    let layout_table_part = matches!(
+                        node.tag,
+                        Tag::Table
+                            | Tag::Tbody
+                            | Tag::Thead
+                            | Tag::Tfoot
+                            | Tag::Tr
+                            | Tag::Td
+                            | Tag::Th
+                    ) && !in_data_table[i as usize]
+                        && !(node.tag == Tag::Table && is_data_table(tree, agg, i));
+                    actions[i as usize] = if layout_table_part {
+                        Action::Unwrap
+                    } else {
+                        Action::Keep
+                    };
                     text_chars += node.text;
                     i += 1;
                 }
