@@ -733,6 +733,11 @@ fn conditionally_unwanted(tree: &Tree, agg: &[Agg], i: u32, mode: Mode, in_figur
     if a.video > 0 {
         return false;
     }
+    // A list without items is old markup for an indented passage (a quoted mail, a poem):
+    // prose, not a menu.
+    if matches!(node.tag, Ul | Ol) && a.li == 0 && a.text > 0 && a.link_density() < 0.25 {
+        return false;
+    }
     let is_list =
         matches!(node.tag, Ul | Ol) || (a.text > 0 && a.list_text as f32 / a.text as f32 > 0.9);
     let p = a.p as f32;

@@ -100,6 +100,13 @@ const CASES: &[Case] = &[
         absent: &[],
     },
     Case {
+        name: "a list without items is an indented passage, kept",
+        head: "",
+        feature: "<blockquote><b>A resident wrote:</b><ul><i>The library was the only warm room in town for a whole winter.</i></ul></blockquote>",
+        present: &["<i>The library was the only warm room in town for a whole winter.</i>"],
+        absent: &[],
+    },
+    Case {
         name: "hidden elements are dropped",
         head: "",
         feature: r#"<p hidden>Hidden by attribute, never shown.</p><p aria-hidden="true">Hidden from readers of all kinds.</p><p style="display: none">Hidden by style, never shown.</p>"#,
