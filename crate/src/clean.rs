@@ -723,8 +723,11 @@ fn conditionally_unwanted(tree: &Tree, agg: &[Agg], i: u32, mode: Mode, in_figur
         return false;
     }
     let weight = weight(tree, i, mode);
-    // A negative class name ("widget", "media") alone does not outweigh prose.
-    if weight < 0.0 && !a.is_prose() {
+    // A negative class name ("widget", "media") alone does not outweigh prose. A div of inline
+    // text is a paragraph (Readability turns it into one before it cleans, and the writer
+    // writes it as one): its class name does not drop it, as it does not drop a <p>.
+    let paragraph = node.tag == Div && !node.has(flag::HAS_BLOCK_CHILD);
+    if weight < 0.0 && !a.is_prose() && !paragraph {
         return true;
     }
     if a.commas >= 10 {

@@ -107,6 +107,13 @@ const CASES: &[Case] = &[
         absent: &[],
     },
     Case {
+        name: "a div of inline text is a paragraph, whatever its class",
+        head: "",
+        feature: r#"<div class="media-container"><img src="/img/hall.jpg" alt="The hall"></div><div class="media-caption">The hall on Tuesday, with the council at the front - Image: Town Crier</div>"#,
+        present: &["<p>The hall on Tuesday, with the council at the front - Image: Town Crier</p>"],
+        absent: &[],
+    },
+    Case {
         name: "hidden elements are dropped",
         head: "",
         feature: r#"<p hidden>Hidden by attribute, never shown.</p><p aria-hidden="true">Hidden from readers of all kinds.</p><p style="display: none">Hidden by style, never shown.</p>"#,
