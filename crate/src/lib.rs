@@ -39,6 +39,9 @@ pub struct Article {
     pub lang: Option<String>,
     pub dir: Option<String>,
     pub excerpt: Option<String>,
+    /// The article's lead image (OpenGraph, Twitter, JSON-LD or microdata), an absolute
+    /// http(s) URL.
+    pub lead_image: Option<String>,
     /// Whether the page looks like an article worth a reader view.
     pub readerable: bool,
     /// The article as clean, allowlisted HTML with absolute URLs.
@@ -193,6 +196,11 @@ pub fn extract(html: &str, options: &Options) -> Result<Article, Error> {
         lang: page.meta.lang,
         dir: article_dir(tree, plan.root),
         excerpt,
+        lead_image: page
+            .meta
+            .lead_image
+            .as_deref()
+            .and_then(|image| metadata::absolute_http_url(image, base.as_ref())),
         readerable,
         html: output.html,
         text: output.text,
