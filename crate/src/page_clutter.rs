@@ -88,10 +88,29 @@ pub fn find(
         removed.extend(outside_article(tree, &whole, sel));
     }
     widen_share_bars(tree, &whole, sel, &mut removed);
-    // The rails and bars found around the article are of categories too.
-    removed.retain(|r| r.category.is_none_or(|c| categories.contains(c)));
+    // What the other signals found inside a block of a category the user switched off stays
+    // with its block (a comment section's heading, taken as page furniture), and the rails and
+    // bars found around the article are of categories too.
+    removed.retain(|r| {
+        r.category.is_none_or(|c| categories.contains(c))
+            && (r.category == Some(Category::User)
+                || !in_switched_off_block(tree, r.node, categories))
+    });
     removed.sort_by_key(|r| r.node);
     removed
+}
+
+/// Whether `node` or one of its ancestors is a block of a category switched off.
+fn in_switched_off_block(tree: &Tree, node: u32, categories: rules::Categories) -> bool {
+    let mut n = node;
+    while n != crate::tree::NO_PARENT {
+        let at = &tree.nodes[n as usize];
+        if at.clutter.is_some_and(|c| !categories.contains(c)) {
+            return true;
+        }
+        n = at.parent;
+    }
+    false
 }
 
 /// Share links found one by one (by their endpoint) take their bar with them: a small block

@@ -59,6 +59,17 @@ fn keep_leaves_the_named_categories_alone() {
     ]));
     assert!(!kept.iter().any(|c| c == "comments" || c == "video-chrome"));
     assert!(kept.iter().any(|c| c == "ads"), "{kept:?}");
+    // The comment section stays whole: no other signal takes its parts as page furniture.
+    let page_out = run(&["clean", "--url", URL, "--keep", "comments", page]);
+    let html = String::from_utf8(page_out.stdout).unwrap();
+    assert!(
+        html.contains("Liebe Leserin, lieber Leser,"),
+        "the comments were taken"
+    );
+    let all_out = run(&["clean", "--url", URL, page]);
+    assert!(!String::from_utf8(all_out.stdout)
+        .unwrap()
+        .contains("Liebe Leserin, lieber Leser,"));
 }
 
 #[test]
