@@ -67,7 +67,9 @@ function extensionWithTestHost(profileBase) {
  * of a moz-extension:// page to goto(), so the navigation is not awaited there.
  */
 async function openExtensionPage(page, url, ready) {
-  const navigation = page.goto(url).catch(() => {});
+  // Firefox: a short timeout, so that navigations BiDi never reports do not pile up.
+  const timeout = url.startsWith('moz-extension:') ? 3000 : 30_000;
+  const navigation = page.goto(url, { timeout }).catch(() => {});
   await page.waitForSelector(ready, { timeout: 20_000 });
   if (url.startsWith('chrome-extension:')) await navigation;
 }
