@@ -70,7 +70,11 @@ async function openExtensionPage(page, url, ready) {
   // Firefox: a short timeout, so that navigations BiDi never reports do not pile up.
   const timeout = url.startsWith('moz-extension:') ? 3000 : 30_000;
   const navigation = page.goto(url, { timeout }).catch(() => {});
-  await page.waitForSelector(ready, { timeout: 20_000 });
+  await page.waitForSelector(ready, { timeout: 20_000 }).catch(async (err) => {
+    const state = await page.evaluate(() => `${location.href} ${document.readyState} `
+      + `${document.getElementById('storage-text')?.textContent ?? ''}`).catch((e) => e.message);
+    throw new Error(`${url} not ready (${state}): ${err.message}`);
+  });
   if (url.startsWith('chrome-extension:')) await navigation;
 }
 
