@@ -45,8 +45,8 @@ pub struct Plan {
 
 /// A clutter block holding more than this share of the article's text is more likely a
 /// wrapper with an unlucky class name than clutter.
-const CLUTTER_MAX_SHARE: f32 = 0.5;
-const SHARE_MAX_TEXT: u32 = 500;
+pub(crate) const CLUTTER_MAX_SHARE: f32 = 0.5;
+pub(crate) const SHARE_MAX_TEXT: u32 = 500;
 
 /// Elements that never carry article content, whatever their statistics.
 fn never_content(tag: Tag) -> bool {
@@ -521,49 +521,7 @@ fn is_paragraph_like(tree: &Tree, agg: &[Agg], i: u32) -> bool {
 /// Whether a block whose class names a clutter category really is clutter. A block holding
 /// most of the article, or (outside comment sections, which are prose) several paragraphs of
 /// prose, is a content block with an unlucky class name (`cmp-text--article`).
-/// The clutter on the whole page, for cleaning it in place: every element a rule, a class
-/// name or player text marks, outside the article's root path and best candidate. Navigation
-/// is kept, since the site keeps its layout. Outermost elements only, in document order.
-pub fn page_clutter(tree: &Tree, agg: &[Agg], sel: &Selection) -> Vec<Removal> {
-    let root_text = agg[sel.root as usize].text.max(1) as f32;
-    let mut removed = Vec::new();
-    let mut i = 1;
-    while (i as usize) < tree.nodes.len() {
-        let node = &tree.nodes[i as usize];
-        let a = &agg[i as usize];
-        let protected =
-            (i <= sel.root && a.last >= sel.root) || (i <= sel.best && a.last >= sel.best);
-        let verdict = if protected || matches!(node.tag, Tag::Html | Tag::Head | Tag::Body) {
-            None
-        } else if let Some(rule) = node
-            .rule
-            .filter(|_| (a.text as f32) < root_text * CLUTTER_MAX_SHARE)
-        {
-            let rule: &'static rules::Rule = &rules::BUILT_IN_RULES[rule as usize];
-            Some((rule.category, rule.text.as_str()))
-        } else if let Some(category) = node.clutter.filter(|&c| is_clutter(c, a, root_text)) {
-            Some((category, "class-word"))
-        } else if is_player_chrome(node, a) {
-            Some((Category::VideoChrome, "player-text"))
-        } else {
-            None
-        };
-        match verdict {
-            Some((category, rule)) if category != Category::Navigation => {
-                removed.push(Removal {
-                    node: i,
-                    category: Some(category),
-                    rule,
-                });
-                i = a.last + 1;
-            }
-            _ => i += 1,
-        }
-    }
-    removed
-}
-
-fn is_clutter(category: Category, a: &Agg, root_text: f32) -> bool {
+pub(crate) fn is_clutter(category: Category, a: &Agg, root_text: f32) -> bool {
     if a.text as f32 >= root_text * CLUTTER_MAX_SHARE {
         return false;
     }
@@ -663,7 +621,7 @@ const AD_LABELS: &[&str] = &[
 
 /// A player's control bar: several text nodes of player chrome (time codes, icon ligatures,
 /// playback rates) and little else. A table of durations is data, not chrome.
-fn is_player_chrome(node: &crate::tree::Node, a: &Agg) -> bool {
+pub(crate) fn is_player_chrome(node: &crate::tree::Node, a: &Agg) -> bool {
     a.player_texts >= 3
         && a.text < 400
         && a.p == 0
@@ -697,7 +655,7 @@ fn is_paywall_label(tree: &Tree, agg: &[Agg], i: u32, html: &str) -> bool {
 }
 
 /// A block whose whole text is an ad label ("Anzeige", "Publicité", "広告").
-fn is_ad_label(tree: &Tree, agg: &[Agg], i: u32, html: &str) -> bool {
+pub(crate) fn is_ad_label(tree: &Tree, agg: &[Agg], i: u32, html: &str) -> bool {
     tree.nodes[i as usize].tag.is_block()
         && tiny_text(tree, agg, i, html, 24).is_some_and(|t| {
             let t = t.trim_matches(|c: char| {

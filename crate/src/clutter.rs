@@ -180,7 +180,9 @@ pub fn classify(
     if matches!(tag, Tag::Html | Tag::Body | Tag::Head) {
         return None;
     }
-    let _ = el;
+    if tag == Tag::A && el.get_attribute("href").is_some_and(|h| is_share_url(&h)) {
+        return Some(Category::Social);
+    }
     for value in [class, id] {
         for token in value.split_ascii_whitespace() {
             if let Some(category) = classify_token(token) {
@@ -188,7 +190,47 @@ pub fn classify(
             }
         }
     }
-    None
+    // A complementary box (ARIA's `<aside>`) named by nothing else: a promotion, a donation
+    // ask or a teaser beside the text.
+    (role == "complementary").then_some(Category::Promotions)
+}
+
+/// The share endpoints of social networks and mail: a link to one is a share button, in any
+/// language and whatever its class.
+const SHARE_ENDPOINTS: &[&str] = &[
+    "facebook.com/sharer",
+    "facebook.com/share.php",
+    "twitter.com/intent/tweet",
+    "twitter.com/share",
+    "x.com/intent/tweet",
+    "x.com/intent/post",
+    "x.com/share",
+    "linkedin.com/sharearticle",
+    "linkedin.com/sharing/share-offsite",
+    "api.whatsapp.com/send",
+    "wa.me/?",
+    "whatsapp://send",
+    "t.me/share",
+    "telegram.me/share",
+    "reddit.com/submit",
+    "pinterest.com/pin/create",
+    "bsky.app/intent/compose",
+];
+
+/// Whether `href` is a share link: a share endpoint, or a `mailto:` with only a subject and
+/// body (mailing the page to someone), not an address.
+fn is_share_url(href: &str) -> bool {
+    let href = href.trim().to_ascii_lowercase();
+    if let Some(mail) = href.strip_prefix("mailto:") {
+        return mail.starts_with('?');
+    }
+    let rest = href
+        .trim_start_matches("https://")
+        .trim_start_matches("http://")
+        .trim_start_matches("www.")
+        .trim_start_matches("m.")
+        .trim_start_matches("web.");
+    SHARE_ENDPOINTS.iter().any(|e| rest.starts_with(e))
 }
 
 /// A class or id token matches a category when the whole token or one of its `-`/`_`
@@ -300,6 +342,28 @@ mod tests {
         assert_eq!(classify_token("shadow"), None);
         assert_eq!(classify_token("headline"), None);
         assert_eq!(classify_token("sharing-with-a-single-developer"), None);
+    }
+
+    #[test]
+    fn recognises_share_links_by_their_endpoint() {
+        for href in [
+            "https://www.facebook.com/sharer/sharer.php?u=https%3A%2F%2Fexample.org%2Fa",
+            "https://twitter.com/intent/tweet?url=x",
+            "https://x.com/intent/post?text=x",
+            "https://api.whatsapp.com/send?text=x",
+            "whatsapp://send?text=x",
+            "mailto:?subject=Read%20this&body=x",
+        ] {
+            assert!(is_share_url(href), "{href}");
+        }
+        for href in [
+            "https://www.facebook.com/ourpage",
+            "https://twitter.com/reporter",
+            "mailto:newsroom@example.org",
+            "https://example.org/share-of-the-vote",
+        ] {
+            assert!(!is_share_url(href), "{href}");
+        }
     }
 
     #[test]
