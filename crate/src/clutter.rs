@@ -2,7 +2,6 @@
 //! the words that widgets and CMSs put into their class names and ids, and by the text that
 //! video-player controls render.
 
-use lol_html::html_content::Element;
 use serde::Serialize;
 
 use crate::tag::Tag;
@@ -166,35 +165,22 @@ const WORDS: &[(Category, &[&str])] = &[
     ),
 ];
 
-/// Classifies an element by its tag, class, id and role. `class` and `id` are lowercase.
-pub fn classify(
-    tag: Tag,
-    class: &str,
-    id: &str,
-    role: &str,
-    el: &Element<'_, '_>,
-) -> Option<Category> {
+/// Classifies an element by its tag and role, and `named`: the category that the first of its
+/// class tokens, else of its id tokens, names (see [`classify_token`]).
+pub fn classify(tag: Tag, role: &str, named: Option<Category>) -> Option<Category> {
     if tag == Tag::Nav || role == "navigation" || role == "menubar" {
         return Some(Category::Navigation);
     }
     if matches!(tag, Tag::Html | Tag::Body | Tag::Head) {
         return None;
     }
-    let _ = el;
-    for value in [class, id] {
-        for token in value.split_ascii_whitespace() {
-            if let Some(category) = classify_token(token) {
-                return Some(category);
-            }
-        }
-    }
-    None
+    named
 }
 
 /// A class or id token matches a category when the whole token or one of its `-`/`_`
 /// separated parts is one of the category's words: `comments-wrapper` and `ob-widget` match,
 /// `download` and `shadow` do not.
-fn classify_token(token: &str) -> Option<Category> {
+pub fn classify_token(token: &str) -> Option<Category> {
     // A token without separators may still name a widget in one run (`relatedarticlesinline`,
     // from `RelatedArticlesInline`): long words are also found inside it.
     let unseparated = !token.contains(['-', '_']);
