@@ -21,7 +21,7 @@ pub enum Category {
 
 /// Words (whole parts of a class or id, split at `-`, `_` and case changes are not split)
 /// that name a widget of a category. Checked in order: the first category that matches wins.
-const WORDS: &[(Category, &[&str])] = &[
+pub(crate) const WORDS: &[(Category, &[&str])] = &[
     (
         Category::Comments,
         &[
@@ -179,7 +179,9 @@ pub fn classify(tag: Tag, role: &str, named: Option<Category>) -> Option<Categor
 
 /// A class or id token matches a category when the whole token or one of its `-`/`_`
 /// separated parts is one of the category's words: `comments-wrapper` and `ob-widget` match,
-/// `download` and `shadow` do not.
+/// `download` and `shadow` do not. This is the definition; the core judges tokens with the
+/// equivalent single scan of [`crate::token`], tested against it.
+#[cfg(test)]
 pub fn classify_token(token: &str) -> Option<Category> {
     // A token without separators may still name a widget in one run (`relatedarticlesinline`,
     // from `RelatedArticlesInline`): long words are also found inside it.

@@ -8,6 +8,7 @@
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::LazyLock;
 
 use crate::clutter::{self, Category};
 use crate::patterns;
@@ -37,36 +38,120 @@ pub struct Facts {
 }
 
 impl Facts {
-    /// Judges a lowercase token.
+    /// Judges a lowercase token in one scan over its bytes.
     fn of(token: &str) -> Facts {
-        let mut bits = 0;
-        if patterns::contains_any(token, patterns::NEGATIVE) || token == "hid" {
+        let bytes = token.as_bytes();
+        let is_separator = |b: u8| b == b'-' || b == b'_';
+        let unseparated = !bytes.iter().copied().any(is_separator);
+        let mut found = 0u32;
+        let set = &*PATTERNS;
+        for start in 0..bytes.len() {
+            let part_start = start == 0 || is_separator(bytes[start - 1]);
+            for pattern in &set.by_first_byte[bytes[start] as usize] {
+                let Some(end) = bytes[start..]
+                    .starts_with(&pattern.bytes)
+                    .then_some(start + pattern.bytes.len())
+                else {
+                    continue;
+                };
+                found |= pattern.signals & (ANYWHERE_BITS | CONTAINED_WORD);
+                if unseparated {
+                    found |= pattern.signals & LONG_WORD;
+                }
+                if part_start && (end == bytes.len() || is_separator(bytes[end])) {
+                    found |= pattern.signals & WHOLE_PART;
+                }
+            }
+        }
+        let mut bits = (found & ANYWHERE_BITS) as u8;
+        if token == "hid" {
             bits |= fact::NEGATIVE;
-        }
-        if patterns::contains_any(token, patterns::POSITIVE) {
-            bits |= fact::POSITIVE;
-        }
-        if patterns::contains_any(token, patterns::UNLIKELY) {
-            bits |= fact::UNLIKELY;
-        }
-        if patterns::contains_any(token, patterns::MAYBE) {
-            bits |= fact::MAYBE;
-        }
-        if patterns::contains_any(token, patterns::BYLINE) {
-            bits |= fact::BYLINE;
         }
         if patterns::is_share(token) {
             bits |= fact::SHARE;
         }
-        if token.contains("fallback-image") {
-            bits |= fact::FALLBACK_IMAGE;
-        }
-        Facts {
-            bits,
-            category: clutter::classify_token(token),
-        }
+        // Long hyphenated tokens are slugs of headings or titles
+        // (`sharing-with-a-single-developer`), not widget names.
+        let parts = token.split(['-', '_']).filter(|p| !p.is_empty()).count();
+        let named = (found >> CONTAINED_WORD.trailing_zeros())
+            | (found >> LONG_WORD.trailing_zeros())
+            | (found >> WHOLE_PART.trailing_zeros());
+        let category = if parts > 4 {
+            None
+        } else {
+            clutter::WORDS
+                .get((named & 0xFF).trailing_zeros() as usize)
+                .map(|(category, _)| *category)
+        };
+        Facts { bits, category }
     }
 }
+
+/// What finding a pattern in a token signals, as bits of a `u32`: the [`fact`] bits in the
+/// low byte (wherever it is found), then per clutter category (bit = index in
+/// [`clutter::WORDS`]) a byte for each way a category's word may match.
+const ANYWHERE_BITS: u32 = 0xFF;
+/// A category word with a separator (`ad-slot`), found anywhere.
+const CONTAINED_WORD: u32 = 0xFF << 8;
+/// A category word of 7 letters or more, found anywhere in a token without separators
+/// (`relatedarticlesinline`).
+const LONG_WORD: u32 = 0xFF << 16;
+/// A category word that is a whole `-`/`_`-separated part of the token.
+const WHOLE_PART: u32 = 0xFF << 24;
+
+struct Pattern {
+    bytes: Box<[u8]>,
+    signals: u32,
+}
+
+/// Every pattern a token is judged by, indexed by first byte.
+struct PatternSet {
+    by_first_byte: Vec<Vec<Pattern>>,
+}
+
+static PATTERNS: LazyLock<PatternSet> = LazyLock::new(|| {
+    let mut signals: Vec<(&str, u32)> = Vec::new();
+    let mut add =
+        |word: &'static str, signal: u32| match signals.iter_mut().find(|(w, _)| *w == word) {
+            Some((_, s)) => *s |= signal,
+            None => signals.push((word, signal)),
+        };
+    let lists: [(&[&str], u8); 5] = [
+        (patterns::NEGATIVE, fact::NEGATIVE),
+        (patterns::POSITIVE, fact::POSITIVE),
+        (patterns::UNLIKELY, fact::UNLIKELY),
+        (patterns::MAYBE, fact::MAYBE),
+        (patterns::BYLINE, fact::BYLINE),
+    ];
+    for (list, bit) in lists {
+        for word in list {
+            add(word, bit as u32);
+        }
+    }
+    add(FALLBACK_IMAGE, fact::FALLBACK_IMAGE as u32);
+    for (index, (_, words)) in clutter::WORDS.iter().enumerate() {
+        for word in *words {
+            let signal = if word.contains(['-', '_']) {
+                CONTAINED_WORD
+            } else if word.len() >= 7 {
+                LONG_WORD | WHOLE_PART
+            } else {
+                WHOLE_PART
+            };
+            add(word, signal & (0x0101_0100 << index));
+        }
+    }
+    let mut by_first_byte: Vec<Vec<Pattern>> = (0..256).map(|_| Vec::new()).collect();
+    for (word, signals) in signals {
+        by_first_byte[word.as_bytes()[0] as usize].push(Pattern {
+            bytes: word.as_bytes().into(),
+            signals,
+        });
+    }
+    PatternSet { by_first_byte }
+});
+
+const FALLBACK_IMAGE: &str = "fallback-image";
 
 /// The facts of one attribute value: its tokens' bits together, and the category of the
 /// first token that names one.
@@ -168,6 +253,68 @@ fn fnv32(bytes: &[u8]) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The single scan says what the pattern lists and `classify_token` say, on every word
+    /// of every list alone, with other words around it, and inside longer words.
+    #[test]
+    fn one_scan_judges_tokens_like_the_pattern_lists() {
+        let mut words: Vec<&str> = [
+            patterns::NEGATIVE,
+            patterns::POSITIVE,
+            patterns::UNLIKELY,
+            patterns::MAYBE,
+            patterns::BYLINE,
+        ]
+        .concat();
+        for (_, list) in clutter::WORDS {
+            words.extend_from_slice(list);
+        }
+        let mut tokens = vec![
+            "hid".to_string(),
+            "fallback-image".to_string(),
+            "a-b-c-d-comments".to_string(),
+            "a-b-c-comments".to_string(),
+            "--ad--".to_string(),
+            "_ad".to_string(),
+            "x".to_string(),
+        ];
+        for word in &words {
+            for around in ["", "x", "-", "_", "main", "wrapper", "2", "--"] {
+                tokens.push(format!("{word}{around}"));
+                tokens.push(format!("{around}{word}"));
+                tokens.push(format!("{around}-{word}_{around}"));
+                tokens.push(format!("{around}{word}{around}"));
+            }
+        }
+        for token in &tokens {
+            let facts = Facts::of(token);
+            let expected = [
+                (
+                    fact::NEGATIVE,
+                    patterns::contains_any(token, patterns::NEGATIVE) || token == "hid",
+                ),
+                (
+                    fact::POSITIVE,
+                    patterns::contains_any(token, patterns::POSITIVE),
+                ),
+                (
+                    fact::UNLIKELY,
+                    patterns::contains_any(token, patterns::UNLIKELY),
+                ),
+                (fact::MAYBE, patterns::contains_any(token, patterns::MAYBE)),
+                (
+                    fact::BYLINE,
+                    patterns::contains_any(token, patterns::BYLINE),
+                ),
+                (fact::SHARE, patterns::is_share(token)),
+                (fact::FALLBACK_IMAGE, token.contains("fallback-image")),
+            ];
+            for (bit, set) in expected {
+                assert_eq!(facts.bits & bit != 0, set, "{token}: fact {bit}");
+            }
+            assert_eq!(facts.category, clutter::classify_token(token), "{token}");
+        }
+    }
 
     /// The facts of a whole value are those the patterns find in the whole value.
     #[test]
