@@ -186,7 +186,7 @@ impl ValueFacts {
 /// cannot choose its tokens to make the map slow in a way that matters (each distinct token
 /// is at most one entry, and a page's bytes bound their number).
 #[derive(Default)]
-struct Fnv(u64);
+pub struct Fnv(u64);
 
 impl Hasher for Fnv {
     fn finish(&self) -> u64 {

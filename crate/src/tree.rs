@@ -9,6 +9,7 @@ use lol_html::html_content::Element;
 use crate::clutter::{self, Category};
 use crate::metadata::RawMeta;
 use crate::patterns;
+use crate::rules::Matcher;
 use crate::scan::{source_attributes, Sink};
 use crate::tag::Tag;
 use crate::text;
@@ -215,6 +216,8 @@ impl<'a> Attrs<'a> {
 pub struct Builder<'h> {
     /// The page being scanned: attributes are read from it.
     html: &'h str,
+    /// The clutter rules that apply, matched here unless lol_html has to.
+    rules: &'h Matcher<'h>,
     tokens: Interner,
     tree: Tree,
     /// Open nodes, innermost last.
@@ -233,7 +236,7 @@ pub struct Builder<'h> {
 impl<'h> Builder<'h> {
     /// Starts a tree of `html` whose node 0 is the document: pages without `<html>` or
     /// `<body>` (fragments) still get one root.
-    pub fn new(html: &'h str) -> Builder<'h> {
+    pub fn new(html: &'h str, rules: &'h Matcher<'h>) -> Builder<'h> {
         let mut tree = Tree::default();
         tree.nodes.push(Node {
             tag: Tag::Document,
@@ -252,6 +255,7 @@ impl<'h> Builder<'h> {
         });
         Builder {
             html,
+            rules,
             tokens: Interner::default(),
             tree,
             stack: vec![0],
@@ -386,7 +390,8 @@ impl Sink for Builder<'_> {
     fn matched(&mut self, rule: u16) {
         // The last node pushed is the element just opened (void elements are closed already).
         if let Some(node) = self.tree.nodes.last_mut() {
-            if node.rule.is_none() {
+            // Of several rules, the first one counts.
+            if node.rule.is_none_or(|r| rule < r) {
                 node.rule = Some(rule);
                 node.clutter = Some(crate::rules::BUILT_IN_RULES[rule as usize].category);
             }
@@ -422,6 +427,12 @@ impl Sink for Builder<'_> {
             inline_commas: 0,
             children: 0,
         });
+        let rule = self
+            .rules
+            .first_simple(attrs.class, attrs.id, source_attributes(self.html, el));
+        if let Some(rule) = rule {
+            self.matched(rule);
+        }
         if tag == Tag::Body && self.tree.body.is_none() {
             self.tree.body = Some(index);
         }
@@ -601,9 +612,7 @@ impl Sink for Builder<'_> {
 /// Runs pass 1 over `html`, matching the clutter rules that apply on `host`.
 pub fn build(html: &str, host: Option<&str>) -> Result<Tree, crate::Error> {
     let rules = &*crate::rules::BUILT_IN_RULES;
-    let active: Vec<(&lol_html::Selector, u16)> = crate::rules::active(rules, host)
-        .into_iter()
-        .map(|i| (&rules[i as usize].selector, i))
-        .collect();
-    Ok(crate::scan::scan_with_rules(html, Builder::new(html), &active)?.finish())
+    let matcher = Matcher::new(rules, &crate::rules::active(rules, host));
+    let builder = Builder::new(html, &matcher);
+    Ok(crate::scan::scan_with_rules(html, builder, matcher.complex())?.finish())
 }
