@@ -246,11 +246,13 @@ pub fn is_player_text(text: &str) -> bool {
     if PLAYER_WORDS.contains(&t) {
         return true;
     }
-    let lower = t.to_lowercase();
-    if matches!(
-        lower.trim_end_matches(['.', '…']),
-        "loading" | "wird geladen" | "chargement" | "cargando"
-    ) {
+    // Every label here is ASCII, and no other character lowercases to ASCII letters of these
+    // words: an ASCII case-insensitive comparison says what a full lowercase copy would.
+    let label = t.trim_end_matches(['.', '…']);
+    if ["loading", "wird geladen", "chargement", "cargando"]
+        .iter()
+        .any(|w| label.eq_ignore_ascii_case(w))
+    {
         return true;
     }
     if t.split(" / ").all(is_time_code) {
@@ -265,11 +267,18 @@ pub fn is_player_text(text: &str) -> bool {
 }
 
 fn is_time_code(s: &str) -> bool {
-    let parts: Vec<&str> = s.trim().split(':').collect();
-    (2..=3).contains(&parts.len())
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.len() <= 2 && p.bytes().all(|b| b.is_ascii_digit()))
+    let mut parts = 0;
+    for part in s.trim().split(':') {
+        parts += 1;
+        if parts > 3
+            || part.is_empty()
+            || part.len() > 2
+            || !part.bytes().all(|b| b.is_ascii_digit())
+        {
+            return false;
+        }
+    }
+    parts >= 2
 }
 
 #[cfg(test)]
@@ -298,12 +307,17 @@ mod tests {
             "1:02:03",
             "1.0x Geschwindigkeit",
             "Loading...",
+            "LOADING…",
+            "Wird geladen",
             "replay_10",
         ] {
             assert!(is_player_text(t), "{t}");
         }
         for t in [
             "Um 10:25 Uhr",
+            "1:2:3:4",
+            "12:345",
+            "Loading page",
             "Play",
             "Wir wissen es sehr zu schätzen.",
             "2x",
