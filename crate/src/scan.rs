@@ -51,6 +51,8 @@ struct Driver<'h, S> {
     html: &'h str,
     sink: S,
     stack: Vec<Frame>,
+    /// Keys of the elements whose end tags lol_html reported, being closed.
+    pending: Vec<u32>,
     seen_html: bool,
     seen_head: bool,
     seen_body: bool,
@@ -153,10 +155,15 @@ impl<S: Sink> Driver<'_, S> {
     }
 
     fn flush(&mut self, closes: &Rc<RefCell<Vec<u32>>>) {
-        let pending = std::mem::take(&mut *closes.borrow_mut());
-        for key in pending {
+        // Swapped with a buffer kept for the next flush: taking the vector would leave an
+        // empty one that allocates again at the next end tag.
+        let mut pending = std::mem::take(&mut self.pending);
+        std::mem::swap(&mut pending, &mut *closes.borrow_mut());
+        for &key in &pending {
             self.close_key(key);
         }
+        pending.clear();
+        self.pending = pending;
     }
 }
 
@@ -235,6 +242,7 @@ fn run<S: Sink>(
         html,
         sink,
         stack: Vec::with_capacity(64),
+        pending: Vec::new(),
         seen_html: false,
         seen_head: false,
         seen_body: false,
