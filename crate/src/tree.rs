@@ -114,6 +114,32 @@ impl Tree {
     pub fn body_or_root(&self) -> u32 {
         self.body.unwrap_or(0)
     }
+
+    /// Where a pass that only acts on the subtrees of the nodes `wanted` selects can stop
+    /// reading `html`: at the start tag of the first node after all of them, or at the end.
+    ///
+    /// A pass over that prefix sees exactly the events a pass over the whole page sees up to
+    /// there (same bytes from the start, same parser state), and everything after it lies
+    /// outside those subtrees: the elements still open at that point, none of them wanted,
+    /// are then closed by the end of the input instead of later.
+    pub fn end_of_subtrees(&self, html: &str, wanted: impl Fn(usize) -> bool) -> usize {
+        let mut inside = vec![false; self.nodes.len()];
+        let mut last = None;
+        for (i, node) in self.nodes.iter().enumerate() {
+            let in_parent = node.parent != NO_PARENT && inside[node.parent as usize];
+            if in_parent || (i > 0 && wanted(i)) {
+                inside[i] = true;
+                last = Some(i);
+            }
+        }
+        match last {
+            Some(last) => self
+                .nodes
+                .get(last + 1)
+                .map_or(html.len(), |next| next.key as usize),
+            None => html.len(),
+        }
+    }
 }
 
 /// What a capture collects the text of.
@@ -615,4 +641,37 @@ pub fn build(html: &str, host: Option<&str>) -> Result<Tree, crate::Error> {
     let matcher = Matcher::new(rules, &crate::rules::active(rules, host));
     let builder = Builder::new(html, &matcher);
     Ok(crate::scan::scan_with_rules(html, builder, matcher.complex())?.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subtrees_end_at_the_next_element_outside_them() {
+        let html = "<div><p>a</p><p>b<span>c</span>d</p></div>tail<footer>x</footer>";
+        let tree = build(html, None).unwrap();
+        let index = |tag: Tag, nth: usize| {
+            tree.nodes
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| n.tag == tag)
+                .nth(nth)
+                .unwrap()
+                .0
+        };
+        let footer = html.find("<footer").unwrap();
+        let second_p = index(Tag::P, 1);
+        // The span is inside the wanted paragraph, and "d" after it: both are read.
+        assert_eq!(tree.end_of_subtrees(html, |i| i == second_p), footer);
+        assert_eq!(
+            tree.end_of_subtrees(html, |i| i == index(Tag::P, 0)),
+            html.find("<p>b").unwrap()
+        );
+        assert_eq!(
+            tree.end_of_subtrees(html, |i| i == index(Tag::Footer, 0)),
+            html.len()
+        );
+        assert_eq!(tree.end_of_subtrees(html, |_| false), html.len());
+    }
 }
