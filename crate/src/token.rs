@@ -206,10 +206,13 @@ impl Hasher for Fnv {
     }
 }
 
-/// Distinct tokens of one page and their facts.
+/// Distinct tokens and attribute values of one page and their facts.
 #[derive(Default)]
 pub struct Interner {
     known: HashMap<Box<str>, Facts, BuildHasherDefault<Fnv>>,
+    /// Whole values as written: most elements repeat a value seen before
+    /// (`class="c-link c-link--muted"`), which is then one lookup.
+    values: HashMap<Box<str>, ValueFacts, BuildHasherDefault<Fnv>>,
     /// The value being judged, lowercased (reused, so judging allocates nothing).
     lower: String,
 }
@@ -219,6 +222,9 @@ impl Interner {
     pub fn value(&mut self, raw: &str) -> ValueFacts {
         if raw.is_empty() {
             return ValueFacts::default();
+        }
+        if let Some(facts) = self.values.get(raw) {
+            return *facts;
         }
         self.lower.clear();
         self.lower.push_str(raw);
@@ -239,6 +245,7 @@ impl Interner {
             out.bits |= facts.bits;
             out.category = out.category.or(facts.category);
         }
+        self.values.insert(raw.into(), out);
         out
     }
 }
@@ -363,8 +370,13 @@ mod tests {
                     .find_map(clutter::classify_token),
                 "{value}"
             );
-            // Asked again, the interned verdict is the same.
+            // Asked again, the interned verdict is the same, also in another case.
             assert_eq!(interner.value(value), facts, "{value}");
+            assert_eq!(
+                interner.value(&value.to_ascii_uppercase()),
+                facts,
+                "{value}"
+            );
         }
     }
 }
