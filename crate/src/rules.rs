@@ -20,9 +20,7 @@
 //! engine and its own selector matching; Klartext needs only the cosmetic lines, and matches
 //! them with the lol_html pass it already runs.
 
-use std::collections::HashMap;
 use std::fmt;
-use std::hash::BuildHasherDefault;
 use std::sync::LazyLock;
 
 use lol_html::Selector;
@@ -262,13 +260,33 @@ impl<'r> Simple<'r> {
     }
 }
 
+/// Names and the first rule that names each, sorted by name.
+#[derive(Default)]
+struct Names<'r>(Vec<(&'r str, u16)>);
+
+impl<'r> Names<'r> {
+    /// Adds a rule for `name`; of two rules for one name the first one counts.
+    fn add(&mut self, name: &'r str, index: u16) {
+        if let Err(at) = self.0.binary_search_by(|(n, _)| (*n).cmp(name)) {
+            self.0.insert(at, (name, index));
+        }
+    }
+
+    fn get(&self, name: &str) -> Option<u16> {
+        let found = self.0.binary_search_by(|(n, _)| (*n).cmp(name)).ok()?;
+        Some(self.0[found].1)
+    }
+}
+
 /// Matches the active rules in pass 1. Simple rules are looked up by the element's class
 /// tokens and id, which pass 1 reads anyway, instead of running lol_html's selector machine
 /// over every element for each of them; the others are left to lol_html
 /// ([`Matcher::complex`]).
 pub struct Matcher<'r> {
-    classes: HashMap<&'r str, u16, BuildHasherDefault<crate::token::Fnv>>,
-    ids: HashMap<&'r str, u16, BuildHasherDefault<crate::token::Fnv>>,
+    /// Class names and ids with their first rule, sorted for binary search (a few dozen:
+    /// as fast as hashing here, and no hash map code in the wasm binary).
+    classes: Names<'r>,
+    ids: Names<'r>,
     attributes: Vec<(&'r str, Test<'r>, u16)>,
     complex: Vec<(&'r Selector, u16)>,
 }
@@ -277,8 +295,8 @@ impl<'r> Matcher<'r> {
     /// The matcher of `active` (indices into `rules`, see [`active`]).
     pub fn new(rules: &'r [Rule], active: &[u16]) -> Matcher<'r> {
         let mut matcher = Matcher {
-            classes: HashMap::default(),
-            ids: HashMap::default(),
+            classes: Names::default(),
+            ids: Names::default(),
             attributes: Vec::new(),
             complex: Vec::new(),
         };
@@ -287,10 +305,10 @@ impl<'r> Matcher<'r> {
             // Of two rules that match the same element, the first one counts.
             match Simple::parse(&rule.selector_text) {
                 Some(Simple::Class(class)) => {
-                    matcher.classes.entry(class).or_insert(index);
+                    matcher.classes.add(class, index);
                 }
                 Some(Simple::Id(id)) => {
-                    matcher.ids.entry(id).or_insert(index);
+                    matcher.ids.add(id, index);
                 }
                 Some(Simple::Attribute(name, test)) if matcher.attributes.len() < 64 => {
                     matcher.attributes.push((name, test, index));
@@ -321,15 +339,15 @@ impl<'r> Matcher<'r> {
                 first = Some(index);
             }
         };
-        if !self.classes.is_empty() {
+        if !self.classes.0.is_empty() {
             // As lol_html: split at HTML whitespace, compare case-sensitively.
             for token in class.split_ascii_whitespace() {
-                if let Some(&index) = self.classes.get(token) {
+                if let Some(index) = self.classes.get(token) {
                     consider(index);
                 }
             }
         }
-        if let Some(&index) = self.ids.get(id) {
+        if let Some(index) = self.ids.get(id) {
             consider(index);
         }
         if !self.attributes.is_empty() {

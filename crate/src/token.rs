@@ -209,7 +209,8 @@ impl Hasher for Fnv {
 /// Distinct tokens and attribute values of one page and their facts.
 #[derive(Default)]
 pub struct Interner {
-    known: HashMap<Box<str>, Facts, BuildHasherDefault<Fnv>>,
+    /// Tokens' facts (kept as [`ValueFacts`] without a hash: one map type in the binary).
+    known: HashMap<Box<str>, ValueFacts, BuildHasherDefault<Fnv>>,
     /// Whole values as written: most elements repeat a value seen before
     /// (`class="c-link c-link--muted"`), which is then one lookup.
     values: HashMap<Box<str>, ValueFacts, BuildHasherDefault<Fnv>>,
@@ -237,7 +238,12 @@ impl Interner {
             let facts = match self.known.get(token) {
                 Some(facts) => *facts,
                 None => {
-                    let facts = Facts::of(token);
+                    let Facts { bits, category } = Facts::of(token);
+                    let facts = ValueFacts {
+                        bits,
+                        category,
+                        hash: 0,
+                    };
                     self.known.insert(token.into(), facts);
                     facts
                 }
