@@ -165,16 +165,68 @@ pub(crate) const WORDS: &[(Category, &[&str])] = &[
     ),
 ];
 
-/// Classifies an element by its tag and role, and `named`: the category that the first of its
-/// class tokens, else of its id tokens, names (see [`classify_token`]).
-pub fn classify(tag: Tag, role: &str, named: Option<Category>) -> Option<Category> {
+/// Classifies an element by its tag, role and `href` (its first one, as written), and
+/// `named`: the category that the first of its class tokens, else of its id tokens, names
+/// (see [`classify_token`]).
+pub fn classify(
+    tag: Tag,
+    role: &str,
+    href: Option<&str>,
+    named: Option<Category>,
+) -> Option<Category> {
     if tag == Tag::Nav || role == "navigation" || role == "menubar" {
         return Some(Category::Navigation);
     }
     if matches!(tag, Tag::Html | Tag::Body | Tag::Head) {
         return None;
     }
-    named
+    if tag == Tag::A && href.is_some_and(is_share_url) {
+        return Some(Category::Social);
+    }
+    if named.is_some() {
+        return named;
+    }
+    // A complementary box (ARIA's `<aside>`) named by nothing else: a promotion, a donation
+    // ask or a teaser beside the text.
+    (role == "complementary").then_some(Category::Promotions)
+}
+
+/// The share endpoints of social networks and mail: a link to one is a share button, in any
+/// language and whatever its class.
+const SHARE_ENDPOINTS: &[&str] = &[
+    "facebook.com/sharer",
+    "facebook.com/share.php",
+    "twitter.com/intent/tweet",
+    "twitter.com/share",
+    "x.com/intent/tweet",
+    "x.com/intent/post",
+    "x.com/share",
+    "linkedin.com/sharearticle",
+    "linkedin.com/sharing/share-offsite",
+    "api.whatsapp.com/send",
+    "wa.me/?",
+    "whatsapp://send",
+    "t.me/share",
+    "telegram.me/share",
+    "reddit.com/submit",
+    "pinterest.com/pin/create",
+    "bsky.app/intent/compose",
+];
+
+/// Whether `href` is a share link: a share endpoint, or a `mailto:` with only a subject and
+/// body (mailing the page to someone), not an address.
+fn is_share_url(href: &str) -> bool {
+    let href = href.trim().to_ascii_lowercase();
+    if let Some(mail) = href.strip_prefix("mailto:") {
+        return mail.starts_with('?');
+    }
+    let rest = href
+        .trim_start_matches("https://")
+        .trim_start_matches("http://")
+        .trim_start_matches("www.")
+        .trim_start_matches("m.")
+        .trim_start_matches("web.");
+    SHARE_ENDPOINTS.iter().any(|e| rest.starts_with(e))
 }
 
 /// A class or id token matches a category when the whole token or one of its `-`/`_`
@@ -297,6 +349,28 @@ mod tests {
         assert_eq!(classify_token("shadow"), None);
         assert_eq!(classify_token("headline"), None);
         assert_eq!(classify_token("sharing-with-a-single-developer"), None);
+    }
+
+    #[test]
+    fn recognises_share_links_by_their_endpoint() {
+        for href in [
+            "https://www.facebook.com/sharer/sharer.php?u=https%3A%2F%2Fexample.org%2Fa",
+            "https://twitter.com/intent/tweet?url=x",
+            "https://x.com/intent/post?text=x",
+            "https://api.whatsapp.com/send?text=x",
+            "whatsapp://send?text=x",
+            "mailto:?subject=Read%20this&body=x",
+        ] {
+            assert!(is_share_url(href), "{href}");
+        }
+        for href in [
+            "https://www.facebook.com/ourpage",
+            "https://twitter.com/reporter",
+            "mailto:newsroom@example.org",
+            "https://example.org/share-of-the-vote",
+        ] {
+            assert!(!is_share_url(href), "{href}");
+        }
     }
 
     #[test]

@@ -39,6 +39,9 @@ pub struct Article {
     pub lang: Option<String>,
     pub dir: Option<String>,
     pub excerpt: Option<String>,
+    /// The article's lead image (OpenGraph, Twitter, JSON-LD or microdata), an absolute
+    /// http(s) URL.
+    pub lead_image: Option<String>,
     /// Whether the page looks like an article worth a reader view.
     pub readerable: bool,
     /// The article as clean, allowlisted HTML with absolute URLs.
@@ -63,6 +66,7 @@ mod clean;
 pub mod clutter;
 mod declutter;
 mod emit;
+mod page_clutter;
 mod patterns;
 mod readerable;
 pub mod rules;
@@ -193,6 +197,11 @@ pub fn extract(html: &str, options: &Options) -> Result<Article, Error> {
         lang: page.meta.lang,
         dir: article_dir(tree, plan.root),
         excerpt,
+        lead_image: page
+            .meta
+            .lead_image
+            .as_deref()
+            .and_then(|image| metadata::absolute_http_url(image, base.as_ref())),
         readerable,
         html: output.html,
         text: output.text,
@@ -214,7 +223,7 @@ pub fn clean(html: &str, options: &Options) -> Result<Cleaned, Error> {
     // article (a teaser list between paragraphs), outermost first.
     let facts = page.facts();
     let plan = clean::plan(tree, &agg, &excluded, &selection, mode, &facts);
-    let mut targets = clean::page_clutter(tree, &agg, &selection);
+    let mut targets = page_clutter::find(tree, &agg, &selection, html);
     targets.extend(plan.removed.into_iter().filter(|r| {
         r.category
             .is_some_and(|c| c != clutter::Category::Navigation)
@@ -231,6 +240,27 @@ pub fn clean(html: &str, options: &Options) -> Result<Cleaned, Error> {
     }
     let (html, removed) = declutter::remove(html, &outermost)?;
     Ok(Cleaned { html, removed })
+}
+
+/// One block of the page (`element`: its position in document order, counting from 1 for
+/// `<html>`, as in [`Removed::element`]) written as the article is: through the same tag and
+/// attribute allowlist, with absolute URLs. "Show what was removed" in the reader view puts a
+/// removed block back with it.
+pub fn block_html(html: &str, options: &Options, element: u32) -> Result<String, Error> {
+    let page = Page::scan(html, options)?;
+    let base = base_url(page.page_url.as_ref(), page.tree.base_href.as_deref());
+    let plan = declutter::block_plan(&page.tree, element)?;
+    let (output, _) = emit::emit(html, &page.tree, &plan, base.as_ref())?;
+    Ok(output.html)
+}
+
+/// The URL relative links resolve against: the page's, joined with `<base href>`.
+fn base_url(page_url: Option<&url::Url>, base_href: Option<&str>) -> Option<url::Url> {
+    match (page_url, base_href) {
+        (Some(url), Some(href)) => url.join(href.trim()).ok().or(Some(url.clone())),
+        (None, Some(href)) => url::Url::parse(href.trim()).ok(),
+        (url, None) => url.cloned(),
+    }
 }
 
 /// The text direction of the article: the `dir` of its root's parent, the root, or the

@@ -374,7 +374,7 @@ impl<'h> Builder<'h> {
         if self.in_foreign > 0 {
             flags |= flag::FOREIGN;
         }
-        let clutter = clutter::classify(tag, role, class.category.or(id.category));
+        let clutter = clutter::classify(tag, role, attrs.href, class.category.or(id.category));
         (flags, weight, clutter, class.hash)
     }
 
