@@ -1347,7 +1347,7 @@ mod tests {
     fn microdata_fills_what_the_other_sources_leave_out() {
         // (meta tags, field, expected): microdata alone, and microdata behind a stronger source.
         type Field = fn(&Metadata) -> Option<&str>;
-        type Case = (&'static [(&'static str, &'static str)], Field, &'static str);
+        type Case<'a> = (&'a [(&'a str, &'a str)], Field, &'a str);
         let cases: [Case; 6] = [
             (
                 &[("headline", "Microdata headline")],
