@@ -178,8 +178,13 @@ function siteTests(ctx) {
   const settingsOf = (page) => sendFrom(page, { type: 'klartext:settings-get' });
 
   test('the popup has a way in: a context-menu item on the button and the page, and a shortcut', async () => {
-    const item = await ctx.inExtension(() => (globalThis.browser ?? globalThis.chrome).contextMenus
-      .update('klartext-site-settings', {}).then(() => 'there', (err) => err.message));
+    // The menu items are made when the extension is installed, a moment after it starts.
+    let item;
+    for (const deadline = Date.now() + 5000; item !== 'there' && Date.now() < deadline;) {
+      item = await ctx.inExtension(() => (globalThis.browser ?? globalThis.chrome).contextMenus
+        .update('klartext-site-settings', {}).then(() => 'there', (err) => err.message));
+      if (item !== 'there') await sleep(100);
+    }
     assert.equal(item, 'there');
     const commands = await ctx.inExtension(() => (globalThis.browser ?? globalThis.chrome).commands.getAll());
     assert.ok(commands.some((c) => c.name === 'site-settings' && c.shortcut), JSON.stringify(commands));
