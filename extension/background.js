@@ -1,11 +1,14 @@
 // Klartext's background: owns the state of the hand-over between a page and its reader view.
 // The toolbar action, the keyboard command and the context menu all toggle the reader view of a
 // tab: the content script is injected on demand (activeTab + scripting, no host permissions),
-// sends the page's source here, gets a one-time token for it, and frames the reader page with
-// that token; the reader page then takes the source by token, exactly once.
+// tells this background the page's URL and a fresh hand-over key, gets a one-time token for them,
+// and frames the reader page with that token; the reader page takes URL and key by token,
+// exactly once, and accepts the page's source posted to it by the content script only with
+// that key. The source itself never passes through here: extension messages copy it as JSON,
+// twice, which cost more than the core itself (tests/out/bench.txt).
 
 import {
-  CLEAN, CLEAN_SOURCE, CLOSE, KEEP, READERABLE, SELECTION, SELECTION_SOURCE, SOURCE, TAKE, TOGGLE,
+  CLEAN, CLEAN_SOURCE, CLOSE, KEEP, OFFER, READERABLE, SELECTION, TAKE, TAKEN, TOGGLE,
   checkMessage, newToken,
 } from './protocol.js';
 // A namespace import: a core without clean() (an old build) breaks cleaning, not the background.
@@ -21,11 +24,11 @@ const MENU_SELECTION_ID = 'klartext-read-selection';
 const MENU_CLEAN_ID = 'klartext-clean-page';
 /** Injected for "clean in place", in this order (the first defines what the second uses). */
 const CLEAN_SCRIPTS = ['clean/block-key.js', 'clean/content-clean.js'];
-/** A source not taken within this time is dropped. */
+/** A hand-over not taken within this time is dropped. */
 const TOKEN_TTL_MS = 60_000;
 const READER_URL = api.runtime.getURL('reader/reader.html');
 
-/** token -> { tabId, html, url, expires }. In memory: a hand-over takes well under a second. */
+/** token -> { tabId, url, key, expires }. In memory: a hand-over takes well under a second. */
 const pending = new Map();
 
 function sweep(now = Date.now()) {
@@ -168,8 +171,7 @@ function handle(msg, sender) {
   if (sender.id !== api.runtime.id) return null;
   const type = checkMessage(msg);
   switch (type) {
-    case SOURCE:
-    case SELECTION_SOURCE: {
+    case OFFER: {
       if (!fromContentScript(sender)) return null;
       sweep();
       // One hand-over per tab at a time: a new one replaces an untaken one.
@@ -179,9 +181,8 @@ function handle(msg, sender) {
       const token = newToken();
       pending.set(token, {
         tabId: sender.tab.id,
-        html: msg.html,
         url: msg.url,
-        selection: type === SELECTION_SOURCE ? msg.selection : '',
+        key: msg.key,
         expires: Date.now() + TOKEN_TTL_MS,
       });
       return { ok: true, token };
@@ -192,7 +193,11 @@ function handle(msg, sender) {
       const entry = pending.get(msg.token);
       if (!entry || entry.tabId !== sender.tab.id) return { ok: false, error: 'expired' };
       pending.delete(msg.token);
-      return { ok: true, html: entry.html, url: entry.url, selection: entry.selection };
+      // The frame knows the key now (or in a moment): the content script may post the source.
+      // Were this a frame the page made with a stolen token, the content script still posts
+      // only to its own frame, which has no key: the page's frame gets nothing.
+      api.tabs.sendMessage(entry.tabId, { type: TAKEN }, { frameId: 0 }).catch(() => {});
+      return { ok: true, url: entry.url, key: entry.key };
     }
     case CLOSE: {
       if (!fromReader(sender)) return null;

@@ -1,7 +1,8 @@
 // Klartext's content script: injected on demand into a tab's top frame by the background.
-// It reads the page (without touching it), hands the source to the background, and lays the
-// reader page over the page in an extension-origin <iframe>. It never modifies, moves or
-// recreates the page's own nodes: closing removes the frame and restores scroll and focus.
+// It reads the page (without touching it), lays the reader page over the page in an
+// extension-origin <iframe>, and posts the page's source straight into that frame. It never
+// modifies, moves or recreates the page's own nodes: closing removes the frame and restores
+// scroll and focus.
 // A classic script (content scripts cannot be modules), so it keeps its own copy of the message
 // types from protocol.js.
 
@@ -16,9 +17,10 @@
 
   const TOGGLE = 'klartext:toggle';
   const CLOSE = 'klartext:close';
-  const SOURCE = 'klartext:source';
+  const OFFER = 'klartext:offer';
+  const PAGE = 'klartext:page';
+  const TAKEN = 'klartext:taken';
   const SELECTION = 'klartext:selection';
-  const SELECTION_SOURCE = 'klartext:selection-source';
   const MAX_HTML_LENGTH = 32 * 1024 * 1024;
   const MAX_SELECTION_LENGTH = 4 * 1024 * 1024;
   /**
@@ -27,8 +29,13 @@
    * context menu item on a selection reads any selection.
    */
   const MIN_SELECTION_CHARS = 60;
+  /** The reader frame's origin: postMessage delivers the source to no other document. */
+  const READER_ORIGIN = api.runtime.getURL('').replace(/\/$/, '');
 
-  /** The open view: { frame, scrollX, scrollY, focused, observer }, or null. */
+  /**
+   * The open view: { frame, page (the source until it is posted), scrollX, scrollY, focused,
+   * observer }, or null.
+   */
   let view = null;
   let opening = false;
 
@@ -67,28 +74,46 @@
       + `<body>${box.outerHTML}</body></html>`;
   }
 
+  /** A fresh hand-over key: 128 bits from the platform's CSPRNG, as hex (as protocol.js makes tokens). */
+  function newKey() {
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  }
+
+  /**
+   * The hand-over: the background gets the page's URL and a fresh key and answers with a token
+   * for the frame; once the frame has taken its token (the background says so: TAKEN), the
+   * source goes to it by postMessage (structured clone: one copy, no JSON, nothing in between)
+   * with the key that the token unlocked.
+   * The page sees the token in the frame's address, never the key: it lives in this script's
+   * world, the background and the reader frame.
+   */
   async function open(minSelectionChars = MIN_SELECTION_CHARS) {
     if (opening || isOpen()) return;
     opening = true;
     try {
       const html = document.documentElement.outerHTML;
-      const selection = selectionDocument(minSelectionChars);
+      let selection = selectionDocument(minSelectionChars);
+      if (selection.length > MAX_SELECTION_LENGTH) selection = '';
       let token = '';
+      let page = null;
       if (html.length <= MAX_HTML_LENGTH) {
-        const message = selection && selection.length <= MAX_SELECTION_LENGTH
-          ? { type: SELECTION_SOURCE, html, url: location.href, selection }
-          : { type: SOURCE, html, url: location.href };
-        const reply = await api.runtime.sendMessage(message);
-        if (reply && reply.ok === true && typeof reply.token === 'string') token = reply.token;
+        const key = newKey();
+        const reply = await api.runtime.sendMessage({ type: OFFER, url: location.href, key });
+        if (reply && reply.ok === true && typeof reply.token === 'string') {
+          token = reply.token;
+          page = { type: PAGE, key, html, selection };
+        }
       }
       // Without a token the reader page explains that the page could not be handed over.
-      show(token);
+      show(token, page);
     } finally {
       opening = false;
     }
   }
 
-  function show(token) {
+  /** Lays the reader frame over the page; `page` is posted into it once it took its token. */
+  function show(token, page) {
     const frame = document.createElement('iframe');
     const style = {
       position: 'fixed',
@@ -127,6 +152,7 @@
     const focused = document.activeElement;
     view = {
       frame,
+      page,
       scrollX: window.scrollX,
       scrollY: window.scrollY,
       focused,
@@ -139,14 +165,28 @@
       if (view?.frame !== frame) return;
       // The reader page loads once. Another load is the page navigating the frame (to a page
       // of its own, or again in a sandbox): that is no longer the reader view.
-      if (loaded) close();
-      else frame.focus();
+      if (loaded) {
+        close();
+        return;
+      }
       loaded = true;
+      frame.focus();
     });
     document.documentElement.appendChild(frame);
     view.observer.observe(document.documentElement, { childList: true });
     window.addEventListener('keydown', onKeydown, true);
     frame.focus();
+  }
+
+  /**
+   * Posts the page's source to the view's frame, once. The target origin keeps it from any
+   * document but the extension's: a frame the page navigated elsewhere gets nothing.
+   */
+  function postPage() {
+    if (!isOpen() || !view.page) return;
+    const { page } = view;
+    view.page = null;
+    view.frame.contentWindow?.postMessage(page, READER_ORIGIN);
   }
 
   /** Closes the view: removes the frame and gives back scroll position and focus. */
@@ -192,6 +232,8 @@
       if (!isOpen()) open(1).catch((err) => console.warn('Klartext:', err?.message ?? err));
     } else if (msg.type === CLOSE) {
       close();
+    } else if (msg.type === TAKEN) {
+      postPage();
     } else {
       return false;
     }

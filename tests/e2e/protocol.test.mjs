@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import {
-  CLOSE, MAX_HTML_LENGTH, SOURCE, TAKE, TOGGLE, checkMessage, newToken,
+  CLOSE, MAX_HTML_LENGTH, MAX_SELECTION_LENGTH, OFFER, PAGE, TAKE, TOGGLE, checkMessage, checkPage, newToken,
 } from '../../extension/protocol.js';
 
 const token = newToken();
@@ -13,7 +13,7 @@ const token = newToken();
 test('well-formed messages pass', () => {
   assert.equal(checkMessage({ type: TOGGLE }), TOGGLE);
   assert.equal(checkMessage({ type: CLOSE }), CLOSE);
-  assert.equal(checkMessage({ type: SOURCE, html: '<p>x</p>', url: 'https://example.org/a' }), SOURCE);
+  assert.equal(checkMessage({ type: OFFER, url: 'https://example.org/a', key: newToken() }), OFFER);
   assert.equal(checkMessage({ type: TAKE, token }), TAKE);
 });
 
@@ -22,12 +22,15 @@ test('malformed messages are refused', () => {
     null, undefined, 'klartext:toggle', 42, [], [TOGGLE],
     {}, { type: 'klartext:unknown' }, { type: 'toString' }, { type: '__proto__' },
     { type: TOGGLE, extra: 1 },
-    { type: SOURCE, html: '<p>x</p>' },
-    { type: SOURCE, html: 1, url: 'https://example.org/' },
-    { type: SOURCE, html: '<p>x</p>', url: 'javascript:alert(1)' },
-    { type: SOURCE, html: '<p>x</p>', url: 'not a url' },
-    { type: SOURCE, html: '<p>x</p>', url: 'https://example.org/', token },
-    { type: SOURCE, html: 'x'.repeat(MAX_HTML_LENGTH + 1), url: 'https://example.org/' },
+    { type: OFFER, url: 'https://example.org/' },
+    { type: OFFER, key: token },
+    { type: OFFER, url: 'javascript:alert(1)', key: token },
+    { type: OFFER, url: 'not a url', key: token },
+    { type: OFFER, url: 'https://example.org/', key: token.toUpperCase() },
+    { type: OFFER, url: 'https://example.org/', key: token, html: '<p>x</p>' },
+    { type: OFFER, url: 'https://example.org/', key: { toString: () => token } },
+    // The source no longer travels through the background at all.
+    { type: 'klartext:source', html: '<p>x</p>', url: 'https://example.org/' },
     { type: TAKE },
     { type: TAKE, token: token.toUpperCase() },
     { type: TAKE, token: token.slice(1) },
@@ -35,6 +38,35 @@ test('malformed messages are refused', () => {
   ];
   for (const msg of bad) {
     assert.equal(checkMessage(msg), null, `accepted: ${JSON.stringify(msg)?.slice(0, 80)}`);
+  }
+});
+
+test('a page hand-over counts only with the key, in its exact shape and size', () => {
+  const key = newToken();
+  const page = { type: PAGE, key, html: '<p>x</p>', selection: '' };
+  assert.deepEqual(checkPage(page, key), { html: '<p>x</p>', selection: '' });
+  assert.deepEqual(checkPage({ ...page, selection: '<p>s</p>' }, key), { html: '<p>x</p>', selection: '<p>s</p>' });
+  const bad = [
+    [page, newToken()],
+    [{ ...page, key: newToken() }, key],
+    [{ ...page, key: key.toUpperCase() }, key],
+    [{ ...page, key: key.slice(1) }, key.slice(1)],
+    [page, ''],
+    [{ ...page, type: 'klartext:source' }, key],
+    [{ ...page, extra: 1 }, key],
+    [{ type: PAGE, key, html: '<p>x</p>' }, key],
+    [{ ...page, html: 1 }, key],
+    [{ ...page, html: 'x'.repeat(MAX_HTML_LENGTH + 1) }, key],
+    [{ ...page, selection: 'x'.repeat(MAX_SELECTION_LENGTH + 1) }, key],
+    [{ ...page, selection: null }, key],
+    [Object.assign(Object.create({ html: '<p>x</p>' }), { type: PAGE, key, selection: '', other: 1 }), key],
+    [Object.assign(new (class Page {})(), page), key],
+    [[page], key],
+    [null, key],
+    ['klartext:page', key],
+  ];
+  for (const [i, [data, expected]] of bad.entries()) {
+    assert.equal(checkPage(data, expected), null, `accepted look-alike ${i}`);
   }
 });
 
@@ -46,7 +78,7 @@ test('tokens are 128 random bits in hex, never repeated', () => {
 
 test('the content script uses the protocol\'s message types and size cap', () => {
   const content = readFileSync(new URL('../../extension/content.js', import.meta.url), 'utf8');
-  for (const [name, value] of Object.entries({ TOGGLE, CLOSE, SOURCE })) {
+  for (const [name, value] of Object.entries({ TOGGLE, CLOSE, OFFER, PAGE })) {
     assert.ok(content.includes(`const ${name} = '${value}';`), `content.js has ${name} = '${value}'`);
   }
   const cap = /const MAX_HTML_LENGTH = ([\d\s*]+);/.exec(content);
