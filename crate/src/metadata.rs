@@ -217,7 +217,7 @@ fn is_plausible_byline(text: &str) -> bool {
 }
 
 fn looks_like_url(value: &str) -> bool {
-    url::Url::parse(value.trim()).is_ok()
+    crate::resolve::Url::parse(value.trim()).is_ok()
 }
 
 /// The content of the raw `<meta>` tags with exactly these keys, in key order (first tag first).
