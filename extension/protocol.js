@@ -16,9 +16,10 @@ export const TAKE = 'klartext:take';
 /** Background -> content script: the reader frame took its token, post the page's source to it. */
 export const TAKEN = 'klartext:taken';
 /**
- * Content script -> reader frame, by window.postMessage (structured clone, no JSON, no
- * background in between): `{ type: PAGE, key, html, selection }`. The frame takes the first such
- * message whose key is the one its token was good for; the page never sees the key.
+ * Content script -> reader frame, by window.postMessage (no JSON, no background in between):
+ * `{ type: PAGE, key, utf8, selection }`, `utf8` the page's source as UTF-8 in chunks
+ * (Uint8Arrays, transferred). The frame takes the first such message whose key is the one its
+ * token was good for; the page never sees the key.
  */
 export const PAGE = 'klartext:page';
 /** Background -> content script: open the reader view on the selected text (context menu). */
@@ -43,6 +44,10 @@ export const MAX_KEY_LENGTH = 1024;
  * gets one clear line instead of a frame that grows past half a gigabyte.
  */
 export const MAX_HTML_LENGTH = 32 * 1024 * 1024;
+/** The same bound in UTF-8 bytes: one UTF-16 code unit encodes to at most three. */
+export const MAX_HTML_BYTES = 3 * MAX_HTML_LENGTH;
+/** Upper bound for the number of chunks the source comes in. */
+export const MAX_CHUNKS = 4096;
 export const MAX_URL_LENGTH = 64 * 1024;
 /** Upper bound for the selected text's document, which travels next to the page's source. */
 export const MAX_SELECTION_LENGTH = 4 * 1024 * 1024;
@@ -106,18 +111,28 @@ export function checkMessage(msg) {
   return type;
 }
 
+function isUtf8Chunks(v) {
+  if (!Array.isArray(v) || v.length > MAX_CHUNKS) return false;
+  let bytes = 0;
+  for (const chunk of v) {
+    if (!(chunk instanceof Uint8Array)) return false;
+    bytes += chunk.byteLength;
+  }
+  return bytes <= MAX_HTML_BYTES;
+}
+
 const PAGE_SHAPE = {
-  html: (v) => typeof v === 'string' && v.length <= MAX_HTML_LENGTH,
+  utf8: isUtf8Chunks,
   selection: (v) => typeof v === 'string' && v.length <= MAX_SELECTION_LENGTH,
 };
 
 /**
- * Checks a page hand-over posted to the reader frame: `{ type: PAGE, key, html, selection }`
+ * Checks a page hand-over posted to the reader frame: `{ type: PAGE, key, utf8, selection }`
  * with exactly these fields and `key` equal to the key the frame's token was good for.
  * Anything the page itself posts fails here: it cannot know the key.
  * @param {unknown} data
  * @param {string} key
- * @returns {{ html: string, selection: string } | null}
+ * @returns {{ utf8: Uint8Array[], selection: string } | null}
  */
 export function checkPage(data, key) {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return null;
@@ -128,7 +143,7 @@ export function checkPage(data, key) {
   for (const name of Object.keys(PAGE_SHAPE)) {
     if (!Object.hasOwn(data, name) || !PAGE_SHAPE[name](data[name])) return null;
   }
-  return { html: data.html, selection: data.selection };
+  return { utf8: data.utf8, selection: data.selection };
 }
 
 /** Compares two keys in time that does not depend on where they differ. */

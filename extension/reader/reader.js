@@ -8,7 +8,7 @@
 // in storage.sync, the reading position per URL in storage.local. This page is an extension
 // page, so it uses storage itself; the background only hears whether the page was readerable.
 
-import init, { extract } from '../core/klartext.js';
+import init, { extract, extractUtf8 } from '../core/klartext.js';
 import DOMPurify from '../vendor/purify.es.mjs';
 import {
   CLOSE, PAGE, READERABLE, TAKE, TOKEN_PATTERN, checkPage,
@@ -130,6 +130,18 @@ let narrator = null;
 let positionTimer = 0;
 /** The page's source (and the selection's document), for the removed-blocks panel. */
 let pageSource = { html: '', selection: '' };
+
+/** The chunks of the page's source as one buffer, for one copy into wasm memory. */
+function joinChunks(chunks) {
+  if (chunks.length === 1) return chunks[0];
+  const bytes = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0));
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return bytes;
+}
 
 /** Applies the settings to the page at once and saves them shortly after (one write per burst). */
 let saveTimer = 0;
@@ -574,8 +586,8 @@ async function main() {
     showMessage(t('errorNoSource'));
     return;
   }
-  const source = { html: page.html, url: taken.url, selection: page.selection };
-  pageSource = { html: source.html, selection: source.selection };
+  const source = { utf8: joinChunks(page.utf8), url: taken.url, selection: page.selection };
+  pageSource = { html: '', selection: source.selection };
   await loaded;
   let article;
   try {
@@ -585,7 +597,7 @@ async function main() {
       if (part) {
         const whole = () => {
           try {
-            showPage(extract(source.html, source.url), source.url);
+            showPage(extractPage(source), source.url);
           } catch (err) {
             showMessage(t('errorExtract', [String(err?.message ?? err).split('\n')[0]]));
           }
@@ -594,12 +606,19 @@ async function main() {
         return;
       }
     }
-    article = extract(source.html, source.url);
+    article = extractPage(source);
   } catch (err) {
     showMessage(t('errorExtract', [String(err?.message ?? err).split('\n')[0]]));
     return;
   }
   await showPage(article, source.url);
+}
+
+/** The article of the whole page; the page's source is kept as text for the removed-blocks panel. */
+function extractPage(source) {
+  const article = extractUtf8(source.utf8, source.url);
+  pageSource.html = new TextDecoder().decode(source.utf8);
+  return article;
 }
 
 /** Shows the article of a whole page, tells the background whether there was one, and goes back to where the reader left it. */

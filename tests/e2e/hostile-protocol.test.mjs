@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  CLEAN_SOURCE, KEEP, MAX_HTML_LENGTH, MAX_KEY_LENGTH, MAX_SELECTION_LENGTH, MAX_URL_LENGTH,
+  CLEAN_SOURCE, KEEP, MAX_HTML_BYTES, MAX_HTML_LENGTH, MAX_KEY_LENGTH, MAX_SELECTION_LENGTH, MAX_URL_LENGTH,
   OFFER, PAGE, READERABLE, TAKE, TOGGLE, checkMessage, checkPage, newToken,
 } from '../../extension/protocol.js';
 
@@ -54,16 +54,16 @@ test('prototype tricks and look-alike objects are refused', () => {
 
 test('sizes: at the limit passes, one past it is refused', () => {
   const html = 'x'.repeat(MAX_HTML_LENGTH);
-  const page = { type: PAGE, key: token, html, selection: '' };
+  const page = { type: PAGE, key: token, utf8: [new Uint8Array(MAX_HTML_BYTES)], selection: '' };
   assert.ok(checkPage(page, token));
-  assert.equal(checkPage({ ...page, html: `${html}x` }, token), null);
+  assert.equal(checkPage({ ...page, utf8: [new Uint8Array(MAX_HTML_BYTES + 1)] }, token), null);
   assert.equal(checkMessage({ type: CLEAN_SOURCE, html: `${html}x`, url }), null);
   const longUrl = `https://example.org/${'a'.repeat(MAX_URL_LENGTH - 20)}`;
   assert.equal(checkMessage({ type: OFFER, url: longUrl, key: token }), OFFER);
   assert.equal(checkMessage({ type: OFFER, url: `${longUrl}a`, key: token }), null);
   const selection = 's'.repeat(MAX_SELECTION_LENGTH);
-  assert.ok(checkPage({ ...page, html: '', selection }, token));
-  assert.equal(checkPage({ ...page, html: '', selection: `${selection}s` }, token), null);
+  assert.ok(checkPage({ ...page, utf8: [], selection }, token));
+  assert.equal(checkPage({ ...page, utf8: [], selection: `${selection}s` }, token), null);
   assert.equal(checkMessage({ type: KEEP, key: 'k'.repeat(MAX_KEY_LENGTH), keep: true }), KEEP);
   assert.equal(checkMessage({ type: KEEP, key: 'k'.repeat(MAX_KEY_LENGTH + 1), keep: true }), null);
 });

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import {
-  CLOSE, MAX_HTML_LENGTH, MAX_SELECTION_LENGTH, OFFER, PAGE, TAKE, TOGGLE, checkMessage, checkPage, newToken,
+  CLOSE, MAX_CHUNKS, MAX_HTML_BYTES, MAX_HTML_LENGTH, MAX_SELECTION_LENGTH, OFFER, PAGE, TAKE, TOGGLE,
+  checkMessage, checkPage, newToken,
 } from '../../extension/protocol.js';
 
 const token = newToken();
@@ -43,9 +44,11 @@ test('malformed messages are refused', () => {
 
 test('a page hand-over counts only with the key, in its exact shape and size', () => {
   const key = newToken();
-  const page = { type: PAGE, key, html: '<p>x</p>', selection: '' };
-  assert.deepEqual(checkPage(page, key), { html: '<p>x</p>', selection: '' });
-  assert.deepEqual(checkPage({ ...page, selection: '<p>s</p>' }, key), { html: '<p>x</p>', selection: '<p>s</p>' });
+  const utf8 = [new TextEncoder().encode('<p>x'), new TextEncoder().encode('</p>')];
+  const page = { type: PAGE, key, utf8, selection: '' };
+  assert.deepEqual(checkPage(page, key), { utf8, selection: '' });
+  assert.deepEqual(checkPage({ ...page, selection: '<p>s</p>' }, key), { utf8, selection: '<p>s</p>' });
+  assert.deepEqual(checkPage({ ...page, utf8: [] }, key), { utf8: [], selection: '' });
   const bad = [
     [page, newToken()],
     [{ ...page, key: newToken() }, key],
@@ -54,12 +57,18 @@ test('a page hand-over counts only with the key, in its exact shape and size', (
     [page, ''],
     [{ ...page, type: 'klartext:source' }, key],
     [{ ...page, extra: 1 }, key],
-    [{ type: PAGE, key, html: '<p>x</p>' }, key],
-    [{ ...page, html: 1 }, key],
-    [{ ...page, html: 'x'.repeat(MAX_HTML_LENGTH + 1) }, key],
+    [{ type: PAGE, key, utf8 }, key],
+    [{ type: PAGE, key, html: '<p>x</p>', selection: '' }, key],
+    [{ ...page, utf8: '<p>x</p>' }, key],
+    [{ ...page, utf8: utf8[0] }, key],
+    [{ ...page, utf8: [utf8[0].buffer] }, key],
+    [{ ...page, utf8: [new Uint16Array(4)] }, key],
+    [{ ...page, utf8: [[60, 112]] }, key],
+    [{ ...page, utf8: Array.from({ length: MAX_CHUNKS + 1 }, () => new Uint8Array(0)) }, key],
+    [{ ...page, utf8: [new Uint8Array(MAX_HTML_BYTES), new Uint8Array(1)] }, key],
     [{ ...page, selection: 'x'.repeat(MAX_SELECTION_LENGTH + 1) }, key],
     [{ ...page, selection: null }, key],
-    [Object.assign(Object.create({ html: '<p>x</p>' }), { type: PAGE, key, selection: '', other: 1 }), key],
+    [Object.assign(Object.create({ utf8 }), { type: PAGE, key, selection: '', other: 1 }), key],
     [Object.assign(new (class Page {})(), page), key],
     [[page], key],
     [null, key],
