@@ -8,7 +8,7 @@
 // twice, which cost more than the core itself (tests/out/bench.txt).
 
 import {
-  CLEAN, CLEAN_SOURCE, CLOSE, KEEP, OFFER, READERABLE, SELECTION, TAKE, TAKEN, TOGGLE,
+  CLEAN, CLEAN_SOURCE, CLOSE, KEEP, OFFER, READERABLE, SELECTION, TAKE, TOGGLE,
   checkMessage, newToken,
 } from './protocol.js';
 // A namespace import: a core without clean() (an old build) breaks cleaning, not the background.
@@ -193,10 +193,8 @@ function handle(msg, sender) {
       const entry = pending.get(msg.token);
       if (!entry || entry.tabId !== sender.tab.id) return { ok: false, error: 'expired' };
       pending.delete(msg.token);
-      // The frame knows the key now (or in a moment): the content script may post the source.
-      // Were this a frame the page made with a stolen token, the content script still posts
-      // only to its own frame, which has no key: the page's frame gets nothing.
-      api.tabs.sendMessage(entry.tabId, { type: TAKEN }, { frameId: 0 }).catch(() => {});
+      // Were this a frame the page made with a stolen token, it gets the key but no source: the
+      // content script posts the source only into the frame it made itself.
       return { ok: true, url: entry.url, key: entry.key };
     }
     case CLOSE: {

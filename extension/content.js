@@ -19,7 +19,6 @@
   const CLOSE = 'klartext:close';
   const OFFER = 'klartext:offer';
   const PAGE = 'klartext:page';
-  const TAKEN = 'klartext:taken';
   const SELECTION = 'klartext:selection';
   const MAX_HTML_LENGTH = 32 * 1024 * 1024;
   const MAX_SELECTION_LENGTH = 4 * 1024 * 1024;
@@ -103,9 +102,9 @@
 
   /**
    * The hand-over: the background gets the page's URL and a fresh key and answers with a token
-   * for the frame; the source is encoded while the frame loads, and once the frame has taken its
-   * token (the background says so: TAKEN) it goes to the frame by postMessage (the bytes are
-   * transferred: no JSON, nothing in between) with the key that the token unlocked.
+   * for the frame; the source is encoded while the frame loads, and once it has loaded it goes to
+   * the frame by postMessage (the bytes are transferred: no JSON, nothing in between) with the
+   * key, which the frame meanwhile takes from the background with its token.
    * The page sees the token in the frame's address, never the key: it lives in this script's
    * world, the background and the reader frame.
    */
@@ -134,7 +133,7 @@
     }
   }
 
-  /** Lays the reader frame over the page; `page` is posted into it once it took its token. */
+  /** Lays the reader frame over the page; `page` is posted into it once it has loaded. */
   function show(token, page) {
     const frame = document.createElement('iframe');
     const style = {
@@ -192,6 +191,7 @@
         return;
       }
       loaded = true;
+      postPage().catch((err) => console.warn('Klartext:', err?.message ?? err));
       frame.focus();
     });
     document.documentElement.appendChild(frame);
@@ -257,8 +257,6 @@
       if (!isOpen()) open(1).catch((err) => console.warn('Klartext:', err?.message ?? err));
     } else if (msg.type === CLOSE) {
       close();
-    } else if (msg.type === TAKEN) {
-      postPage().catch((err) => console.warn('Klartext:', err?.message ?? err));
     } else {
       return false;
     }

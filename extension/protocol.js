@@ -13,8 +13,6 @@ export const CLOSE = 'klartext:close';
 export const OFFER = 'klartext:offer';
 /** Reader page -> background: take the page's URL and the hand-over key stored under a token (once). */
 export const TAKE = 'klartext:take';
-/** Background -> content script: the reader frame took its token, post the page's source to it. */
-export const TAKEN = 'klartext:taken';
 /**
  * Content script -> reader frame, by window.postMessage (no JSON, no background in between):
  * `{ type: PAGE, key, utf8, selection }`, `utf8` the page's source as UTF-8 in chunks
@@ -65,7 +63,6 @@ const SHAPES = {
     token: (v) => typeof v === 'string' && TOKEN_PATTERN.test(v),
   },
   [SELECTION]: {},
-  [TAKEN]: {},
   [READERABLE]: {
     readerable: (v) => typeof v === 'boolean',
   },

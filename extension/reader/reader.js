@@ -24,9 +24,8 @@ const api = globalThis.browser ?? globalThis.chrome;
 
 /**
  * How long the view waits for the page's source once its token is taken. The content script
- * posts it the moment it hears that the token was taken (a 32 Mi-character page crosses in well
- * under a second); a frame that the page made with a stolen token waits this long, then says
- * that no page came.
+ * posts it when this frame has loaded (a 32 Mi-character page crosses in well under a second);
+ * a frame that the page made with a stolen token waits this long, then says that no page came.
  */
 const HANDOVER_TIMEOUT_MS = 10_000;
 /** Look-alikes of the hand-over kept while the key is still on its way (see receivePage). */
@@ -34,11 +33,11 @@ const MAX_EARLY_PAGES = 16;
 
 /**
  * Receives the page's source from the content script: posted to this frame by its parent
- * (postMessage, structured clone) when the background tells it that this frame took its token.
- * The key that proves it comes from the content script is in the background's answer to the
- * token, which is sent first and so nearly always arrives first; should the source overtake
- * it, messages shaped like a hand-over are kept until the key is there (a few: the page may
- * post look-alikes, it cannot know the key), everything else is ignored.
+ * (postMessage) on this frame's load event. The key that proves it comes from the content
+ * script is in the background's answer to the token, asked for as this module runs, before
+ * the load event, and it may come before or after the source: until it is there, messages
+ * shaped like a hand-over are kept (a few: the page may post look-alikes, it cannot know the
+ * key), everything else is ignored. Listening starts as this module runs, before that event.
  */
 function receivePage() {
   let key = null;
