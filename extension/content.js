@@ -80,7 +80,7 @@
       + `<body>${box.outerHTML}</body></html>`;
   }
 
-  /** A fresh hand-over key: 128 bits from the platform's CSPRNG, as hex (as protocol.js makes tokens). */
+  /** A fresh token or hand-over key: 128 bits from the platform's CSPRNG, as hex (as protocol.js makes them). */
   function newKey() {
     const bytes = crypto.getRandomValues(new Uint8Array(16));
     return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
@@ -101,8 +101,9 @@
   }
 
   /**
-   * The hand-over: the background gets the page's URL and a fresh key and answers with a token
-   * for the frame; the source is encoded while the frame loads, and once it has loaded it goes to
+   * The hand-over: the background gets the page's URL, a fresh key and a fresh token for the
+   * frame (not waiting for its answer: the frame, made at once, asks for them while it loads);
+   * the source is encoded while the frame loads, and once it has loaded it goes to
    * the frame by postMessage (the bytes are transferred: no JSON, nothing in between) with the
    * key, which the frame meanwhile takes from the background with its token.
    * The page sees the token in the frame's address, never the key: it lives in this script's
@@ -119,11 +120,10 @@
       let page = null;
       if (html.length <= MAX_HTML_LENGTH) {
         const key = newKey();
-        const reply = await api.runtime.sendMessage({ type: OFFER, url: location.href, key });
-        if (reply && reply.ok === true && typeof reply.token === 'string') {
-          token = reply.token;
-          page = { key, utf8: null, selection };
-        }
+        token = newKey();
+        page = { key, utf8: null, selection };
+        // Should the offer fail, the frame finds its token unknown and says so.
+        api.runtime.sendMessage({ type: OFFER, url: location.href, key, token }).catch(() => {});
       }
       // Without a token the reader page explains that the page could not be handed over.
       show(token, page);

@@ -7,8 +7,10 @@ export const TOGGLE = 'klartext:toggle';
 /** Background -> content script: close the reader view. Reader page -> background: close my view. */
 export const CLOSE = 'klartext:close';
 /**
- * Content script -> background: a reader view is about to open on the page at `url`, and the
- * page's source will come with `key`. Answered with a one-time token for the reader frame.
+ * Content script -> background: a reader view is about to open on the page at `url`; its frame
+ * will ask with the one-time `token`, and the page's source will come to it with `key`. Both
+ * are fresh random values the content script makes; the frame is made without waiting for the
+ * answer, so the round trip is not on the way to the article.
  */
 export const OFFER = 'klartext:offer';
 /** Reader page -> background: take the page's URL and the hand-over key stored under a token (once). */
@@ -58,6 +60,7 @@ const SHAPES = {
   [OFFER]: {
     url: (v) => typeof v === 'string' && v.length <= MAX_URL_LENGTH && isWebUrl(v),
     key: (v) => typeof v === 'string' && TOKEN_PATTERN.test(v),
+    token: (v) => typeof v === 'string' && TOKEN_PATTERN.test(v),
   },
   [TAKE]: {
     token: (v) => typeof v === 'string' && TOKEN_PATTERN.test(v),

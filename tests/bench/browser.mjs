@@ -6,13 +6,15 @@
 //   (the library injected with addScriptTag from node_modules).
 // - Klartext end to end, as the sum of what the extension does, each part timed where it runs:
 //   serialise: `document.documentElement.outerHTML` in the page (the content script's call);
-//   hand-over: what the extension does with that string, as it does it: one small
-//     `runtime.sendMessage` round trip between extension pages (the content script's offer of
-//     URL and key to the background; the reader takes its token while it loads, before the
-//     source is posted), and the string encoded to UTF-8 in the page (TextEncoder, in the
+//   hand-over: what the extension does with that string on the way to the core: the string
+//     encoded to UTF-8 in the page (TextEncoder, in the
 //     content script's steps of 1 Mi UTF-16 units) and posted, bytes transferred, into an
 //     extension-origin frame (reader/reader.html framed in the page, as the content script
-//     frames it), until the frame has joined the chunks and its small acknowledgement is back;
+//     frames it), until the frame has joined the chunks and its small acknowledgement is back.
+//     The small messages (the content script's offer of URL, key and token to the background,
+//     not awaited; the reader's taking of its token as its module runs) overlap the frame's own
+//     load, which is not in these rows (it is in click-to-paint); one small `runtime.sendMessage`
+//     round trip between extension pages is measured beside them for comparison;
 //   extract: the core's `extractUtf8(bytes, url)` in an extension page (reader/reader.html opened
 //     in a tab, the core imported from ../core/klartext.js): the copy into wasm, the core, and
 //     the result back as a JS object.
@@ -241,7 +243,7 @@ async function measureInPage(page, reps) {
   }, reps);
 }
 
-/** The small message of the hand-over and extract, `reps` times each, interleaved, in the extension page. */
+/** A small message round trip (for comparison) and extract, `reps` times each, interleaved, in the extension page. */
 async function measureInExtension(extPage, html, url, reps) {
   return extPage.evaluate(async (html, url, reps) => {
     const { core } = window.klartextBench;
@@ -313,7 +315,7 @@ export async function measureSet(session, server, pages, { reps, log }) {
       page = await contentPage(session);
       continue;
     }
-    const handover = inExt.messages.map((m, r) => m + posted.post[r]);
+    const handover = posted.post;
     const klartext = inPage.serialise.map((s, r) => s + handover[r] + inExt.extract[r]);
     results.push({
       id: entry.id,
@@ -324,7 +326,6 @@ export async function measureSet(session, server, pages, { reps, log }) {
       serialise: median(inPage.serialise),
       handover: median(handover),
       handoverMessages: median(inExt.messages),
-      handoverPost: median(posted.post),
       handoverBlocked: median(posted.blocked),
       extract: median(inExt.extract),
       klartext: median(klartext),

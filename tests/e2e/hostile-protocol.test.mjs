@@ -35,9 +35,10 @@ test('prototype tricks and look-alike objects are refused', () => {
     new Date(),
     /klartext:toggle/,
     { type: TOGGLE, 0: 'x' },
-    { type: OFFER, url, key: [token] },
-    { type: OFFER, url: new URL(url), key: token },
-    { type: OFFER, url, key: new String(token) },
+    { type: OFFER, url, key: [token], token },
+    { type: OFFER, url: new URL(url), key: token, token },
+    { type: OFFER, url, key: new String(token), token },
+    { type: OFFER, url, key: token, token: new String(token) },
     { type: READERABLE, readerable: 'true' },
     { type: READERABLE, readerable: 1 },
     { type: KEEP, key: '', keep: true },
@@ -59,8 +60,8 @@ test('sizes: at the limit passes, one past it is refused', () => {
   assert.equal(checkPage({ ...page, utf8: [new Uint8Array(MAX_HTML_BYTES + 1)] }, token), null);
   assert.equal(checkMessage({ type: CLEAN_SOURCE, html: `${html}x`, url }), null);
   const longUrl = `https://example.org/${'a'.repeat(MAX_URL_LENGTH - 20)}`;
-  assert.equal(checkMessage({ type: OFFER, url: longUrl, key: token }), OFFER);
-  assert.equal(checkMessage({ type: OFFER, url: `${longUrl}a`, key: token }), null);
+  assert.equal(checkMessage({ type: OFFER, url: longUrl, key: token, token }), OFFER);
+  assert.equal(checkMessage({ type: OFFER, url: `${longUrl}a`, key: token, token }), null);
   const selection = 's'.repeat(MAX_SELECTION_LENGTH);
   assert.ok(checkPage({ ...page, utf8: [], selection }, token));
   assert.equal(checkPage({ ...page, utf8: [], selection: `${selection}s` }, token), null);
@@ -76,9 +77,9 @@ test('only web pages are sources: other schemes are refused', () => {
     'view-source:https://example.org/', 'filesystem:https://example.org/temporary/x', 'ftp://example.org/',
     '//example.org/', '/relative', '',
   ]) {
-    assert.equal(checkMessage({ type: OFFER, url: bad, key: token }), null, `accepted url ${JSON.stringify(bad)}`);
+    assert.equal(checkMessage({ type: OFFER, url: bad, key: token, token }), null, `accepted url ${JSON.stringify(bad)}`);
   }
   for (const good of ['https://example.org/', 'http://127.0.0.1:8080/a?b#c', 'file:///home/user/page.html']) {
-    assert.equal(checkMessage({ type: OFFER, url: good, key: token }), OFFER, good);
+    assert.equal(checkMessage({ type: OFFER, url: good, key: token, token }), OFFER, good);
   }
 });

@@ -14,7 +14,7 @@ const token = newToken();
 test('well-formed messages pass', () => {
   assert.equal(checkMessage({ type: TOGGLE }), TOGGLE);
   assert.equal(checkMessage({ type: CLOSE }), CLOSE);
-  assert.equal(checkMessage({ type: OFFER, url: 'https://example.org/a', key: newToken() }), OFFER);
+  assert.equal(checkMessage({ type: OFFER, url: 'https://example.org/a', key: newToken(), token }), OFFER);
   assert.equal(checkMessage({ type: TAKE, token }), TAKE);
 });
 
@@ -23,13 +23,14 @@ test('malformed messages are refused', () => {
     null, undefined, 'klartext:toggle', 42, [], [TOGGLE],
     {}, { type: 'klartext:unknown' }, { type: 'toString' }, { type: '__proto__' },
     { type: TOGGLE, extra: 1 },
-    { type: OFFER, url: 'https://example.org/' },
-    { type: OFFER, key: token },
-    { type: OFFER, url: 'javascript:alert(1)', key: token },
-    { type: OFFER, url: 'not a url', key: token },
-    { type: OFFER, url: 'https://example.org/', key: token.toUpperCase() },
-    { type: OFFER, url: 'https://example.org/', key: token, html: '<p>x</p>' },
-    { type: OFFER, url: 'https://example.org/', key: { toString: () => token } },
+    { type: OFFER, url: 'https://example.org/', key: token },
+    { type: OFFER, key: token, token },
+    { type: OFFER, url: 'javascript:alert(1)', key: token, token },
+    { type: OFFER, url: 'not a url', key: token, token },
+    { type: OFFER, url: 'https://example.org/', key: token.toUpperCase(), token },
+    { type: OFFER, url: 'https://example.org/', key: token, token: token.slice(1) },
+    { type: OFFER, url: 'https://example.org/', key: token, token, html: '<p>x</p>' },
+    { type: OFFER, url: 'https://example.org/', key: { toString: () => token }, token },
     // The source no longer travels through the background at all.
     { type: 'klartext:source', html: '<p>x</p>', url: 'https://example.org/' },
     { type: TAKE },
