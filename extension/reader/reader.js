@@ -62,7 +62,7 @@ function receivePage() {
   }
   window.addEventListener('message', onMessage);
   return {
-    /** The page's { html, selection } once posted with `expected`, or null after `timeout` ms. */
+    /** The page's { utf8, selection } once posted with `expected`, or null after `timeout` ms. */
     take(expected, timeout) {
       key = expected;
       for (const data of early) {
