@@ -22,6 +22,8 @@ const CLEAN_COMMAND = 'clean-page';
 const MENU_ID = 'klartext-open-reader';
 const MENU_SELECTION_ID = 'klartext-read-selection';
 const MENU_CLEAN_ID = 'klartext-clean-page';
+/** Injected for the reader view, in this order (the first defines what the second uses). */
+const READER_SCRIPTS = ['serialise.js', 'content.js'];
 /** Injected for "clean in place", in this order (the first defines what the second uses). */
 const CLEAN_SCRIPTS = ['clean/block-key.js', 'clean/content-clean.js'];
 /** A hand-over not taken within this time is dropped. */
@@ -70,7 +72,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * 15 fails with "Cannot access contents of the page", and the same call succeeds 300 ms later),
  * so a failure is retried a few times before it counts.
  */
-async function inject(tabId, files = ['content.js']) {
+async function inject(tabId, files = READER_SCRIPTS) {
   let failure;
   for (const delay of [0, 50, 150, 300, 500]) {
     if (delay) await sleep(delay);

@@ -4,7 +4,7 @@
 // modifies, moves or recreates the page's own nodes: closing removes the frame and restores
 // scroll and focus.
 // A classic script (content scripts cannot be modules), so it keeps its own copy of the message
-// types from protocol.js.
+// types from protocol.js. serialise.js is injected before it and defines klartextSerialise.
 
 (() => {
   'use strict';
@@ -113,12 +113,13 @@
     if (opening || isOpen()) return;
     opening = true;
     try {
-      const html = document.documentElement.outerHTML;
       let selection = selectionDocument(minSelectionChars);
       if (selection.length > MAX_SELECTION_LENGTH) selection = '';
+      // outerHTML, a subtree at a time on a large page (serialise.js); null over the cap.
+      const html = await globalThis.klartextSerialise(document.documentElement, MAX_HTML_LENGTH);
       let token = '';
       let page = null;
-      if (html.length <= MAX_HTML_LENGTH) {
+      if (html !== null) {
         const key = newKey();
         token = newKey();
         page = { key, utf8: null, selection };
