@@ -15,13 +15,22 @@ globalThis.klartextSerialise ??= (() => {
 
   const yieldToPage = () => new Promise((resolve) => setTimeout(resolve, 0));
 
+  /** Whether `element` has at most CHUNK_ELEMENTS descendants (counting stops past that). */
+  function small(element) {
+    const walker = element.ownerDocument.createTreeWalker(element, 1 /* NodeFilter.SHOW_ELEMENT */);
+    for (let count = 0; walker.nextNode();) {
+      if (++count > CHUNK_ELEMENTS) return false;
+    }
+    return true;
+  }
+
   /**
    * `root.outerHTML`, or null once it is known to be longer than `limit` UTF-16 code units.
    * Nodes that are not elements are serialised inside an empty copy of their parent, so that
    * their text is escaped as it is in that parent (raw in <script> and <style>).
    */
   return async function serialise(root, limit) {
-    if (root.getElementsByTagName('*').length <= CHUNK_ELEMENTS) {
+    if (small(root)) {
       const html = root.outerHTML;
       return html.length <= limit ? html : null;
     }
@@ -33,10 +42,16 @@ globalThis.klartextSerialise ??= (() => {
       length += text.length;
       return length <= limit;
     };
-    async function walk(element) {
-      if (element.getElementsByTagName('*').length <= CHUNK_ELEMENTS || element.localName === 'template') {
-        return push(element.outerHTML);
+    async function pause() {
+      if (performance.now() - sliceStart > SLICE_MS) {
+        await yieldToPage();
+        sliceStart = performance.now();
       }
+    }
+    async function walk(element) {
+      // Also on the way down: a page nested hundreds deep is that many steps before a leaf.
+      await pause();
+      if (element.localName === 'template' || small(element)) return push(element.outerHTML);
       const shell = element.cloneNode(false).outerHTML;
       const endAt = shell.lastIndexOf('</');
       if (!push(shell.slice(0, endAt))) return false;
@@ -48,10 +63,7 @@ globalThis.klartextSerialise ??= (() => {
           const wrapper = element.cloneNode(false);
           wrapper.appendChild(child.cloneNode(false));
           if (!push(wrapper.innerHTML)) return false;
-        }
-        if (performance.now() - sliceStart > SLICE_MS) {
-          await yieldToPage();
-          sliceStart = performance.now();
+          await pause();
         }
       }
       return push(shell.slice(endAt));

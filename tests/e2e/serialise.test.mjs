@@ -45,10 +45,10 @@ after(async () => {
   await browser?.close();
 });
 
-async function serialiseIn(blocks, limit) {
+async function serialiseIn(blocks, limit, html = page(blocks)) {
   const tab = await browser.newPage();
   try {
-    await tab.setContent(page(blocks), { waitUntil: 'load' });
+    await tab.setContent(html, { waitUntil: 'load' });
     await tab.addScriptTag({ path: SERIALISE_JS });
     return await tab.evaluate(async (limit) => {
       let ticks = 0;
@@ -73,6 +73,14 @@ test('a small page is outerHTML itself', async () => {
 test('a large page, walked a subtree at a time with the page running in between, is still exactly outerHTML', async () => {
   const r = await serialiseIn(3000);
   assert.ok(r.elements > 40_000, `${r.elements} elements`);
+  assert.ok(r.same, `lengths ${r.gotLength} and ${r.length}`);
+  assert.ok(r.ticks > 0, 'the page\'s timer ran while the page was serialised');
+});
+
+test('a page nested beyond the parser\'s depth limit is walked down and back, exactly, the page running in between', async () => {
+  const deep = `<!doctype html><html><body>${'<div>'.repeat(20_000)}deep${'</div>'.repeat(20_000)}</body></html>`;
+  const r = await serialiseIn(0, undefined, deep);
+  assert.ok(r.elements > 20_000, `${r.elements} elements`);
   assert.ok(r.same, `lengths ${r.gotLength} and ${r.length}`);
   assert.ok(r.ticks > 0, 'the page\'s timer ran while the page was serialised');
 });
