@@ -20,6 +20,9 @@ pub enum Action {
     Drop,
     /// The kicker above the title: shown in the header, not in the text.
     Kicker,
+    /// Kept without its tag: the table, rows and cells of a layout table, whose cells hold
+    /// the article's blocks, not data.
+    Unwrap,
 }
 
 /// One block removed from inside the article.
@@ -42,8 +45,8 @@ pub struct Plan {
 
 /// A clutter block holding more than this share of the article's text is more likely a
 /// wrapper with an unlucky class name than clutter.
-const CLUTTER_MAX_SHARE: f32 = 0.5;
-const SHARE_MAX_TEXT: u32 = 500;
+pub(crate) const CLUTTER_MAX_SHARE: f32 = 0.5;
+pub(crate) const SHARE_MAX_TEXT: u32 = 500;
 
 /// Elements that never carry article content, whatever their statistics.
 fn never_content(tag: Tag) -> bool {
@@ -128,6 +131,15 @@ pub fn plan(
             let protected = i == member
                 || (i <= sel.root && a.last >= sel.root)
                 || (i <= sel.best && a.last >= sel.best);
+            if !protected && is_spared_heading(tree, excluded, i, mode) {
+                // Kept with what is inside it: the scorer left its subtree out.
+                for n in i..=a.last {
+                    actions[n as usize] = Action::Keep;
+                    text_chars += tree.nodes[n as usize].text;
+                }
+                i = a.last + 1;
+                continue;
+            }
             let verdict = if protected {
                 None
             } else if excluded[i as usize] {
@@ -211,13 +223,29 @@ pub fn plan(
                     i = a.last + 1;
                 }
                 None => {
-                    actions[i as usize] = Action::Keep;
+                    let layout_table_part = matches!(
+                        node.tag,
+                        Tag::Table
+                            | Tag::Tbody
+                            | Tag::Thead
+                            | Tag::Tfoot
+                            | Tag::Tr
+                            | Tag::Td
+                            | Tag::Th
+                    ) && !in_data_table[i as usize]
+                        && !(node.tag == Tag::Table && is_data_table(tree, agg, i));
+                    actions[i as usize] = if layout_table_part {
+                        Action::Unwrap
+                    } else {
+                        Action::Keep
+                    };
                     text_chars += node.text;
                     i += 1;
                 }
             }
         }
     }
+    text_chars += keep_lead(tree, agg, sel, facts, &mut actions, &mut removed);
     Plan {
         actions,
         removed,
@@ -226,52 +254,274 @@ pub fn plan(
     }
 }
 
+/// A section heading whose class only looks unlikely (Substack's `header-anchor-post`: "header"
+/// is an unlikely word for containers, and the unlikely pass drops headings with them). A
+/// heading is no container of clutter; it is spared when its class also scores positive and
+/// names no clutter, and nothing hides it.
+fn is_spared_heading(tree: &Tree, excluded: &[bool], i: u32, mode: Mode) -> bool {
+    let node = &tree.nodes[i as usize];
+    matches!(node.tag, Tag::H2 | Tag::H3 | Tag::H4 | Tag::H5 | Tag::H6)
+        && excluded[i as usize]
+        && node.has(flag::UNLIKELY)
+        && !node.has(flag::HIDDEN)
+        && node.parent != crate::tree::NO_PARENT
+        && !excluded[node.parent as usize]
+        && node.clutter.is_none()
+        && node.rule.is_none()
+        && weight(tree, i, mode) > 0.0
+}
+
+/// Text of the lead blocks between the title and the body, at most: more is not a lead.
+const LEAD_WINDOW_TEXT: u32 = 2_000;
+/// A lead figure's caption, at most.
+const LEAD_CAPTION_TEXT: u32 = 400;
+/// A standfirst's text: at least (shorter lines there are bylines, dates and kickers), at most.
+const STANDFIRST_TEXT: std::ops::RangeInclusive<u32> = 80..=800;
+
+/// Text, link text and images of a subtree, read from the tree itself: the blocks around the
+/// title are often in a container the scorer left out (a `header` is an unlikely candidate).
+#[derive(Default)]
+struct RawStats {
+    text: u32,
+    link: u32,
+    img: u32,
+    figure: bool,
+    hidden_or_clutter: bool,
+    /// A byline or a date: the block is the article's meta line, not its lead.
+    meta_line: bool,
+    /// The text ends like a sentence.
+    sentence: bool,
+}
+
+fn raw_stats(tree: &Tree, agg: &[Agg], i: u32) -> RawStats {
+    let mut stats = RawStats::default();
+    let last = agg[i as usize].last;
+    let mut link_until = 0;
+    for n in i..=last {
+        let node = &tree.nodes[n as usize];
+        stats.text += node.text;
+        if n <= link_until {
+            stats.link += node.text;
+        } else if node.tag == Tag::A {
+            link_until = agg[n as usize].last;
+            stats.link += node.text;
+        }
+        match node.tag {
+            Tag::Img | Tag::Picture => stats.img += 1,
+            Tag::Figure | Tag::Figcaption => stats.figure = true,
+            _ => {}
+        }
+        if node.has(flag::HIDDEN) || node.rule.is_some() || node.clutter.is_some() {
+            stats.hidden_or_clutter = true;
+        }
+        if node.has(flag::BYLINE) || node.tag == Tag::Time {
+            stats.meta_line = true;
+        }
+        if node.text > 0 {
+            stats.sentence = node.has(flag::SENTENCE);
+        }
+    }
+    stats
+}
+
+/// The article's lead: a standfirst and a lead figure that sit between the article's title and
+/// its body, outside the body's wrapper (in the article's header, or beside the body), are part
+/// of the article even though no paragraph scores them. CMSs put them there (Drupal's teaser
+/// and image fields, WordPress's post thumbnail in `.entry-header`, TYPO3's news lead). Marks
+/// them kept and returns their text's length.
+fn keep_lead(
+    tree: &Tree,
+    agg: &[Agg],
+    sel: &Selection,
+    facts: &PageFacts<'_>,
+    actions: &mut [Action],
+    removed: &mut Vec<Removal>,
+) -> u32 {
+    let Some(&title) = tree
+        .heading_nodes
+        .iter()
+        .find(|&&h| duplicates_title(tree, h, facts.title))
+    else {
+        return 0;
+    };
+    let body = body_wrapper(agg, sel.best);
+    let title_end = agg[title as usize].last;
+    if title_end >= body {
+        return 0;
+    }
+    let mut leads = Vec::new();
+    let mut budget = LEAD_WINDOW_TEXT;
+    // The blocks after the title and before the body, outermost first; the body's ancestors
+    // are walked into.
+    let mut i = title_end + 1;
+    while i < body {
+        if agg[i as usize].last >= body {
+            i += 1;
+            continue;
+        }
+        if !lead_blocks(tree, agg, i, &mut leads, &mut budget) {
+            return 0;
+        }
+        i = agg[i as usize].last + 1;
+    }
+    let mut kept_text = 0;
+    let reported = |removed: &[Removal], n: u32| removed.iter().position(|r| r.node == n);
+    'leads: for (lead, _) in leads {
+        // The lead and the containers around it: dropped only for their statistics or as
+        // unlikely candidates, they give it back; dropped as clutter, hidden or never
+        // content, they keep it.
+        // Outside the chosen root, only the root's own siblings: further away, a standfirst
+        // or lead image belongs to the page's header as often as to the article.
+        let root_parent = tree.nodes[sel.root as usize].parent;
+        let in_members = sel
+            .members
+            .iter()
+            .any(|&m| m <= lead && lead <= agg[m as usize].last);
+        if !in_members && tree.nodes[lead as usize].parent != root_parent {
+            continue;
+        }
+        let mut undrop = Vec::new();
+        let mut n = lead;
+        while n != crate::tree::NO_PARENT {
+            let node = &tree.nodes[n as usize];
+            match actions[n as usize] {
+                Action::Keep if n == lead => continue 'leads,
+                Action::Drop => {
+                    if node.has(flag::HIDDEN) || never_content(node.tag) {
+                        continue 'leads;
+                    }
+                    match reported(removed, n) {
+                        Some(r)
+                            if removed[r].category.is_some()
+                                || removed[r].rule != "conditional" =>
+                        {
+                            continue 'leads;
+                        }
+                        _ => undrop.push(n),
+                    }
+                }
+                _ => {}
+            }
+            n = node.parent;
+        }
+        for n in undrop {
+            if let Some(r) = reported(removed, n) {
+                removed.remove(r);
+            }
+            actions[n as usize] = Action::Outside;
+        }
+        for n in lead..=agg[lead as usize].last {
+            let node = &tree.nodes[n as usize];
+            actions[n as usize] = if never_content(node.tag) {
+                Action::Drop
+            } else {
+                kept_text += node.text;
+                Action::Keep
+            };
+        }
+    }
+    kept_text
+}
+
+/// The element that holds the body's text: from the best candidate down, the child holding
+/// most of its parent's text while there is one (a candidate can hold the title and lead too).
+fn body_wrapper(agg: &[Agg], best: u32) -> u32 {
+    let mut node = best;
+    'down: loop {
+        let text = agg[node as usize].text;
+        let mut child = node + 1;
+        while child <= agg[node as usize].last {
+            if agg[child as usize].text as f32 >= text as f32 * 0.6 && text > 0 {
+                node = child;
+                continue 'down;
+            }
+            child = agg[child as usize].last + 1;
+        }
+        return node;
+    }
+}
+
+/// Collects the lead blocks in the subtree at `i` (a figure with its caption, a standfirst),
+/// walking into small wrappers. False when the subtree is more than a lead: the title is not
+/// the article's header then.
+fn lead_blocks(
+    tree: &Tree,
+    agg: &[Agg],
+    i: u32,
+    leads: &mut Vec<(u32, bool)>,
+    budget: &mut u32,
+) -> bool {
+    use Tag::*;
+    let node = &tree.nodes[i as usize];
+    if never_content(node.tag) || matches!(node.tag, Nav | Form | Ul | Ol | Table) {
+        return true;
+    }
+    let stats = raw_stats(tree, agg, i);
+    if stats.text > *budget {
+        return false;
+    }
+    if stats.hidden_or_clutter {
+        return true;
+    }
+    let links = stats.link as f32 / stats.text.max(1) as f32;
+    let lead = !stats.meta_line
+        && if stats.img > 0 {
+            // A figure, or one image with its caption.
+            (stats.figure || (stats.img == 1 && stats.text >= 20))
+                && stats.img <= 2
+                && stats.text <= LEAD_CAPTION_TEXT
+                && links < 0.5
+        } else {
+            STANDFIRST_TEXT.contains(&stats.text)
+                && stats.sentence
+                && links < 0.1
+                && (matches!(node.tag, P | Blockquote) || is_paragraph_like(tree, agg, i))
+        };
+    if lead {
+        // One figure and one standfirst: more is a teaser grid, not an article's header.
+        let is_figure = stats.img > 0;
+        if leads.iter().any(|&(_, figure)| figure == is_figure) {
+            return false;
+        }
+        *budget -= stats.text;
+        leads.push((i, is_figure));
+        return true;
+    }
+    if !matches!(node.tag, Div | Header | Section | Hgroup | Other) {
+        return true;
+    }
+    let mut child = i + 1;
+    while child <= agg[i as usize].last {
+        if !lead_blocks(tree, agg, child, leads, budget) {
+            return false;
+        }
+        child = agg[child as usize].last + 1;
+    }
+    true
+}
+
+/// A div of inline text, or a wrapper of one paragraph.
+fn is_paragraph_like(tree: &Tree, agg: &[Agg], i: u32) -> bool {
+    let node = &tree.nodes[i as usize];
+    if !node.has(flag::HAS_BLOCK_CHILD) {
+        return true;
+    }
+    let last = agg[i as usize].last;
+    let blocks = (i + 1..=last)
+        .filter(|&n| tree.nodes[n as usize].parent == i && tree.nodes[n as usize].tag.is_block())
+        .count();
+    blocks == 1
+        && node.inline_text == 0
+        && tree
+            .nodes
+            .get(i as usize + 1)
+            .is_some_and(|c| c.tag == Tag::P)
+}
+
 /// Whether a block whose class names a clutter category really is clutter. A block holding
 /// most of the article, or (outside comment sections, which are prose) several paragraphs of
 /// prose, is a content block with an unlucky class name (`cmp-text--article`).
-/// The clutter on the whole page, for cleaning it in place: every element a rule, a class
-/// name or player text marks, outside the article's root path and best candidate. Navigation
-/// is kept, since the site keeps its layout. Outermost elements only, in document order.
-pub fn page_clutter(tree: &Tree, agg: &[Agg], sel: &Selection) -> Vec<Removal> {
-    let root_text = agg[sel.root as usize].text.max(1) as f32;
-    let mut removed = Vec::new();
-    let mut i = 1;
-    while (i as usize) < tree.nodes.len() {
-        let node = &tree.nodes[i as usize];
-        let a = &agg[i as usize];
-        let protected =
-            (i <= sel.root && a.last >= sel.root) || (i <= sel.best && a.last >= sel.best);
-        let verdict = if protected || matches!(node.tag, Tag::Html | Tag::Head | Tag::Body) {
-            None
-        } else if let Some(rule) = node
-            .rule
-            .filter(|_| (a.text as f32) < root_text * CLUTTER_MAX_SHARE)
-        {
-            let rule: &'static rules::Rule = &rules::BUILT_IN_RULES[rule as usize];
-            Some((rule.category, rule.text.as_str()))
-        } else if let Some(category) = node.clutter.filter(|&c| is_clutter(c, a, root_text)) {
-            Some((category, "class-word"))
-        } else if is_player_chrome(node, a) {
-            Some((Category::VideoChrome, "player-text"))
-        } else {
-            None
-        };
-        match verdict {
-            Some((category, rule)) if category != Category::Navigation => {
-                removed.push(Removal {
-                    node: i,
-                    category: Some(category),
-                    rule,
-                });
-                i = a.last + 1;
-            }
-            _ => i += 1,
-        }
-    }
-    removed
-}
-
-fn is_clutter(category: Category, a: &Agg, root_text: f32) -> bool {
+pub(crate) fn is_clutter(category: Category, a: &Agg, root_text: f32) -> bool {
     if a.text as f32 >= root_text * CLUTTER_MAX_SHARE {
         return false;
     }
@@ -371,7 +621,7 @@ const AD_LABELS: &[&str] = &[
 
 /// A player's control bar: several text nodes of player chrome (time codes, icon ligatures,
 /// playback rates) and little else. A table of durations is data, not chrome.
-fn is_player_chrome(node: &crate::tree::Node, a: &Agg) -> bool {
+pub(crate) fn is_player_chrome(node: &crate::tree::Node, a: &Agg) -> bool {
     a.player_texts >= 3
         && a.text < 400
         && a.p == 0
@@ -405,7 +655,7 @@ fn is_paywall_label(tree: &Tree, agg: &[Agg], i: u32, html: &str) -> bool {
 }
 
 /// A block whose whole text is an ad label ("Anzeige", "Publicité", "広告").
-fn is_ad_label(tree: &Tree, agg: &[Agg], i: u32, html: &str) -> bool {
+pub(crate) fn is_ad_label(tree: &Tree, agg: &[Agg], i: u32, html: &str) -> bool {
     tree.nodes[i as usize].tag.is_block()
         && tiny_text(tree, agg, i, html, 24).is_some_and(|t| {
             let t = t.trim_matches(|c: char| {
@@ -457,14 +707,22 @@ fn conditionally_unwanted(tree: &Tree, agg: &[Agg], i: u32, mode: Mode, in_figur
         return false;
     }
     let weight = weight(tree, i, mode);
-    // A negative class name ("widget", "media") alone does not outweigh prose.
-    if weight < 0.0 && !a.is_prose() {
+    // A negative class name ("widget", "media") alone does not outweigh prose. A div of inline
+    // text is a paragraph (Readability turns it into one before it cleans, and the writer
+    // writes it as one): its class name does not drop it, as it does not drop a <p>.
+    let paragraph = node.tag == Div && !node.has(flag::HAS_BLOCK_CHILD);
+    if weight < 0.0 && !a.is_prose() && !paragraph {
         return true;
     }
     if a.commas >= 10 {
         return false;
     }
     if a.video > 0 {
+        return false;
+    }
+    // A list without items is old markup for an indented passage (a quoted mail, a poem):
+    // prose, not a menu.
+    if matches!(node.tag, Ul | Ol) && a.li == 0 && a.text > 0 && a.link_density() < 0.25 {
         return false;
     }
     let is_list =

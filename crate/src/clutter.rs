@@ -2,7 +2,6 @@
 //! the words that widgets and CMSs put into their class names and ids, and by the text that
 //! video-player controls render.
 
-use lol_html::html_content::Element;
 use serde::Serialize;
 
 use crate::tag::Tag;
@@ -22,7 +21,7 @@ pub enum Category {
 
 /// Words (whole parts of a class or id, split at `-`, `_` and case changes are not split)
 /// that name a widget of a category. Checked in order: the first category that matches wins.
-const WORDS: &[(Category, &[&str])] = &[
+pub(crate) const WORDS: &[(Category, &[&str])] = &[
     (
         Category::Comments,
         &[
@@ -166,13 +165,14 @@ const WORDS: &[(Category, &[&str])] = &[
     ),
 ];
 
-/// Classifies an element by its tag, class, id and role. `class` and `id` are lowercase.
+/// Classifies an element by its tag, role and `href` (its first one, as written), and
+/// `named`: the category that the first of its class tokens, else of its id tokens, names
+/// (see [`classify_token`]).
 pub fn classify(
     tag: Tag,
-    class: &str,
-    id: &str,
     role: &str,
-    el: &Element<'_, '_>,
+    href: Option<&str>,
+    named: Option<Category>,
 ) -> Option<Category> {
     if tag == Tag::Nav || role == "navigation" || role == "menubar" {
         return Some(Category::Navigation);
@@ -180,21 +180,61 @@ pub fn classify(
     if matches!(tag, Tag::Html | Tag::Body | Tag::Head) {
         return None;
     }
-    let _ = el;
-    for value in [class, id] {
-        for token in value.split_ascii_whitespace() {
-            if let Some(category) = classify_token(token) {
-                return Some(category);
-            }
-        }
+    if tag == Tag::A && href.is_some_and(is_share_url) {
+        return Some(Category::Social);
     }
-    None
+    if named.is_some() {
+        return named;
+    }
+    // A complementary box (ARIA's `<aside>`) named by nothing else: a promotion, a donation
+    // ask or a teaser beside the text.
+    (role == "complementary").then_some(Category::Promotions)
+}
+
+/// The share endpoints of social networks and mail: a link to one is a share button, in any
+/// language and whatever its class.
+const SHARE_ENDPOINTS: &[&str] = &[
+    "facebook.com/sharer",
+    "facebook.com/share.php",
+    "twitter.com/intent/tweet",
+    "twitter.com/share",
+    "x.com/intent/tweet",
+    "x.com/intent/post",
+    "x.com/share",
+    "linkedin.com/sharearticle",
+    "linkedin.com/sharing/share-offsite",
+    "api.whatsapp.com/send",
+    "wa.me/?",
+    "whatsapp://send",
+    "t.me/share",
+    "telegram.me/share",
+    "reddit.com/submit",
+    "pinterest.com/pin/create",
+    "bsky.app/intent/compose",
+];
+
+/// Whether `href` is a share link: a share endpoint, or a `mailto:` with only a subject and
+/// body (mailing the page to someone), not an address.
+fn is_share_url(href: &str) -> bool {
+    let href = href.trim().to_ascii_lowercase();
+    if let Some(mail) = href.strip_prefix("mailto:") {
+        return mail.starts_with('?');
+    }
+    let rest = href
+        .trim_start_matches("https://")
+        .trim_start_matches("http://")
+        .trim_start_matches("www.")
+        .trim_start_matches("m.")
+        .trim_start_matches("web.");
+    SHARE_ENDPOINTS.iter().any(|e| rest.starts_with(e))
 }
 
 /// A class or id token matches a category when the whole token or one of its `-`/`_`
 /// separated parts is one of the category's words: `comments-wrapper` and `ob-widget` match,
-/// `download` and `shadow` do not.
-fn classify_token(token: &str) -> Option<Category> {
+/// `download` and `shadow` do not. This is the definition; the core judges tokens with the
+/// equivalent single scan of [`crate::token`], tested against it.
+#[cfg(test)]
+pub fn classify_token(token: &str) -> Option<Category> {
     // A token without separators may still name a widget in one run (`relatedarticlesinline`,
     // from `RelatedArticlesInline`): long words are also found inside it.
     let unseparated = !token.contains(['-', '_']);
@@ -258,11 +298,13 @@ pub fn is_player_text(text: &str) -> bool {
     if PLAYER_WORDS.contains(&t) {
         return true;
     }
-    let lower = t.to_lowercase();
-    if matches!(
-        lower.trim_end_matches(['.', '…']),
-        "loading" | "wird geladen" | "chargement" | "cargando"
-    ) {
+    // Every label here is ASCII, and no other character lowercases to ASCII letters of these
+    // words: an ASCII case-insensitive comparison says what a full lowercase copy would.
+    let label = t.trim_end_matches(['.', '…']);
+    if ["loading", "wird geladen", "chargement", "cargando"]
+        .iter()
+        .any(|w| label.eq_ignore_ascii_case(w))
+    {
         return true;
     }
     if t.split(" / ").all(is_time_code) {
@@ -277,11 +319,18 @@ pub fn is_player_text(text: &str) -> bool {
 }
 
 fn is_time_code(s: &str) -> bool {
-    let parts: Vec<&str> = s.trim().split(':').collect();
-    (2..=3).contains(&parts.len())
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.len() <= 2 && p.bytes().all(|b| b.is_ascii_digit()))
+    let mut parts = 0;
+    for part in s.trim().split(':') {
+        parts += 1;
+        if parts > 3
+            || part.is_empty()
+            || part.len() > 2
+            || !part.bytes().all(|b| b.is_ascii_digit())
+        {
+            return false;
+        }
+    }
+    parts >= 2
 }
 
 #[cfg(test)]
@@ -303,6 +352,28 @@ mod tests {
     }
 
     #[test]
+    fn recognises_share_links_by_their_endpoint() {
+        for href in [
+            "https://www.facebook.com/sharer/sharer.php?u=https%3A%2F%2Fexample.org%2Fa",
+            "https://twitter.com/intent/tweet?url=x",
+            "https://x.com/intent/post?text=x",
+            "https://api.whatsapp.com/send?text=x",
+            "whatsapp://send?text=x",
+            "mailto:?subject=Read%20this&body=x",
+        ] {
+            assert!(is_share_url(href), "{href}");
+        }
+        for href in [
+            "https://www.facebook.com/ourpage",
+            "https://twitter.com/reporter",
+            "mailto:newsroom@example.org",
+            "https://example.org/share-of-the-vote",
+        ] {
+            assert!(!is_share_url(href), "{href}");
+        }
+    }
+
+    #[test]
     fn recognises_player_chrome_text() {
         for t in [
             "play_arrow",
@@ -310,12 +381,17 @@ mod tests {
             "1:02:03",
             "1.0x Geschwindigkeit",
             "Loading...",
+            "LOADING…",
+            "Wird geladen",
             "replay_10",
         ] {
             assert!(is_player_text(t), "{t}");
         }
         for t in [
             "Um 10:25 Uhr",
+            "1:2:3:4",
+            "12:345",
+            "Loading page",
             "Play",
             "Wir wissen es sehr zu schätzen.",
             "2x",

@@ -6,11 +6,12 @@
 use lol_html::html_content::Element;
 use serde::Serialize;
 
-use crate::clean::Removal;
+use crate::clean::{Action, Plan, Removal};
 use crate::clutter::Category;
 use crate::scan::{rewrite, Sink};
 use crate::tag::Tag;
 use crate::text;
+use crate::tree::{flag, Tree};
 
 /// How much text a removal's preview shows.
 const PREVIEW_CHARS: usize = 100;
@@ -136,4 +137,34 @@ pub fn remove(html: &str, targets: &[Removal]) -> Result<(String, Vec<Removed>),
     };
     let (remover, output) = rewrite(html, remover)?;
     Ok((output, remover.previews.finish()))
+}
+
+/// A plan that writes one element (node `element`) and everything in it, as the article's
+/// blocks are written, for showing a removed block again. What never shows (scripts, styles,
+/// forms' controls, embeds) and what the page hides stay out.
+pub fn block_plan(tree: &Tree, element: u32) -> Result<Plan, crate::Error> {
+    let n = tree.nodes.len();
+    if element == 0 || element as usize >= n {
+        return Err(crate::Error::NoElement(element));
+    }
+    let mut actions = vec![Action::Outside; n];
+    // Preorder: the subtree is the run of nodes after `element` whose parent is in it.
+    let mut i = element as usize;
+    while i < n
+        && (i == element as usize || actions[tree.nodes[i].parent as usize] != Action::Outside)
+    {
+        let node = &tree.nodes[i];
+        actions[i] = if node.tag.is_non_content() || node.has(flag::HIDDEN) {
+            Action::Drop
+        } else {
+            Action::Keep
+        };
+        i += 1;
+    }
+    Ok(Plan {
+        actions,
+        removed: Vec::new(),
+        text_chars: 0,
+        root: element,
+    })
 }

@@ -37,7 +37,12 @@ enum Frame {
     Unwrapped,
     /// Not written; its text is the kicker.
     Kicker,
+    /// A `<noscript>` inside the article: its raw markup is read for a fallback image.
+    Noscript,
 }
+
+/// A `<noscript>`'s markup read at most this far for its image: a fallback is one tag.
+const NOSCRIPT_MAX: usize = 16 * 1024;
 
 /// The tag an element is written as, or `None` to unwrap it.
 fn output_tag(tag: Tag) -> Option<&'static str> {
@@ -112,9 +117,46 @@ struct Emitter<'a> {
     /// `frames` and the text so far.
     first_paragraph: Option<(usize, String)>,
     last_was_space: bool,
+    /// The last `<img>` written: where its tag starts and ends in the HTML, and whether it had a
+    /// source. A `<noscript>` right after a placeholder image replaces it.
+    last_image: Option<(usize, usize, bool)>,
+    /// The markup of the open `<noscript>`, and the images in it where the parser gave them
+    /// as elements.
+    noscript: String,
+    noscript_images: Vec<String>,
+    /// The first `<source>` srcset of the open `<picture>`, resolved: the image of a picture
+    /// whose `<img>` is only a placeholder.
+    picture_srcset: Option<String>,
 }
 
 impl Emitter<'_> {
+    /// A `<noscript>`'s image, where the page shows it to readers without scripts: in place
+    /// of the placeholder image just before it (lazy loaders put one there), or on its own
+    /// when there is none. After an image with a source it would be a duplicate.
+    fn noscript_image(&mut self) {
+        let markup = std::mem::take(&mut self.noscript);
+        let mut images = std::mem::take(&mut self.noscript_images);
+        noscript_images(&markup, self.base, &mut images);
+        // One image is a fallback; several are a gallery the script builds, or markup to skip.
+        let [image] = images.as_slice() else {
+            return;
+        };
+        let image = image.clone();
+        match self.last_image {
+            Some((start, end, has_source)) if self.out.html[end..].trim().is_empty() => {
+                if !has_source {
+                    self.out.html.replace_range(start..end, &image);
+                    self.last_image = Some((start, start + image.len(), true));
+                }
+            }
+            _ => {
+                let start = self.out.html.len();
+                self.out.html.push_str(&image);
+                self.last_image = Some((start, self.out.html.len(), true));
+            }
+        }
+    }
+
     fn flush_block(&mut self) {
         let block = if self.pre_depth > 0 {
             self.block.trim_matches('\n').to_string()
@@ -179,14 +221,32 @@ impl Emitter<'_> {
                 }
             }
             Tag::Img => {
-                if let Some(src) = image_source(el).and_then(|s| resolve(self.base, &s, true)) {
-                    put("src", &src);
-                }
+                let src = image_source(el).and_then(|s| resolve(self.base, &s, true));
                 let srcset = el
                     .get_attribute("srcset")
-                    .or_else(|| el.get_attribute("data-srcset"));
-                if let Some(srcset) = srcset.and_then(|s| resolve_srcset(self.base, &s)) {
-                    put("srcset", &srcset);
+                    .or_else(|| el.get_attribute("data-srcset"))
+                    .and_then(|s| resolve_srcset(self.base, &s));
+                let sources = self.picture_srcset.take();
+                match (src, srcset, sources) {
+                    // A lazy picture: its sources carry the image, its <img> a placeholder.
+                    (None, None, Some(sources)) => {
+                        let first = sources
+                            .split(',')
+                            .next()
+                            .and_then(|c| c.split_whitespace().next());
+                        if let Some(first) = first {
+                            put("src", first);
+                        }
+                        put("srcset", &sources);
+                    }
+                    (src, srcset, _) => {
+                        if let Some(src) = src {
+                            put("src", &src);
+                        }
+                        if let Some(srcset) = srcset {
+                            put("srcset", &srcset);
+                        }
+                    }
                 }
             }
             Tag::Blockquote | Tag::Q => {
@@ -199,6 +259,53 @@ impl Emitter<'_> {
             }
             _ => {}
         }
+    }
+}
+
+/// An image as the reader writes it (alt, title, size, an http(s) or data: source, srcset),
+/// or `None` when it has no source.
+fn image_tag(el: &Element<'_, '_>, base: Option<&Url>) -> Option<String> {
+    let mut tag = String::from("<img");
+    let mut put = |name: &str, value: &str| {
+        tag.push(' ');
+        tag.push_str(name);
+        tag.push_str("=\"");
+        tag.push_str(&htmlize::escape_attribute(value));
+        tag.push('"');
+    };
+    for name in ["alt", "title", "width", "height"] {
+        if let Some(v) = el.get_attribute(name) {
+            put(name, &text::decode_attribute(&v));
+        }
+    }
+    let src = image_source(el).and_then(|s| resolve(base, &s, true));
+    let srcset = el
+        .get_attribute("srcset")
+        .and_then(|s| resolve_srcset(base, &s));
+    if src.is_none() && srcset.is_none() {
+        return None;
+    }
+    if let Some(src) = src {
+        put("src", &src);
+    }
+    if let Some(srcset) = srcset {
+        put("srcset", &srcset);
+    }
+    tag.push('>');
+    Some(tag)
+}
+
+/// The images in a `<noscript>`'s markup, where the parser hands it over as text.
+fn noscript_images(markup: &str, base: Option<&Url>, images: &mut Vec<String>) {
+    let settings = lol_html::Settings::new()
+        .with_strict(false)
+        .append_element_content_handler(lol_html::element!("img", |el| {
+            images.extend(image_tag(el, base));
+            Ok(())
+        }));
+    let mut rewriter = lol_html::HtmlRewriter::new(settings, |_: &[u8]| {});
+    if rewriter.write(markup.as_bytes()).is_ok() {
+        let _ = rewriter.end();
     }
 }
 
@@ -293,13 +400,39 @@ impl Sink for Emitter<'_> {
             "passes diverged"
         );
         let parent = self.frames.last().map_or(Frame::Outside, |f| f.0);
-        let frame = if matches!(parent, Frame::Dropped | Frame::Kicker) {
+        if tag == Tag::Picture {
+            self.picture_srcset = None;
+        } else if tag == Tag::Source
+            && self.picture_srcset.is_none()
+            && matches!(self.frames.last(), Some((_, Tag::Picture)))
+        {
+            self.picture_srcset = el
+                .get_attribute("srcset")
+                .or_else(|| el.get_attribute("data-srcset"))
+                .and_then(|s| resolve_srcset(self.base, &s));
+        }
+        let frame = if matches!(parent, Frame::Dropped | Frame::Kicker | Frame::Noscript) {
+            if parent == Frame::Noscript && tag == Tag::Img && self.noscript_images.len() < 2 {
+                self.noscript_images.extend(image_tag(el, self.base));
+            }
             parent
+        } else if tag == Tag::Noscript && matches!(parent, Frame::Written(_) | Frame::Unwrapped) {
+            self.noscript.clear();
+            self.noscript_images.clear();
+            Frame::Noscript
         } else {
             match self.actions.get(index).copied().unwrap_or(Action::Outside) {
                 Action::Outside => Frame::Outside,
                 Action::Drop => Frame::Dropped,
                 Action::Kicker => Frame::Kicker,
+                // A layout cell of inline content is a paragraph, as a div of it is.
+                Action::Unwrap
+                    if matches!(tag, Tag::Td | Tag::Th)
+                        && !self.tree.nodes[index].has(flag::HAS_BLOCK_CHILD) =>
+                {
+                    Frame::Written("p")
+                }
+                Action::Unwrap => Frame::Unwrapped,
                 Action::Keep if self.math_depth > 0 => {
                     let name = el.tag_name();
                     match MATHML.iter().find(|m| **m == name) {
@@ -342,10 +475,16 @@ impl Sink for Emitter<'_> {
             self.pre_depth += 1;
         }
         if let Frame::Written(name) = frame {
+            let start = self.out.html.len();
             self.out.html.push('<');
             self.out.html.push_str(name);
             self.write_attributes(tag, el);
             self.out.html.push('>');
+            if tag == Tag::Img {
+                let has_source = self.out.html[start..].contains(" src=\"")
+                    || self.out.html[start..].contains(" srcset=\"");
+                self.last_image = Some((start, self.out.html.len(), has_source));
+            }
         }
     }
 
@@ -361,6 +500,10 @@ impl Sink for Emitter<'_> {
         let Some((frame, tag)) = self.frames.pop() else {
             return;
         };
+        if frame == Frame::Noscript && tag == Tag::Noscript {
+            self.noscript_image();
+            return;
+        }
         if !matches!(frame, Frame::Written(_) | Frame::Unwrapped) {
             return;
         }
@@ -383,6 +526,12 @@ impl Sink for Emitter<'_> {
     }
 
     fn text(&mut self, chunk: &str, raw: bool) {
+        if matches!(self.frames.last(), Some((Frame::Noscript, _))) {
+            if self.noscript.len() + chunk.len() <= NOSCRIPT_MAX {
+                self.noscript.push_str(chunk);
+            }
+            return;
+        }
         if !raw {
             self.previews.text(chunk);
         }
@@ -451,8 +600,20 @@ pub fn emit<'a>(
         block: String::new(),
         first_paragraph: None,
         last_was_space: true,
+        last_image: None,
+        noscript: String::new(),
+        noscript_images: Vec::new(),
+        picture_srcset: None,
     };
-    let mut emitter = scan(html, emitter)?;
+    // Pass 2 stops after the last element it writes, drops or previews (see
+    // `Tree::end_of_subtrees`): the rest of the page is read for nothing.
+    let mut previewed: Vec<u32> = plan.removed.iter().map(|r| r.node).collect();
+    previewed.sort_unstable();
+    let end = tree.end_of_subtrees(html, |i| {
+        plan.actions.get(i).is_some_and(|a| *a != Action::Outside)
+            || previewed.binary_search(&(i as u32)).is_ok()
+    });
+    let mut emitter = scan(&html[..end], emitter)?;
     emitter.flush_block();
     Ok((emitter.out, emitter.previews.finish()))
 }

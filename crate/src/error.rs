@@ -13,4 +13,6 @@ pub enum Error {
     Parse(String),
     #[error("invalid URL {0:?}: {1}")]
     Url(String, String),
+    #[error("the page has no element {0}")]
+    NoElement(u32),
 }

@@ -39,6 +39,9 @@ pub struct Article {
     pub lang: Option<String>,
     pub dir: Option<String>,
     pub excerpt: Option<String>,
+    /// The article's lead image (OpenGraph, Twitter, JSON-LD or microdata), an absolute
+    /// http(s) URL.
+    pub lead_image: Option<String>,
     /// Whether the page looks like an article worth a reader view.
     pub readerable: bool,
     /// The article as clean, allowlisted HTML with absolute URLs.
@@ -63,6 +66,7 @@ mod clean;
 pub mod clutter;
 mod declutter;
 mod emit;
+mod page_clutter;
 mod patterns;
 mod readerable;
 mod resolve;
@@ -71,6 +75,7 @@ mod scan;
 mod score;
 mod tag;
 mod text;
+mod token;
 mod tree;
 
 /// Readability's `charThreshold`: an extraction with less text than this is retried with the
@@ -127,12 +132,8 @@ impl<'h> Page<'h> {
 /// Finds the article in `html` and returns it with its metadata.
 pub fn extract(html: &str, options: &Options) -> Result<Article, Error> {
     let page = Page::scan(html, options)?;
-    let (tree, page_url) = (&page.tree, &page.page_url);
-    let base = match (page_url, tree.base_href.as_deref()) {
-        (Some(url), Some(href)) => url.join(href.trim()).or(page_url.clone()),
-        (None, Some(href)) => resolve::Url::parse(href.trim()).ok(),
-        (url, None) => url.clone(),
-    };
+    let tree = &page.tree;
+    let base = base_url(page.page_url.as_ref(), tree.base_href.as_deref());
     let facts = page.facts();
 
     let mut best: Option<clean::Plan> = None;
@@ -194,6 +195,11 @@ pub fn extract(html: &str, options: &Options) -> Result<Article, Error> {
         lang: page.meta.lang,
         dir: article_dir(tree, plan.root),
         excerpt,
+        lead_image: page
+            .meta
+            .lead_image
+            .as_deref()
+            .and_then(|image| metadata::absolute_http_url(image, base.as_ref())),
         readerable,
         html: output.html,
         text: output.text,
@@ -215,7 +221,7 @@ pub fn clean(html: &str, options: &Options) -> Result<Cleaned, Error> {
     // article (a teaser list between paragraphs), outermost first.
     let facts = page.facts();
     let plan = clean::plan(tree, &agg, &excluded, &selection, mode, &facts);
-    let mut targets = clean::page_clutter(tree, &agg, &selection);
+    let mut targets = page_clutter::find(tree, &agg, &selection, html);
     targets.extend(plan.removed.into_iter().filter(|r| {
         r.category
             .is_some_and(|c| c != clutter::Category::Navigation)
@@ -232,6 +238,27 @@ pub fn clean(html: &str, options: &Options) -> Result<Cleaned, Error> {
     }
     let (html, removed) = declutter::remove(html, &outermost)?;
     Ok(Cleaned { html, removed })
+}
+
+/// One block of the page (`element`: its position in document order, counting from 1 for
+/// `<html>`, as in [`Removed::element`]) written as the article is: through the same tag and
+/// attribute allowlist, with absolute URLs. "Show what was removed" in the reader view puts a
+/// removed block back with it.
+pub fn block_html(html: &str, options: &Options, element: u32) -> Result<String, Error> {
+    let page = Page::scan(html, options)?;
+    let base = base_url(page.page_url.as_ref(), page.tree.base_href.as_deref());
+    let plan = declutter::block_plan(&page.tree, element)?;
+    let (output, _) = emit::emit(html, &page.tree, &plan, base.as_ref())?;
+    Ok(output.html)
+}
+
+/// The URL relative links resolve against: the page's, joined with `<base href>`.
+fn base_url(page_url: Option<&resolve::Url>, base_href: Option<&str>) -> Option<resolve::Url> {
+    match (page_url, base_href) {
+        (Some(url), Some(href)) => url.join(href.trim()).or(Some(url.clone())),
+        (None, Some(href)) => resolve::Url::parse(href.trim()).ok(),
+        (url, None) => url.cloned(),
+    }
 }
 
 /// The text direction of the article: the `dir` of its root's parent, the root, or the

@@ -66,23 +66,34 @@ pub fn resolve(raw: &RawMeta, first_paragraph: Option<&str>) -> Metadata {
         metas.get_all(&["og:site_name"]),
     );
 
+    // A title the publisher declared (JSON-LD, Dublin Core, OpenGraph, Twitter) is taken as
+    // written, as Readability does: when it ends in "| Site", the publisher chose that title
+    // for it, and cutting it would make ours differ from every other reader's. `<title>` is
+    // different: templates append the site's name to every page's, so only there is the
+    // site's name cut off (on top of Readability's separator heuristics).
     let title = first_value(
         [json_ld.title.as_deref()],
-        metas.get_all(&[
-            "dc:title",
-            "dcterm:title",
-            "og:title",
-            "weibo:article:title",
-            "weibo:webpage:title",
-            "title",
-            "twitter:title",
-            "parsely-title",
-        ]),
+        metas
+            .get_all(&[
+                "dc:title",
+                "dcterm:title",
+                "og:title",
+                "weibo:article:title",
+                "weibo:webpage:title",
+                "title",
+                "twitter:title",
+                "parsely-title",
+            ])
+            // Microdata (`<meta itemprop="headline">`), which Readability does not read.
+            .chain(microdata(&raw.metas, "headline")),
     )
-    .or_else(|| non_empty(normalize_spaces(&document_title)))
-    .map(|title| match &site_name {
-        Some(site_name) => without_site_name(&title, site_name).unwrap_or(title),
-        None => title,
+    .or_else(|| {
+        let title = normalize_spaces(&document_title);
+        let title = match &site_name {
+            Some(site_name) => without_site_name(&title, site_name).unwrap_or(title),
+            None => title,
+        };
+        non_empty(title)
     });
 
     // `article:author` is mostly a link to the author's profile page, which is no byline.
@@ -118,7 +129,9 @@ pub fn resolve(raw: &RawMeta, first_paragraph: Option<&str>) -> Metadata {
 
     let published_time = first_value(
         [json_ld.date_published.as_deref()],
-        metas.get_all(&["article:published_time", "parsely-pub-date"]),
+        metas
+            .get_all(&["article:published_time", "parsely-pub-date"])
+            .chain(microdata(&raw.metas, "datepublished")),
     )
     .or_else(|| {
         raw.times
@@ -140,7 +153,9 @@ pub fn resolve(raw: &RawMeta, first_paragraph: Option<&str>) -> Metadata {
                 "twitter:image:src",
             ],
         )
-        .chain(json_ld.image.as_deref()),
+        .chain(json_ld.image.as_deref())
+        .chain(microdata(&raw.metas, "image"))
+        .chain(microdata(&raw.metas, "thumbnailurl")),
     );
 
     Metadata {
@@ -173,6 +188,17 @@ fn first_value<'a, const N: usize>(
         .flatten()
         .chain(metas)
         .find_map(|value| non_empty(unescape_entities(value).trim().to_string()))
+}
+
+/// `url` made absolute against `base`, if it is an http(s) URL: a lead image is shown, so no
+/// other scheme (`javascript:`, `data:`) passes.
+pub(crate) fn absolute_http_url(url: &str, base: Option<&crate::resolve::Url>) -> Option<String> {
+    let url = url.trim();
+    let parsed = match base {
+        Some(base) => base.join(url)?,
+        None => crate::resolve::Url::parse(url).ok()?,
+    };
+    matches!(parsed.scheme(), "http" | "https").then(|| parsed.as_str().to_owned())
 }
 
 /// Decodes HTML character references. The attribute flavour leaves `&copy=1`-style text alone,
@@ -231,6 +257,18 @@ fn raw_metas<'a>(
             .filter(move |(name, _)| name.trim() == *key)
             .map(|(_, content)| content.as_str())
     })
+}
+
+/// A microdata property given by `<meta itemprop>`, when the page gives it once: several are
+/// several items (the article and the teasers around it), and which one is the article's is
+/// not known.
+fn microdata<'a>(metas: &'a [(String, String)], property: &'a str) -> Option<&'a str> {
+    let mut values = metas
+        .iter()
+        .filter(move |(name, _)| name.trim() == property)
+        .map(|(_, content)| content.as_str());
+    let first = values.next()?;
+    values.next().is_none().then_some(first)
 }
 
 /// Meta tag values under Readability's normalised keys (`dc.title` → `dc:title`, the first
@@ -1126,7 +1164,20 @@ mod tests {
     }
 
     #[test]
-    fn site_name_suffix_and_prefix_are_removed_from_the_title() {
+    fn a_declared_title_keeps_its_site_name() {
+        let raw = raw_with_metas(&[
+            ("og:title", "How to Build a Terrarium | eHow"),
+            ("og:site_name", "eHow"),
+        ]);
+        let resolved = resolve(&raw, None);
+        assert_eq!(
+            resolved.title.as_deref(),
+            Some("How to Build a Terrarium | eHow")
+        );
+    }
+
+    #[test]
+    fn site_name_suffix_and_prefix_are_removed_from_the_document_title() {
         let cases = [
             (
                 "How to Build a Terrarium | eHow",
@@ -1150,16 +1201,20 @@ mod tests {
                 "The Daily Example",
                 "Article title by The Daily Example",
             ),
+            // Not the site's name, but Readability's rule for `<title>` cuts the last part.
             (
                 "Friday Facts #282 - 0.17 in sight | Factorio",
                 "Factorio.com",
-                "Friday Facts #282 - 0.17 in sight | Factorio",
+                "Friday Facts #282 - 0.17 in sight",
             ),
             // Nothing would be left.
             ("eHow", "eHow", "eHow"),
         ];
         for (title, site_name, expected) in cases {
-            let raw = raw_with_metas(&[("og:title", title), ("og:site_name", site_name)]);
+            let raw = RawMeta {
+                title: Some(title.into()),
+                ..raw_with_metas(&[("og:site_name", site_name)])
+            };
             let resolved = resolve(&raw, None);
             assert_eq!(resolved.title.as_deref(), Some(expected), "{title}");
             assert_eq!(resolved.site_name.as_deref(), Some(site_name));
@@ -1248,6 +1303,32 @@ mod tests {
     }
 
     #[test]
+    fn lead_image_is_an_absolute_http_url() {
+        let base = crate::resolve::Url::parse("https://example.com/news/story.html").ok();
+        let cases = [
+            ("/img/lead.jpg", Some("https://example.com/img/lead.jpg")),
+            (
+                "//cdn.example.net/a.jpg",
+                Some("https://cdn.example.net/a.jpg"),
+            ),
+            (
+                " http://example.org/b.png ",
+                Some("http://example.org/b.png"),
+            ),
+            ("javascript:alert(1)", None),
+            ("data:image/png;base64,AAAA", None),
+        ];
+        for (image, expected) in cases {
+            assert_eq!(
+                absolute_http_url(image, base.as_ref()).as_deref(),
+                expected,
+                "{image}"
+            );
+        }
+        assert_eq!(absolute_http_url("/img/lead.jpg", None), None);
+    }
+
+    #[test]
     fn lead_image_prefers_open_graph() {
         let raw = RawMeta {
             json_ld: vec![NEWS_ARTICLE.into()],
@@ -1260,6 +1341,61 @@ mod tests {
             resolve(&raw, None).lead_image.as_deref(),
             Some("https://example.com/og.jpg")
         );
+    }
+
+    #[test]
+    fn microdata_fills_what_the_other_sources_leave_out() {
+        // (meta tags, field, expected): microdata alone, and microdata behind a stronger source.
+        type Field = fn(&Metadata) -> Option<&str>;
+        type Case<'a> = (&'a [(&'a str, &'a str)], Field, &'a str);
+        let cases: [Case; 6] = [
+            (
+                &[("headline", "Microdata headline")],
+                |m| m.title.as_deref(),
+                "Microdata headline",
+            ),
+            (
+                &[
+                    ("headline", "Microdata headline"),
+                    ("og:title", "Open Graph"),
+                ],
+                |m| m.title.as_deref(),
+                "Open Graph",
+            ),
+            (
+                &[("datepublished", "2024-09-04T10:00:00+02:00")],
+                |m| m.published_time.as_deref(),
+                "2024-09-04T10:00:00+02:00",
+            ),
+            (
+                &[("image", "https://example.com/microdata.jpg")],
+                |m| m.lead_image.as_deref(),
+                "https://example.com/microdata.jpg",
+            ),
+            (
+                &[("thumbnailurl", "https://example.com/thumb.jpg")],
+                |m| m.lead_image.as_deref(),
+                "https://example.com/thumb.jpg",
+            ),
+            (
+                &[
+                    ("image", "https://example.com/microdata.jpg"),
+                    ("og:image", "https://example.com/og.jpg"),
+                ],
+                |m| m.lead_image.as_deref(),
+                "https://example.com/og.jpg",
+            ),
+        ];
+        for (pairs, field, expected) in cases {
+            let resolved = resolve(&raw_with_metas(pairs), None);
+            assert_eq!(field(&resolved), Some(expected), "{pairs:?}");
+        }
+        // Given twice, a property belongs to several items: neither is taken.
+        let twice = raw_with_metas(&[
+            ("datepublished", "2015-03-12T13:11:07Z"),
+            ("datepublished", "2015-03-11T19:46:14Z"),
+        ]);
+        assert_eq!(resolve(&twice, None).published_time, None);
     }
 
     #[test]

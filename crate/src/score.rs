@@ -83,6 +83,12 @@ fn is_scored(tag: Tag) -> bool {
     )
 }
 
+/// Scored elements that count their whole text, as Readability's `textContent` does.
+fn scores_whole_text(tag: Tag) -> bool {
+    use Tag::*;
+    matches!(tag, Section)
+}
+
 /// A div or section whose only content is one paragraph, with few links.
 fn is_paragraph_wrapper(tree: &Tree, agg: &[Agg], i: u32) -> bool {
     let node = &tree.nodes[i as usize];
@@ -123,14 +129,41 @@ pub fn select(tree: &Tree, agg: &[Agg], excluded: &[bool], mode: Mode) -> Select
     let body = tree.body_or_root();
     let mut scores = vec![0.0f32; n];
     let mut candidate = vec![false; n];
+    // Whether a node has a section above it (parents come before children in the tree).
+    let mut in_section = vec![false; n];
+    for (i, node) in tree.nodes.iter().enumerate() {
+        if node.parent != NO_PARENT {
+            let parent = node.parent as usize;
+            in_section[i] = in_section[parent] || tree.nodes[parent].tag == Tag::Section;
+        }
+    }
 
     for (i, node) in tree.nodes.iter().enumerate() {
-        if excluded[i] || !is_scored(node.tag) || node.inline_text < MIN_PARAGRAPH {
+        if excluded[i] || !is_scored(node.tag) {
             continue;
         }
-        let score = 2.0 + node.inline_commas as f32 + (node.inline_text / 100).min(3) as f32;
+        // Readability scores a div by the text it holds outside child blocks (it turns that
+        // text into paragraphs) but a section by all of its text, so that a page built of
+        // sections scores their parent. Its commas are left out here: a section holding a
+        // whole page would otherwise outweigh the article inside it.
+        // Sections nested in sections are parts of one block: only the outermost one scores.
+        if node.tag == Tag::Section && in_section[i] {
+            continue;
+        }
+        let (text, commas) = if scores_whole_text(node.tag) {
+            (agg[i].text, 0)
+        } else {
+            (node.inline_text, node.inline_commas)
+        };
+        if text < MIN_PARAGRAPH {
+            continue;
+        }
+        let score = 2.0 + commas as f32 + (text / 100).min(3) as f32;
         // Loose text beside child blocks is wrapped into paragraphs inside this element.
-        let mut ancestor = if node.has(flag::HAS_BLOCK_CHILD) && node.tag != Tag::P {
+        let mut ancestor = if node.has(flag::HAS_BLOCK_CHILD)
+            && node.tag != Tag::P
+            && !scores_whole_text(node.tag)
+        {
             i as u32
         } else {
             node.parent

@@ -37,6 +37,13 @@ pub fn clean(html: &str, url: Option<String>) -> Result<JsValue, JsError> {
     serde::Serialize::serialize(&cleaned, &serializer).map_err(|e| JsError::new(&e.to_string()))
 }
 
+/// One element of the page (`element`, counted as in `clean`'s removed blocks) written through
+/// the article's tag and attribute allowlist: "show what was removed" puts a block back.
+#[wasm_bindgen]
+pub fn block_html(html: &str, url: Option<String>, element: u32) -> Result<String, JsError> {
+    crate::block_html(html, &Options { url }, element).map_err(|e| JsError::new(&e.to_string()))
+}
+
 /// The core's version, for the extension's about box and bug reports.
 #[wasm_bindgen]
 pub fn version() -> String {

@@ -187,6 +187,30 @@ fn known_gaps() -> Vec<String> {
         .collect()
 }
 
+/// A page's `lead_image`, where its `.expect.json` names one: the reader shows it, so it must be
+/// the page's declared image, made absolute against the page's URL.
+#[test]
+fn lead_images_are_the_declared_ones() {
+    let mut checked = 0;
+    for page in pages() {
+        let Some(expected) = page.expect.get("lead_image").and_then(Value::as_str) else {
+            continue;
+        };
+        let options = klartext::Options {
+            url: Some(field(&page, "url").to_string()),
+        };
+        let article = klartext::extract(&page.html, &options).unwrap();
+        assert_eq!(
+            article.lead_image.as_deref(),
+            Some(expected),
+            "{}",
+            page.name
+        );
+        checked += 1;
+    }
+    assert!(checked >= 3, "only {checked} pages name a lead image");
+}
+
 #[test]
 fn leak_rule() {
     let text = "First paragraph of the story.\n\nSettings\n\nplay_arrow\n00:00 / 03:12\n\nLast.";

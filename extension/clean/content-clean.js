@@ -53,11 +53,28 @@
   let mode = null;
   let starting = false;
 
-  /** Whether the element's text holds the start of the core's preview (whitespace aside). */
+  /** How much of an element's text is compared with the core's preview. */
+  const PREVIEW_CHECK = 24;
+
+  /**
+   * The start of the element's text as the core reads it: without the content of scripts,
+   * styles, templates and noscript (a comment section's inline loader script and its
+   * "enable JavaScript" note sit between its heading and its text).
+   */
+  function textStart(element) {
+    let text = '';
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node && text.length < PREVIEW_CHECK * 4; node = walker.nextNode()) {
+      if (!node.parentElement?.closest('script, style, template, noscript')) text += node.nodeValue.replace(/\s+/g, '');
+    }
+    return text;
+  }
+
+  /** Whether the element's text starts like the core's preview (whitespace aside). */
   function matchesPreview(element, preview) {
-    const wanted = String(preview ?? '').replace(/…$/, '').replace(/\s+/g, '').slice(0, 24);
+    const wanted = String(preview ?? '').replace(/…$/, '').replace(/\s+/g, '').slice(0, PREVIEW_CHECK);
     if (!wanted) return true;
-    return (element.textContent ?? '').replace(/\s+/g, '').includes(wanted);
+    return textStart(element).includes(wanted);
   }
 
   /** The removed blocks that point at a real element of the snapshot, with their keys. */

@@ -322,6 +322,7 @@ function render(article, url, { selection = false, whole = null } = {}) {
     container,
     t,
     storage: api.storage?.local ?? null,
+    sanitize,
   }).catch((err) => console.warn('Klartext:', err?.message ?? err));
   window.scrollTo(0, 0);
   view.focus({ preventScroll: true });

@@ -1,11 +1,14 @@
 // "What was removed" in the reader view: the blocks the core took out of the article
 // (article.removed: { element, category, rule, preview }), grouped by category, each with its
-// text preview. "Show" adds that preview at the end of the article, in a section that says
-// what it is: the reader shows text previews, not the removed markup. Once shown, a block can
-// be kept on the site ("always keep"): the exception is stored as in clean-in-place mode
-// (clean/exceptions.js), and next time the block's preview is shown at the end at once.
+// text preview. "Show" puts the block itself back into the article, where it was: the core
+// writes it through the article's own tag and attribute allowlist (block_html), DOMPurify
+// sanitizes it as it does the article, and it goes after the article block that preceded it
+// in the page (or before the one that followed it). Once shown, a block can be kept on the
+// site ("always keep"): the exception is stored as in clean-in-place mode
+// (clean/exceptions.js), and next time the block is shown in place at once.
 
 import '../clean/block-key.js';
+import init, { block_html as blockHtml } from '../core/klartext.js';
 import { hostOf, loadExceptions, setException } from '../clean/exceptions.js';
 
 const CATEGORY_MESSAGES = {
@@ -34,10 +37,23 @@ function el(tag, props = {}, ...children) {
   return node;
 }
 
-/** Whether the element's text holds the start of the core's preview (whitespace aside). */
+/** How much of an element's text is compared with the core's preview. */
+const PREVIEW_CHECK = 24;
+
+/** The start of the element's text as the core reads it: no script, style, template, noscript. */
+function textStart(element) {
+  let text = '';
+  const walker = element.ownerDocument.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node && text.length < PREVIEW_CHECK * 4; node = walker.nextNode()) {
+    if (!node.parentElement?.closest('script, style, template, noscript')) text += node.nodeValue.replace(/\s+/g, '');
+  }
+  return text;
+}
+
+/** Whether the element's text starts like the core's preview (whitespace aside). */
 function matchesPreview(element, preview) {
-  const wanted = String(preview ?? '').replace(/…$/, '').replace(/\s+/g, '').slice(0, 24);
-  return !wanted || (element.textContent ?? '').replace(/\s+/g, '').includes(wanted);
+  const wanted = String(preview ?? '').replace(/…$/, '').replace(/\s+/g, '').slice(0, PREVIEW_CHECK);
+  return !wanted || textStart(element).includes(wanted);
 }
 
 /** Inline event handlers and style attributes, within a start tag. */
@@ -78,11 +94,55 @@ function keyer(sourceHtml) {
   };
 }
 
+/** Article blocks whose text can place a restored block: the ones the reader keeps whole. */
+const ANCHOR_BLOCKS = 'p, h2, h3, h4, h5, h6, li, blockquote, pre, figcaption, dt, dd, td, th';
+/** Containers a restored block goes around, never into. */
+const WHOLE = 'ul, ol, dl, table, figure, blockquote, pre';
+/** How many of the page's elements are looked at on either side of a removed block. */
+const ANCHOR_REACH = 3000;
+/** Shorter texts ("Share", a date) are too common to say where a block was. */
+const ANCHOR_MIN_TEXT = 12;
+
+const flat = (text) => String(text ?? '').replace(/\s+/g, ' ').trim();
+
 /**
- * Fills the panel (`list`) and the toolbar button's count for an article shown in `container`.
- * `t` looks up messages; `storage` is storage.local (or null).
+ * Where a removed block goes back in the article: after the article block whose text is that
+ * of the nearest element before it in the page, or else before the one after it. `elements`
+ * are the page's elements in document order, `index` the removed block's. Null: at the end.
  */
-export async function showRemoved({ list, count, removed, sourceHtml, url, container, t, storage }) {
+function placeOf(elements, index, body) {
+  const target = elements[index];
+  if (!target) return null;
+  const byText = new Map();
+  for (const block of body.querySelectorAll(ANCHOR_BLOCKS)) {
+    const text = flat(block.textContent);
+    if (text.length >= ANCHOR_MIN_TEXT && !byText.has(text)) byText.set(text, block);
+  }
+  const around = (hit) => {
+    let node = hit;
+    for (let outer = node.parentElement?.closest(WHOLE); outer && body.contains(outer);
+      outer = outer.parentElement?.closest(WHOLE)) node = outer;
+    return node;
+  };
+  for (let i = index - 1; i >= 0 && i >= index - ANCHOR_REACH; i--) {
+    if (elements[i].contains(target)) continue;
+    const hit = byText.get(flat(elements[i].textContent));
+    if (hit) return { node: around(hit), after: true };
+  }
+  for (let i = index + 1; i < elements.length && i <= index + ANCHOR_REACH; i++) {
+    if (target.contains(elements[i])) continue;
+    const hit = byText.get(flat(elements[i].textContent));
+    if (hit) return { node: around(hit), after: false };
+  }
+  return null;
+}
+
+/**
+ * Fills the panel (`list`) and the toolbar button's count for an article shown in `container`
+ * (its text in `container`'s `.body`). `t` looks up messages; `storage` is storage.local (or
+ * null); `sanitize` is the reader's DOMPurify pass, returning a fragment.
+ */
+export async function showRemoved({ list, count, removed, sourceHtml, url, container, t, storage, sanitize }) {
   const blocks = (Array.isArray(removed) ? removed : [])
     .filter((b) => b && typeof b === 'object' && !NOT_REMOVED.has(b.rule))
     .map((b) => ({
@@ -91,6 +151,7 @@ export async function showRemoved({ list, count, removed, sourceHtml, url, conta
       preview: String(b.preview ?? ''),
       category: Object.hasOwn(CATEGORY_MESSAGES, b.category) ? b.category : 'other',
       state: 'hidden',
+      shown: null,
     }));
   count.textContent = blocks.length ? String(blocks.length) : '';
   list.replaceChildren();
@@ -108,26 +169,46 @@ export async function showRemoved({ list, count, removed, sourceHtml, url, conta
     if (key !== null && kept.includes(key)) block.state = 'kept';
   }
 
-  // The previews shown at the end of the article, in the panel's order.
-  let restored = null;
-  const shownList = () => {
-    if (!restored) {
-      const heading = el('h2', { id: 'restored-heading', lang: document.documentElement.lang, text: t('removedShownHeading') });
-      restored = el('section', { class: 'restored', 'aria-labelledby': 'restored-heading' }, heading, el('ul'));
-      container.append(restored);
+  const body = container.querySelector(':scope > .body') ?? container;
+  let elements = null;
+  let core = null;
+
+  /** The block as the reader shows it: its markup through the core's allowlist and DOMPurify. */
+  const restoredBlock = async (block) => {
+    if (block.shown) return block.shown;
+    core ??= init();
+    let html = '';
+    try {
+      await core;
+      html = blockHtml(String(sourceHtml ?? ''), url, Number(block.element));
+    } catch (err) {
+      console.warn('Klartext: the block could not be restored:', err?.message ?? err);
     }
-    return restored.querySelector('ul');
+    const content = sanitize(html);
+    const label = el('p', { class: 'restored-label', lang: document.documentElement.lang },
+      `${t('removedShownHeading')}: ${t(CATEGORY_MESSAGES[block.category])}`);
+    const section = el('section', { class: 'restored' }, label);
+    if (flat(content.textContent) || content.querySelector('img')) section.append(content);
+    else section.append(el('p', { text: block.preview || t('blockNoText') }));
+    block.shown = section;
+    return section;
   };
-  const sync = () => {
-    const items = blocks.filter((b) => b.state !== 'hidden');
-    if (!items.length) {
-      restored?.remove();
-      restored = null;
-      return;
+
+  /** Puts the shown and kept blocks into the article, where they were, and takes the others out. */
+  const sync = async () => {
+    for (const block of blocks) {
+      if (block.state === 'hidden') {
+        block.shown?.remove();
+        continue;
+      }
+      const section = await restoredBlock(block);
+      if (section.isConnected || block.state === 'hidden') continue;
+      elements ??= parsedElements(sourceHtml);
+      const place = placeOf(elements, Number(block.element) - 1, body);
+      if (!place) body.append(section);
+      else if (place.after) place.node.after(section);
+      else place.node.before(section);
     }
-    shownList().replaceChildren(...items.map((b) => el('li', {},
-      el('strong', { text: `${t(CATEGORY_MESSAGES[b.category])}: ` }),
-      b.preview || t('blockNoText'))));
   };
 
   const groups = ORDER.map((category) => [category, blocks.filter((b) => b.category === category)])
@@ -139,7 +220,7 @@ export async function showRemoved({ list, count, removed, sourceHtml, url, conta
       el('h3', { id: headingId, text: `${t(CATEGORY_MESSAGES[category])} (${members.length})` }),
       el('ul', {}, ...items)));
   });
-  sync();
+  await sync();
 
   function item(block, id) {
     const preview = el('p', { class: 'removed-preview', id, text: block.preview || t('blockNoText') });
@@ -153,12 +234,12 @@ export async function showRemoved({ list, count, removed, sourceHtml, url, conta
       keep.hidden = block.state === 'hidden' || !block.key || !storage;
       note.hidden = block.state !== 'kept';
     };
-    show.addEventListener('click', () => {
+    show.addEventListener('click', async () => {
       block.state = block.state === 'hidden' ? 'shown' : 'hidden';
       // Whether it can be kept is known once it is shown (the user asked: parse now).
       if (block.state === 'shown' && storage) keyOf(block, true);
       render();
-      sync();
+      await sync();
     });
     keep.addEventListener('click', async () => {
       const keepIt = block.state !== 'kept';
