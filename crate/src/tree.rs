@@ -48,6 +48,9 @@ pub mod flag {
     pub const DIGITS: u16 = 1 << 13;
     /// Its class or id alone looks unlikely (what the readerable check looks at).
     pub const UNLIKELY_CLASS: u16 = 1 << 14;
+    /// A link to sign in or up, or to open or install the site's app: the site's account
+    /// chrome ("Sign in", "Open in app", "Follow" for members).
+    pub const ACCOUNT_LINK: u16 = 1 << 15;
     /// A `<br>` is among its children.
     pub const HAS_BR_CHILD: u16 = 1 << 15;
 }
@@ -255,6 +258,13 @@ impl Builder {
                     .is_some_and(|h| h.trim_start().starts_with('#')) =>
             {
                 flags |= flag::HASH_LINK;
+            }
+            Tag::A
+                if el
+                    .get_attribute("href")
+                    .is_some_and(|h| clutter::is_account_url(&h)) =>
+            {
+                flags |= flag::ACCOUNT_LINK;
             }
             Tag::Table => {
                 if role == "presentation" || el.get_attribute("datatable").is_some_and(|v| v == "0")
