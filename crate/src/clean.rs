@@ -131,6 +131,15 @@ pub fn plan(
             let protected = i == member
                 || (i <= sel.root && a.last >= sel.root)
                 || (i <= sel.best && a.last >= sel.best);
+            if !protected && is_spared_heading(tree, excluded, i, mode) {
+                // Kept with what is inside it: the scorer left its subtree out.
+                for n in i..=a.last {
+                    actions[n as usize] = Action::Keep;
+                    text_chars += tree.nodes[n as usize].text;
+                }
+                i = a.last + 1;
+                continue;
+            }
             let verdict = if protected {
                 None
             } else if excluded[i as usize] {
@@ -243,6 +252,23 @@ pub fn plan(
         text_chars,
         root: sel.root,
     }
+}
+
+/// A section heading whose class only looks unlikely (Substack's `header-anchor-post`: "header"
+/// is an unlikely word for containers, and the unlikely pass drops headings with them). A
+/// heading is no container of clutter; it is spared when its class also scores positive and
+/// names no clutter, and nothing hides it.
+fn is_spared_heading(tree: &Tree, excluded: &[bool], i: u32, mode: Mode) -> bool {
+    let node = &tree.nodes[i as usize];
+    matches!(node.tag, Tag::H2 | Tag::H3 | Tag::H4 | Tag::H5 | Tag::H6)
+        && excluded[i as usize]
+        && node.has(flag::UNLIKELY)
+        && !node.has(flag::HIDDEN)
+        && node.parent != crate::tree::NO_PARENT
+        && !excluded[node.parent as usize]
+        && node.clutter.is_none()
+        && node.rule.is_none()
+        && weight(tree, i, mode) > 0.0
 }
 
 /// Text of the lead blocks between the title and the body, at most: more is not a lead.

@@ -605,7 +605,15 @@ pub fn emit<'a>(
         noscript_images: Vec::new(),
         picture_srcset: None,
     };
-    let mut emitter = scan(html, emitter)?;
+    // Pass 2 stops after the last element it writes, drops or previews (see
+    // `Tree::end_of_subtrees`): the rest of the page is read for nothing.
+    let mut previewed: Vec<u32> = plan.removed.iter().map(|r| r.node).collect();
+    previewed.sort_unstable();
+    let end = tree.end_of_subtrees(html, |i| {
+        plan.actions.get(i).is_some_and(|a| *a != Action::Outside)
+            || previewed.binary_search(&(i as u32)).is_ok()
+    });
+    let mut emitter = scan(&html[..end], emitter)?;
     emitter.flush_block();
     Ok((emitter.out, emitter.previews.finish()))
 }

@@ -74,6 +74,7 @@ mod scan;
 mod score;
 mod tag;
 mod text;
+mod token;
 mod tree;
 
 /// Readability's `charThreshold`: an extraction with less text than this is retried with the

@@ -1346,7 +1346,9 @@ mod tests {
     #[test]
     fn microdata_fills_what_the_other_sources_leave_out() {
         // (meta tags, field, expected): microdata alone, and microdata behind a stronger source.
-        let cases: [(&[(&str, &str)], fn(&Metadata) -> Option<&str>, &str); 6] = [
+        type Field = fn(&Metadata) -> Option<&str>;
+        type Case<'a> = (&'a [(&'a str, &'a str)], Field, &'a str);
+        let cases: [Case; 6] = [
             (
                 &[("headline", "Microdata headline")],
                 |m| m.title.as_deref(),

@@ -129,6 +129,14 @@ pub fn select(tree: &Tree, agg: &[Agg], excluded: &[bool], mode: Mode) -> Select
     let body = tree.body_or_root();
     let mut scores = vec![0.0f32; n];
     let mut candidate = vec![false; n];
+    // Whether a node has a section above it (parents come before children in the tree).
+    let mut in_section = vec![false; n];
+    for (i, node) in tree.nodes.iter().enumerate() {
+        if node.parent != NO_PARENT {
+            let parent = node.parent as usize;
+            in_section[i] = in_section[parent] || tree.nodes[parent].tag == Tag::Section;
+        }
+    }
 
     for (i, node) in tree.nodes.iter().enumerate() {
         if excluded[i] || !is_scored(node.tag) {
@@ -138,11 +146,8 @@ pub fn select(tree: &Tree, agg: &[Agg], excluded: &[bool], mode: Mode) -> Select
         // text into paragraphs) but a section by all of its text, so that a page built of
         // sections scores their parent. Its commas are left out here: a section holding a
         // whole page would otherwise outweigh the article inside it.
-        // Sections nested in sections are parts of one block: only the outer one scores.
-        if node.tag == Tag::Section
-            && node.parent != NO_PARENT
-            && tree.nodes[node.parent as usize].tag == Tag::Section
-        {
+        // Sections nested in sections are parts of one block: only the outermost one scores.
+        if node.tag == Tag::Section && in_section[i] {
             continue;
         }
         let (text, commas) = if scores_whole_text(node.tag) {

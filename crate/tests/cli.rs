@@ -243,6 +243,7 @@ fn json_output_has_exactly_the_documented_keys_and_types() {
         "lang",
         "dir",
         "excerpt",
+        "lead_image",
         "readerable",
         "html",
         "text",
@@ -260,6 +261,7 @@ fn json_output_has_exactly_the_documented_keys_and_types() {
         "lang",
         "dir",
         "excerpt",
+        "lead_image",
     ] {
         assert!(
             object[key].is_string() || object[key].is_null(),
