@@ -6,8 +6,8 @@
 //! from a per-tag allowlist with URLs resolved and their schemes checked after decoding, text
 //! is decoded and re-escaped, and every element is closed, so the result is well-formed.
 
+use crate::resolve::{ParseError, Url};
 use lol_html::html_content::Element;
-use url::Url;
 
 use crate::clean::{Action, Plan};
 use crate::declutter::{Previews, Removed};
@@ -343,8 +343,8 @@ fn resolve(base: Option<&Url>, raw: &str, image: bool) -> Option<String> {
     }
     let url = match Url::parse(value) {
         Ok(url) => url,
-        Err(url::ParseError::RelativeUrlWithoutBase) => match base {
-            Some(base) => base.join(value).ok()?,
+        Err(ParseError::RelativeWithoutBase) => match base {
+            Some(base) => base.join(value)?,
             // Without a base a relative URL stays relative: it has no scheme to abuse.
             None => return Some(value.to_string()),
         },
@@ -356,7 +356,7 @@ fn resolve(base: Option<&Url>, raw: &str, image: bool) -> Option<String> {
         "data" => image && url.path().starts_with("image/") && !url.path().starts_with("image/svg"),
         _ => false,
     };
-    safe.then(|| url.to_string())
+    safe.then(|| url.as_str().to_owned())
 }
 
 fn resolve_srcset(base: Option<&Url>, raw: &str) -> Option<String> {
