@@ -44,6 +44,9 @@ pub(crate) const WORDS: &[(Category, &[&str])] = &[
             "leserkommentare",
             "respond",
             "user-comments",
+            // Israeli sites' word for readers' comments (ynet, Haaretz, Walla).
+            "talkback",
+            "talkbacks",
         ],
     ),
     (
@@ -167,13 +170,15 @@ pub(crate) const WORDS: &[(Category, &[&str])] = &[
     ),
 ];
 
-/// Classifies an element by its tag, role and `href` (its first one, as written), and
+/// Classifies an element by its tag, role, `href` (its first one, as written), `aria-label`
+/// (a share button's says so), and
 /// `named`: the category that the first of its class tokens, else of its id tokens, names
 /// (see [`classify_token`]).
 pub fn classify(
     tag: Tag,
     role: &str,
     href: Option<&str>,
+    aria_label: Option<&str>,
     named: Option<Category>,
 ) -> Option<Category> {
     if tag == Tag::Nav || role == "navigation" || role == "menubar" {
@@ -183,6 +188,9 @@ pub fn classify(
         return None;
     }
     if tag == Tag::A && href.is_some_and(is_share_url) {
+        return Some(Category::Social);
+    }
+    if aria_label.is_some_and(names_sharing) {
         return Some(Category::Social);
     }
     if named.is_some() {
@@ -214,6 +222,108 @@ const SHARE_ENDPOINTS: &[&str] = &[
     "pinterest.com/pin/create",
     "bsky.app/intent/compose",
 ];
+
+/// The verb "share" (and "sharing") as screen-reader labels of share buttons and bars say it,
+/// in the languages of the sites readers use: a button that shares by script has no share URL,
+/// and its class may be generated, but its `aria-label` must say what it does.
+const SHARE_LABEL_WORDS: &[&str] = &[
+    "share",
+    "sharing",
+    "teilen",
+    "partager",
+    "partage",
+    "compartir",
+    "compartilhar",
+    "partilhar",
+    "condividi",
+    "condividere",
+    "delen",
+    "dela",
+    "udostępnij",
+    "sdílet",
+    "zdieľať",
+    "megosztás",
+    "jaa",
+    "paylaş",
+    "distribuie",
+    "podijeli",
+    "поделиться",
+    "поділитися",
+    "споделете",
+    "κοινοποίηση",
+    "שיתוף",
+    "שתפו",
+    "שתף",
+    "مشاركة",
+    "شارك",
+    "bagikan",
+];
+/// The same in scripts written without spaces, found anywhere in the label.
+const SHARE_LABEL_INFIXES: &[&str] = &["分享", "共有", "シェア", "공유", "แชร์"];
+
+/// Whether an `aria-label` names a share control: one of its words is "share" in some
+/// language ("Share Post", "Auf Facebook teilen", "שיתוף בוואטסאפ"). Whole words only:
+/// "Shareholders" is not a share button.
+fn names_sharing(label: &str) -> bool {
+    let label = label.to_lowercase();
+    label
+        .split(|c: char| !c.is_alphanumeric())
+        .any(|word| SHARE_LABEL_WORDS.contains(&word))
+        || SHARE_LABEL_INFIXES.iter().any(|w| label.contains(w))
+}
+
+/// Path segments of sign-in and sign-up pages.
+const ACCOUNT_PATH_WORDS: &[&str] = &[
+    "signin",
+    "sign-in",
+    "sign_in",
+    "login",
+    "log-in",
+    "signup",
+    "sign-up",
+    "sign_up",
+    "register",
+    "registration",
+    "anmelden",
+    "registrieren",
+    "connexion",
+    "inscription",
+];
+/// Hosts of app-install and app deep links.
+const APP_LINK_HOSTS: &[&str] = &[
+    ".app.link",
+    "app.link",
+    ".onelink.me",
+    "apps.apple.com",
+    "itunes.apple.com",
+    "play.google.com",
+];
+
+/// Whether `href` leads to signing in or up, or to the site's app: a path segment that names
+/// a sign-in or sign-up page (`/m/signin?operation=register`, `/login`), or an app link.
+pub fn is_account_url(href: &str) -> bool {
+    let href = href.trim().to_ascii_lowercase();
+    let (host, path) = if let Some(rest) = href
+        .strip_prefix("https://")
+        .or_else(|| href.strip_prefix("http://"))
+        .or_else(|| href.strip_prefix("//"))
+    {
+        rest.split_at(rest.find(['/', '?', '#']).unwrap_or(rest.len()))
+    } else if href.starts_with('/') {
+        ("", href.as_str())
+    } else {
+        return false;
+    };
+    if APP_LINK_HOSTS
+        .iter()
+        .any(|h| host == h.trim_start_matches('.') || (h.starts_with('.') && host.ends_with(h)))
+    {
+        return true;
+    }
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    path.split('/')
+        .any(|segment| ACCOUNT_PATH_WORDS.contains(&segment.trim_end_matches(".php")))
+}
 
 /// Whether `href` is a share link: a share endpoint, or a `mailto:` with only a subject and
 /// body (mailing the page to someone), not an address.
@@ -372,6 +482,53 @@ mod tests {
             "https://example.org/share-of-the-vote",
         ] {
             assert!(!is_share_url(href), "{href}");
+        }
+    }
+
+    #[test]
+    fn recognises_share_controls_by_their_label_in_many_languages() {
+        for label in [
+            "Share Post",
+            "Auf Facebook teilen",
+            "Partager sur X",
+            "Compartir en WhatsApp",
+            "שיתוף בוואטסאפ",
+            "Udostępnij",
+            "分享到微信",
+            "Поделиться",
+        ] {
+            assert!(names_sharing(label), "{label}");
+        }
+        for label in [
+            "Shareholders' meeting",
+            "Story actions",
+            "Listen",
+            "לתגובות",
+            "",
+        ] {
+            assert!(!names_sharing(label), "{label}");
+        }
+    }
+
+    #[test]
+    fn recognises_account_and_app_links() {
+        for href in [
+            "https://medium.com/m/signin?operation=register",
+            "https://rsci.app.link/?%24canonical_url=x",
+            "/login?next=/a/1",
+            "https://www.example.de/registrieren",
+            "https://apps.apple.com/app/id123",
+        ] {
+            assert!(is_account_url(href), "{href}");
+        }
+        for href in [
+            "https://example.org/news/how-to-register-to-vote",
+            "https://example.org/login-problems-explained",
+            "#login",
+            "https://app.example.org/",
+            "mailto:login@example.org",
+        ] {
+            assert!(!is_account_url(href), "{href}");
         }
     }
 

@@ -28,6 +28,11 @@ pub fn find(
     categories: rules::Categories,
 ) -> Vec<Removal> {
     let root_text = agg[sel.root as usize].text.max(1) as f32;
+    // Statistics over every element, also those the scorer leaves out (a sidebar's widgets).
+    let whole = crate::aggregate::aggregate(
+        tree,
+        &crate::aggregate::excluded(tree, Mode::ALL[Mode::ALL.len() - 1]),
+    );
     let mut removed = Vec::new();
     let mut i = 1;
     while (i as usize) < tree.nodes.len() {
@@ -60,6 +65,8 @@ pub fn find(
             Some((Category::Social, "share"))
         } else if is_ad_label(tree, agg, i, html) {
             Some((Category::Ads, "ad-label"))
+        } else if is_account_button(tree, &whole, i) {
+            Some((Category::Promotions, "account-link"))
         } else {
             None
         };
@@ -77,11 +84,6 @@ pub fn find(
             _ => i += 1,
         }
     }
-    // Statistics over every element, also those the scorer leaves out (a sidebar's widgets).
-    let whole = crate::aggregate::aggregate(
-        tree,
-        &crate::aggregate::excluded(tree, Mode::ALL[Mode::ALL.len() - 1]),
-    );
     // Around an article only: on a page without one (a front page, a list of teasers), the
     // "rails" are the page's content.
     if crate::readerable::is_readerable(tree, &whole) {
@@ -112,6 +114,46 @@ fn in_switched_off_block(tree: &Tree, node: u32, categories: rules::Categories) 
     }
     false
 }
+
+/// A link to sign in or up or to the site's app, standing alone as a button ("Open in app",
+/// "Sign up", a members' "Follow"), outside the site's navigation, header and footer, which
+/// keep their account links. One in running text ("register to vote") is a link, not chrome.
+fn is_account_button(tree: &Tree, agg: &[Agg], i: u32) -> bool {
+    let node = &tree.nodes[i as usize];
+    if !node.has(flag::ACCOUNT_LINK) {
+        return false;
+    }
+    let own = agg[i as usize].text;
+    if own > ACCOUNT_BUTTON_MAX_TEXT || node.has(flag::HAS_BLOCK_CHILD) {
+        // A card or a teaser that links to a registration page is content.
+        return false;
+    }
+    let mut up = node.parent;
+    // The nearest block around the link holds little more than the link itself.
+    while up != crate::tree::NO_PARENT && !tree.nodes[up as usize].tag.is_block() {
+        up = tree.nodes[up as usize].parent;
+    }
+    if up != crate::tree::NO_PARENT && agg[up as usize].text > own * 2 + ACCOUNT_BUTTON_SLACK {
+        return false;
+    }
+    let mut up = node.parent;
+    while up != crate::tree::NO_PARENT {
+        let n = &tree.nodes[up as usize];
+        if matches!(n.tag, Tag::Nav | Tag::Header | Tag::Footer)
+            || n.clutter == Some(Category::Navigation)
+        {
+            return false;
+        }
+        up = n.parent;
+    }
+    true
+}
+
+/// A button's label is a few words ("Open in app", "Sign up", "Follow").
+const ACCOUNT_BUTTON_MAX_TEXT: u32 = 25;
+/// Characters of other text a button's block may hold besides the link (a separator, a
+/// count).
+const ACCOUNT_BUTTON_SLACK: u32 = 20;
 
 /// Share links found one by one (by their endpoint) take their bar with them: a small block
 /// whose text is mostly hidden share controls is the share bar, and its other buttons ("Copy

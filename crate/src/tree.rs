@@ -50,6 +50,9 @@ pub mod flag {
     pub const DIGITS: u16 = 1 << 13;
     /// Its class or id alone looks unlikely (what the readerable check looks at).
     pub const UNLIKELY_CLASS: u16 = 1 << 14;
+    /// A link to sign in or up, or to open or install the site's app: the site's account
+    /// chrome ("Sign in", "Open in app", "Follow" for members).
+    pub const ACCOUNT_LINK: u16 = 1 << 15;
     /// A `<br>` is among its children.
     pub const HAS_BR_CHILD: u16 = 1 << 15;
 }
@@ -172,6 +175,7 @@ struct Attrs<'a> {
     summary: bool,
     aria_hidden: Option<&'a str>,
     aria_modal: Option<&'a str>,
+    aria_label: Option<&'a str>,
     style: Option<&'a str>,
     itemprop: Option<&'a str>,
     rel: Option<&'a str>,
@@ -191,6 +195,7 @@ impl<'a> Attrs<'a> {
             summary: false,
             aria_hidden: None,
             aria_modal: None,
+            aria_label: None,
             style: None,
             itemprop: None,
             rel: None,
@@ -214,6 +219,7 @@ impl<'a> Attrs<'a> {
                 b"role" => &mut role,
                 b"aria-hidden" => &mut attrs.aria_hidden,
                 b"aria-modal" => &mut attrs.aria_modal,
+                b"aria-label" => &mut attrs.aria_label,
                 b"style" => &mut attrs.style,
                 b"itemprop" => &mut attrs.itemprop,
                 b"rel" => &mut attrs.rel,
@@ -355,6 +361,9 @@ impl<'h> Builder<'h> {
             Tag::A if attrs.href.is_some_and(|h| h.trim_start().starts_with('#')) => {
                 flags |= flag::HASH_LINK;
             }
+            Tag::A if attrs.href.is_some_and(clutter::is_account_url) => {
+                flags |= flag::ACCOUNT_LINK;
+            }
             Tag::Table => {
                 if role == "presentation" || attrs.datatable == Some("0") {
                     flags |= flag::LAYOUT_TABLE;
@@ -376,7 +385,13 @@ impl<'h> Builder<'h> {
         if self.in_foreign > 0 {
             flags |= flag::FOREIGN;
         }
-        let clutter = clutter::classify(tag, role, attrs.href, class.category.or(id.category));
+        let clutter = clutter::classify(
+            tag,
+            role,
+            attrs.href,
+            attrs.aria_label,
+            class.category.or(id.category),
+        );
         (flags, weight, clutter, class.hash)
     }
 

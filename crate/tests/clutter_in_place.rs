@@ -216,6 +216,56 @@ fn layout(html: &str) -> Layout {
             lines.extend(visible_lines(*node));
         }
     }
+    // Navigation that has no landmark but says what it is. The reader view drops these (its
+    // `clutter` lines list them); in place they are the site's, and the reader uses them:
+    // - a breadcrumb trail (ARIA label, schema.org BreadcrumbList, or a breadcrumb class);
+    // - a table of contents: a box around a list of in-page links, with its title and
+    //   toggle, even inside the article, since its links jump within the real page;
+    // - the site's header by its class (`site-header`, `td-header-wrap`), outside the article;
+    // - the site's name or logo: a link to its home page, outside the article.
+    let breadcrumb = "[aria-label*=breadcrumb i], [itemtype*=BreadcrumbList], [class]";
+    for node in document.select(breadcrumb).nodes() {
+        let named = node.is("[aria-label*=breadcrumb i], [itemtype*=BreadcrumbList]");
+        if named
+            || class_words(node)
+                .any(|w| ["breadcrumb", "breadcrumbs", "crumbs"].contains(&w.as_str()))
+        {
+            lines.extend(visible_lines(*node));
+        }
+    }
+    for list in document.select("ul, ol").nodes() {
+        let links = list.find(&["a"]);
+        let in_page = |a: &NodeRef<'_>| a.attr("href").is_some_and(|h| h.starts_with('#'));
+        if links.len() >= 2 && links.iter().all(in_page) {
+            // The box around the list: up to the first ancestor with more than the list's
+            // title and toggle in it.
+            let own = visible_lines(*list).join(" ").chars().count();
+            let mut toc = *list;
+            for up in list.ancestors_it(None) {
+                let text = visible_lines(up).join(" ").chars().count();
+                if !up.is_element() || text > own + TOC_TITLE_MAX {
+                    break;
+                }
+                toc = up;
+            }
+            lines.extend(visible_lines(toc));
+        }
+    }
+    for node in document.select("[class], [id]").nodes() {
+        let header = class_words(node).any(|w| w == "header" || w == "masthead");
+        if header && outside_article(node) {
+            lines.extend(visible_lines(*node));
+        }
+    }
+    for link in document.select("a[href]").nodes() {
+        let href = link.attr("href").unwrap_or_default();
+        let path = href.split_once("://").map_or(href.as_ref(), |(_, rest)| {
+            rest.find('/').map_or("/", |i| &rest[i..])
+        });
+        if path == "/" && outside_article(link) {
+            lines.extend(visible_lines(*link));
+        }
+    }
     let mut seen = std::collections::HashSet::new();
     lines.retain(|l| seen.insert(l.clone()));
     let mut navigation_links = Vec::new();
@@ -233,6 +283,24 @@ fn layout(html: &str) -> Layout {
         lines,
         navigation_links,
     }
+}
+
+/// A table of contents' box holds little besides its list: a title and a toggle.
+const TOC_TITLE_MAX: usize = 40;
+
+/// The words of an element's class and id: tokens, split at `-` and `_` too, lowercase.
+fn class_words(node: &NodeRef<'_>) -> impl Iterator<Item = String> {
+    let names = format!(
+        "{} {}",
+        node.attr("class").unwrap_or_default(),
+        node.attr("id").unwrap_or_default()
+    );
+    names
+        .split(|c: char| c.is_whitespace() || c == '-' || c == '_')
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect::<Vec<_>>()
+        .into_iter()
 }
 
 /// Whether a line shows: a whole visible line, or, when long enough, anywhere in the text.
@@ -381,6 +449,25 @@ fn visible_text_follows_rendering() {
     );
     assert_eq!(layout.lines, ["Home X", "Home", "X", "© Site", "Skip"]);
     assert_eq!(layout.navigation_links, ["Home", "X"]);
+    let implicit = crate::layout(
+        "<body><div class='site-header'><span>Monday</span></div><a href='https://s.example/'>\
+         <h1>Blog</h1></a><div class='crumbs'><a href='/'>S</a> &gt; <a href='/c'>City</a></div>\
+         <article><div class='toc'><p>Contents</p><ul><li><a href='#a'>A</a></li>\
+         <li><a href='#b'>B</a></li></ul></div><p>Text of the story, long enough to be more \
+         than a table of contents' title.</p><div class='related'><ul><li><a href='/r'>R</a>\
+         </li><li><a href='#b'>B</a></li></ul></div></article></body>",
+    );
+    for line in ["Monday", "Blog", "S > City", "Contents"] {
+        assert!(
+            implicit.lines.iter().any(|l| l == line),
+            "{line}: {:?}",
+            implicit.lines
+        );
+    }
+    assert!(!implicit
+        .lines
+        .iter()
+        .any(|l| l == "R" || l.starts_with("Text")));
 }
 
 /// The WCXB dev pages (/work/shared/datasets/wcxb-dev, or `KLARTEXT_WCXB`): how much of each

@@ -19,7 +19,8 @@
 // the site's own layout, which clean in place keeps by design — the same rule as the CLI test
 // (crate/tests/clutter_in_place.rs): a line inside a navigation landmark, inside a header or
 // footer landmark outside the article, or an in-page link outside the article ("Skip to
-// content"). The navigation's links outside the article stay visible. Pages listed in
+// content"), and navigation without a landmark (a breadcrumb, a table of contents, a header by
+// class, the site's home link). The navigation's links outside the article stay visible. Pages listed in
 // tests/fixtures/clutter/IN-PLACE-GAPS.txt keep some clutter for a stated reason: on those
 // the article and navigation are checked, the clutter lines are not. Then the mode is turned
 // off and the DOM must be back to the byte.
@@ -115,6 +116,28 @@ function siteLayout(page) {
     for (const node of document.querySelectorAll('nav, [role=navigation]')) add(node);
     for (const node of document.querySelectorAll('header, footer, [role=banner], [role=contentinfo], a[href^="#"]')) {
       if (outside(node)) add(node);
+    }
+    // Navigation without a landmark that says what it is: a breadcrumb trail, a table of
+    // contents' box (around a list of in-page links, with its title and toggle), the site's
+    // header by class outside the article, the site's home link (name or logo) outside it.
+    const words = (node) => `${node.getAttribute('class') ?? ''} ${node.id}`.toLowerCase().split(/[\s_-]+/);
+    for (const node of document.querySelectorAll('[aria-label], [itemtype], [class], [id]')) {
+      const breadcrumb = /breadcrumb/i.test(node.getAttribute('aria-label') ?? '')
+        || /BreadcrumbList/.test(node.getAttribute('itemtype') ?? '')
+        || words(node).some((w) => ['breadcrumb', 'breadcrumbs', 'crumbs'].includes(w));
+      const header = outside(node) && words(node).some((w) => w === 'header' || w === 'masthead');
+      if (breadcrumb || header) add(node);
+    }
+    for (const list of document.querySelectorAll('ul, ol')) {
+      const anchors = [...list.querySelectorAll('a')];
+      if (anchors.length < 2 || !anchors.every((a) => (a.getAttribute('href') ?? '').startsWith('#'))) continue;
+      const own = norm(list.innerText).length;
+      let toc = list;
+      for (let up = list.parentElement; up && norm(up.innerText).length <= own + 40; up = up.parentElement) toc = up;
+      add(toc);
+    }
+    for (const link of document.querySelectorAll('a[href]')) {
+      if (outside(link) && new URL(link.href, location.href).pathname === '/' && link.href !== location.href) add(link);
     }
     const links = [...document.querySelectorAll('nav, [role=navigation]')].filter(outside)
       .flatMap((nav) => [...nav.querySelectorAll('a')])
