@@ -1,12 +1,15 @@
 // Klartext's background: owns the state of the hand-over between a page and its reader view.
 // The toolbar action, the keyboard command and the context menu all toggle the reader view of a
 // tab: the content script is injected on demand (activeTab + scripting, no host permissions),
-// sends the page's source here, gets a one-time token for it, and frames the reader page with
-// that token; the reader page then takes the source by token, exactly once.
+// tells this background the page's URL, a fresh hand-over key and a fresh one-time token for
+// them, and frames the reader page with that token at once (it does not wait for an answer);
+// the reader page takes URL and key by token, exactly once, and accepts the page's source posted to it by the content script only with
+// that key. The source itself never passes through here: extension messages copy it as JSON,
+// twice, which cost more than the core itself (tests/out/bench.txt).
 
 import {
-  CLEAN, CLEAN_SOURCE, CLOSE, KEEP, READERABLE, SELECTION, SELECTION_SOURCE, SOURCE, TAKE, TOGGLE,
-  checkMessage, newToken,
+  CLEAN, CLEAN_SOURCE, CLOSE, KEEP, OFFER, READERABLE, SELECTION, TAKE, TOGGLE,
+  checkMessage,
 } from './protocol.js';
 // A namespace import: a core without clean() (an old build) breaks cleaning, not the background.
 import initCore, * as klartextCore from './core/klartext.js';
@@ -19,14 +22,41 @@ const CLEAN_COMMAND = 'clean-page';
 const MENU_ID = 'klartext-open-reader';
 const MENU_SELECTION_ID = 'klartext-read-selection';
 const MENU_CLEAN_ID = 'klartext-clean-page';
+/** Injected for the reader view, in this order (the first defines what the second uses). */
+const READER_SCRIPTS = ['serialise.js', 'content.js'];
 /** Injected for "clean in place", in this order (the first defines what the second uses). */
 const CLEAN_SCRIPTS = ['clean/block-key.js', 'clean/content-clean.js'];
-/** A source not taken within this time is dropped. */
+/** A hand-over not taken within this time is dropped. */
 const TOKEN_TTL_MS = 60_000;
 const READER_URL = api.runtime.getURL('reader/reader.html');
 
-/** token -> { tabId, html, url, expires }. In memory: a hand-over takes well under a second. */
+/** token -> { tabId, url, key, expires }. In memory: a hand-over takes well under a second. */
 const pending = new Map();
+/**
+ * How long a reader frame's TAKE waits for its token's OFFER. The content script sends the
+ * offer before it even makes the frame, so it is here first unless messages were reordered.
+ */
+const OFFER_WAIT_MS = 2000;
+/** token -> the TAKEs waiting for that token's OFFER (functions that get the entry, or null). */
+const waiting = new Map();
+
+/** The pending hand-over under `token`, waiting up to OFFER_WAIT_MS for its offer. */
+function offered(token) {
+  if (pending.has(token)) return Promise.resolve(pending.get(token));
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      const rest = (waiting.get(token) ?? []).filter((w) => w !== wake);
+      if (rest.length) waiting.set(token, rest);
+      else waiting.delete(token);
+      resolve(null);
+    }, OFFER_WAIT_MS);
+    function wake(entry) {
+      clearTimeout(timer);
+      resolve(entry);
+    }
+    waiting.set(token, [...(waiting.get(token) ?? []), wake]);
+  });
+}
 
 function sweep(now = Date.now()) {
   for (const [token, entry] of pending) {
@@ -42,7 +72,7 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * 15 fails with "Cannot access contents of the page", and the same call succeeds 300 ms later),
  * so a failure is retried a few times before it counts.
  */
-async function inject(tabId, files = ['content.js']) {
+async function inject(tabId, files = READER_SCRIPTS) {
   let failure;
   for (const delay of [0, 50, 150, 300, 500]) {
     if (delay) await sleep(delay);
@@ -164,35 +194,50 @@ function fromContentScript(sender) {
     && !(typeof sender.url === 'string' && sender.url.startsWith(api.runtime.getURL('')));
 }
 
+/** Tokens already taken, so that none is offered twice (the last thousand). */
+const used = new Set();
+
+/** Hands a reader frame in tab `tabId` the URL and key under `token`, once. */
+function take(token, entry, tabId) {
+  sweep();
+  if (!entry || pending.get(token) !== entry || entry.tabId !== tabId) return { ok: false, error: 'expired' };
+  pending.delete(token);
+  used.add(token);
+  if (used.size > 1000) used.delete(used.values().next().value);
+  // Were this a frame the page made with a stolen token, it gets the key but no source: the
+  // content script posts the source only into the frame it made itself.
+  return { ok: true, url: entry.url, key: entry.key };
+}
+
 function handle(msg, sender) {
   if (sender.id !== api.runtime.id) return null;
   const type = checkMessage(msg);
   switch (type) {
-    case SOURCE:
-    case SELECTION_SOURCE: {
+    case OFFER: {
       if (!fromContentScript(sender)) return null;
       sweep();
       // One hand-over per tab at a time: a new one replaces an untaken one.
       for (const [token, entry] of pending) {
         if (entry.tabId === sender.tab.id) pending.delete(token);
       }
-      const token = newToken();
-      pending.set(token, {
+      // A token is good for one hand-over: one offered again (or a second offer reusing it) is
+      // refused, and the reader frame that has it finds it expired.
+      if (pending.has(msg.token) || used.has(msg.token)) return { ok: false, error: 'token-used' };
+      const entry = {
         tabId: sender.tab.id,
-        html: msg.html,
         url: msg.url,
-        selection: type === SELECTION_SOURCE ? msg.selection : '',
+        key: msg.key,
         expires: Date.now() + TOKEN_TTL_MS,
-      });
-      return { ok: true, token };
+      };
+      pending.set(msg.token, entry);
+      const woken = waiting.get(msg.token) ?? [];
+      waiting.delete(msg.token);
+      for (const wake of woken) wake(entry);
+      return { ok: true };
     }
     case TAKE: {
       if (!fromReader(sender)) return null;
-      sweep();
-      const entry = pending.get(msg.token);
-      if (!entry || entry.tabId !== sender.tab.id) return { ok: false, error: 'expired' };
-      pending.delete(msg.token);
-      return { ok: true, html: entry.html, url: entry.url, selection: entry.selection };
+      return offered(msg.token).then((entry) => take(msg.token, entry, sender.tab.id));
     }
     case CLOSE: {
       if (!fromReader(sender)) return null;

@@ -1,9 +1,10 @@
 // Klartext's content script: injected on demand into a tab's top frame by the background.
-// It reads the page (without touching it), hands the source to the background, and lays the
-// reader page over the page in an extension-origin <iframe>. It never modifies, moves or
-// recreates the page's own nodes: closing removes the frame and restores scroll and focus.
+// It reads the page (without touching it), lays the reader page over the page in an
+// extension-origin <iframe>, and posts the page's source straight into that frame. It never
+// modifies, moves or recreates the page's own nodes: closing removes the frame and restores
+// scroll and focus.
 // A classic script (content scripts cannot be modules), so it keeps its own copy of the message
-// types from protocol.js.
+// types from protocol.js. serialise.js is injected before it and defines klartextSerialise.
 
 (() => {
   'use strict';
@@ -16,9 +17,9 @@
 
   const TOGGLE = 'klartext:toggle';
   const CLOSE = 'klartext:close';
-  const SOURCE = 'klartext:source';
+  const OFFER = 'klartext:offer';
+  const PAGE = 'klartext:page';
   const SELECTION = 'klartext:selection';
-  const SELECTION_SOURCE = 'klartext:selection-source';
   const MAX_HTML_LENGTH = 32 * 1024 * 1024;
   const MAX_SELECTION_LENGTH = 4 * 1024 * 1024;
   /**
@@ -27,8 +28,20 @@
    * context menu item on a selection reads any selection.
    */
   const MIN_SELECTION_CHARS = 60;
+  /**
+   * UTF-16 code units encoded per task. The source crosses into the reader frame as UTF-8 bytes:
+   * measured in Chromium, that is several times faster than posting the string (which the
+   * frame would then encode into wasm memory all the same), but encoding is work on the page's
+   * thread, so a large page is encoded in steps of about ten milliseconds.
+   */
+  const ENCODE_CHUNK = 1 << 20;
+  /** The reader frame's origin: postMessage delivers the source to no other document. */
+  const READER_ORIGIN = api.runtime.getURL('').replace(/\/$/, '');
 
-  /** The open view: { frame, scrollX, scrollY, focused, observer }, or null. */
+  /**
+   * The open view: { frame, page (the source until it is posted), scrollX, scrollY, focused,
+   * observer }, or null.
+   */
   let view = null;
   let opening = false;
 
@@ -67,28 +80,62 @@
       + `<body>${box.outerHTML}</body></html>`;
   }
 
+  /** A fresh token or hand-over key: 128 bits from the platform's CSPRNG, as hex (as protocol.js makes them). */
+  function newKey() {
+    const bytes = crypto.getRandomValues(new Uint8Array(16));
+    return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  }
+
+  /** `html` as UTF-8, in chunks, yielding to the page between them; never splits a surrogate pair. */
+  async function encodeUtf8(html) {
+    const encoder = new TextEncoder();
+    const chunks = [];
+    for (let start = 0; start < html.length;) {
+      let end = Math.min(start + ENCODE_CHUNK, html.length);
+      if (end < html.length && (html.charCodeAt(end - 1) & 0xfc00) === 0xd800) end -= 1;
+      chunks.push(encoder.encode(html.slice(start, end)));
+      start = end;
+      if (start < html.length) await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    return chunks;
+  }
+
+  /**
+   * The hand-over: the background gets the page's URL, a fresh key and a fresh token for the
+   * frame (not waiting for its answer: the frame, made at once, asks for them while it loads);
+   * the source is encoded while the frame loads, and once it has loaded it goes to
+   * the frame by postMessage (the bytes are transferred: no JSON, nothing in between) with the
+   * key, which the frame meanwhile takes from the background with its token.
+   * The page sees the token in the frame's address, never the key: it lives in this script's
+   * world, the background and the reader frame.
+   */
   async function open(minSelectionChars = MIN_SELECTION_CHARS) {
     if (opening || isOpen()) return;
     opening = true;
     try {
-      const html = document.documentElement.outerHTML;
-      const selection = selectionDocument(minSelectionChars);
+      let selection = selectionDocument(minSelectionChars);
+      if (selection.length > MAX_SELECTION_LENGTH) selection = '';
+      // outerHTML, a subtree at a time on a large page (serialise.js); null over the cap.
+      const html = await globalThis.klartextSerialise(document.documentElement, MAX_HTML_LENGTH);
       let token = '';
-      if (html.length <= MAX_HTML_LENGTH) {
-        const message = selection && selection.length <= MAX_SELECTION_LENGTH
-          ? { type: SELECTION_SOURCE, html, url: location.href, selection }
-          : { type: SOURCE, html, url: location.href };
-        const reply = await api.runtime.sendMessage(message);
-        if (reply && reply.ok === true && typeof reply.token === 'string') token = reply.token;
+      let page = null;
+      if (html !== null) {
+        const key = newKey();
+        token = newKey();
+        page = { key, utf8: null, selection };
+        // Should the offer fail, the frame finds its token unknown and says so.
+        api.runtime.sendMessage({ type: OFFER, url: location.href, key, token }).catch(() => {});
       }
       // Without a token the reader page explains that the page could not be handed over.
-      show(token);
+      show(token, page);
+      if (page) page.utf8 = encodeUtf8(html);
     } finally {
       opening = false;
     }
   }
 
-  function show(token) {
+  /** Lays the reader frame over the page; `page` is posted into it once it has loaded. */
+  function show(token, page) {
     const frame = document.createElement('iframe');
     const style = {
       position: 'fixed',
@@ -127,6 +174,7 @@
     const focused = document.activeElement;
     view = {
       frame,
+      page,
       scrollX: window.scrollX,
       scrollY: window.scrollY,
       focused,
@@ -139,14 +187,32 @@
       if (view?.frame !== frame) return;
       // The reader page loads once. Another load is the page navigating the frame (to a page
       // of its own, or again in a sandbox): that is no longer the reader view.
-      if (loaded) close();
-      else frame.focus();
+      if (loaded) {
+        close();
+        return;
+      }
       loaded = true;
+      postPage().catch((err) => console.warn('Klartext:', err?.message ?? err));
+      frame.focus();
     });
     document.documentElement.appendChild(frame);
     view.observer.observe(document.documentElement, { childList: true });
     window.addEventListener('keydown', onKeydown, true);
     frame.focus();
+  }
+
+  /**
+   * Posts the page's source to the view's frame, once. The target origin keeps it from any
+   * document but the extension's: a frame the page navigated elsewhere gets nothing.
+   */
+  async function postPage() {
+    if (!isOpen() || !view.page) return;
+    const { frame, page } = view;
+    view.page = null;
+    const utf8 = await page.utf8;
+    if (view?.frame !== frame) return;
+    const message = { type: PAGE, key: page.key, utf8, selection: page.selection };
+    frame.contentWindow?.postMessage(message, READER_ORIGIN, utf8.map((chunk) => chunk.buffer));
   }
 
   /** Closes the view: removes the frame and gives back scroll position and focus. */

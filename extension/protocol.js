@@ -6,17 +6,24 @@
 export const TOGGLE = 'klartext:toggle';
 /** Background -> content script: close the reader view. Reader page -> background: close my view. */
 export const CLOSE = 'klartext:close';
-/** Content script -> background: the page's source, answered with a one-time token. */
-export const SOURCE = 'klartext:source';
-/** Reader page -> background: take the source stored under a token (once). */
+/**
+ * Content script -> background: a reader view is about to open on the page at `url`; its frame
+ * will ask with the one-time `token`, and the page's source will come to it with `key`. Both
+ * are fresh random values the content script makes; the frame is made without waiting for the
+ * answer, so the round trip is not on the way to the article.
+ */
+export const OFFER = 'klartext:offer';
+/** Reader page -> background: take the page's URL and the hand-over key stored under a token (once). */
 export const TAKE = 'klartext:take';
+/**
+ * Content script -> reader frame, by window.postMessage (no JSON, no background in between):
+ * `{ type: PAGE, key, utf8, selection }`, `utf8` the page's source as UTF-8 in chunks
+ * (Uint8Arrays, transferred). The frame takes the first such message whose key is the one its
+ * token was good for; the page never sees the key.
+ */
+export const PAGE = 'klartext:page';
 /** Background -> content script: open the reader view on the selected text (context menu). */
 export const SELECTION = 'klartext:selection';
-/**
- * Content script -> background: the page's source and a document made of the selected text,
- * answered with a one-time token like SOURCE.
- */
-export const SELECTION_SOURCE = 'klartext:selection-source';
 /** Reader page -> background: whether the core found the page readerable (for the icon). */
 export const READERABLE = 'klartext:readerable';
 /** Background -> content script (clean/content-clean.js): clean the page in place, or give it back. */
@@ -32,33 +39,33 @@ export const KEEP = 'klartext:keep';
 export const MAX_KEY_LENGTH = 1024;
 
 /**
- * Upper bound for the page source, in UTF-16 code units. Chromium refuses extension messages
- * over 64 MiB of JSON; the source travels twice as JSON (escaped quotes and non-ASCII text grow
- * it), so the cap stays well below that.
+ * Upper bound for the page source, in UTF-16 code units. The core needs about four bytes of
+ * wasm memory per character of the page (measured: tests/out/bench.txt), so a page over this
+ * gets one clear line instead of a frame that grows past half a gigabyte.
  */
 export const MAX_HTML_LENGTH = 32 * 1024 * 1024;
+/** The same bound in UTF-8 bytes: one UTF-16 code unit encodes to at most three. */
+export const MAX_HTML_BYTES = 3 * MAX_HTML_LENGTH;
+/** Upper bound for the number of chunks the source comes in. */
+export const MAX_CHUNKS = 4096;
 export const MAX_URL_LENGTH = 64 * 1024;
 /** Upper bound for the selected text's document, which travels next to the page's source. */
 export const MAX_SELECTION_LENGTH = 4 * 1024 * 1024;
-/** A token is 32 lowercase hex digits (128 random bits). */
+/** A token, and a hand-over key, is 32 lowercase hex digits (128 random bits). */
 export const TOKEN_PATTERN = /^[0-9a-f]{32}$/;
 
 const SHAPES = {
   [TOGGLE]: {},
   [CLOSE]: {},
-  [SOURCE]: {
-    html: (v) => typeof v === 'string' && v.length <= MAX_HTML_LENGTH,
+  [OFFER]: {
     url: (v) => typeof v === 'string' && v.length <= MAX_URL_LENGTH && isWebUrl(v),
+    key: (v) => typeof v === 'string' && TOKEN_PATTERN.test(v),
+    token: (v) => typeof v === 'string' && TOKEN_PATTERN.test(v),
   },
   [TAKE]: {
     token: (v) => typeof v === 'string' && TOKEN_PATTERN.test(v),
   },
   [SELECTION]: {},
-  [SELECTION_SOURCE]: {
-    html: (v) => typeof v === 'string' && v.length <= MAX_HTML_LENGTH,
-    url: (v) => typeof v === 'string' && v.length <= MAX_URL_LENGTH && isWebUrl(v),
-    selection: (v) => typeof v === 'string' && v.length > 0 && v.length <= MAX_SELECTION_LENGTH,
-  },
   [READERABLE]: {
     readerable: (v) => typeof v === 'boolean',
   },
@@ -102,6 +109,49 @@ export function checkMessage(msg) {
     if (!Object.hasOwn(shape, key) || !shape[key](msg[key])) return null;
   }
   return type;
+}
+
+function isUtf8Chunks(v) {
+  if (!Array.isArray(v) || v.length > MAX_CHUNKS) return false;
+  let bytes = 0;
+  for (const chunk of v) {
+    if (!(chunk instanceof Uint8Array)) return false;
+    bytes += chunk.byteLength;
+  }
+  return bytes <= MAX_HTML_BYTES;
+}
+
+const PAGE_SHAPE = {
+  utf8: isUtf8Chunks,
+  selection: (v) => typeof v === 'string' && v.length <= MAX_SELECTION_LENGTH,
+};
+
+/**
+ * Checks a page hand-over posted to the reader frame: `{ type: PAGE, key, utf8, selection }`
+ * with exactly these fields and `key` equal to the key the frame's token was good for.
+ * Anything the page itself posts fails here: it cannot know the key.
+ * @param {unknown} data
+ * @param {string} key
+ * @returns {{ utf8: Uint8Array[], selection: string } | null}
+ */
+export function checkPage(data, key) {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return null;
+  if (Object.getPrototypeOf(data) !== Object.prototype) return null;
+  const keys = Object.keys(data);
+  if (keys.length !== 4 || data.type !== PAGE || typeof data.key !== 'string') return null;
+  if (!TOKEN_PATTERN.test(key) || !sameKey(data.key, key)) return null;
+  for (const name of Object.keys(PAGE_SHAPE)) {
+    if (!Object.hasOwn(data, name) || !PAGE_SHAPE[name](data[name])) return null;
+  }
+  return { utf8: data.utf8, selection: data.selection };
+}
+
+/** Compares two keys in time that does not depend on where they differ. */
+function sameKey(a, b) {
+  if (a.length !== b.length) return false;
+  let diff = 0;
+  for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return diff === 0;
 }
 
 /** A fresh one-time token: 128 bits from the platform's CSPRNG, as hex. */

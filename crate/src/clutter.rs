@@ -2,7 +2,6 @@
 //! the words that widgets and CMSs put into their class names and ids, and by the text that
 //! video-player controls render.
 
-use lol_html::html_content::Element;
 use serde::Serialize;
 
 use crate::tag::Tag;
@@ -22,7 +21,7 @@ pub enum Category {
 
 /// Words (whole parts of a class or id, split at `-`, `_` and case changes are not split)
 /// that name a widget of a category. Checked in order: the first category that matches wins.
-const WORDS: &[(Category, &[&str])] = &[
+pub(crate) const WORDS: &[(Category, &[&str])] = &[
     (
         Category::Comments,
         &[
@@ -166,13 +165,14 @@ const WORDS: &[(Category, &[&str])] = &[
     ),
 ];
 
-/// Classifies an element by its tag, class, id and role. `class` and `id` are lowercase.
+/// Classifies an element by its tag, role and `href` (its first one, as written), and
+/// `named`: the category that the first of its class tokens, else of its id tokens, names
+/// (see [`classify_token`]).
 pub fn classify(
     tag: Tag,
-    class: &str,
-    id: &str,
     role: &str,
-    el: &Element<'_, '_>,
+    href: Option<&str>,
+    named: Option<Category>,
 ) -> Option<Category> {
     if tag == Tag::Nav || role == "navigation" || role == "menubar" {
         return Some(Category::Navigation);
@@ -180,15 +180,11 @@ pub fn classify(
     if matches!(tag, Tag::Html | Tag::Body | Tag::Head) {
         return None;
     }
-    if tag == Tag::A && el.get_attribute("href").is_some_and(|h| is_share_url(&h)) {
+    if tag == Tag::A && href.is_some_and(is_share_url) {
         return Some(Category::Social);
     }
-    for value in [class, id] {
-        for token in value.split_ascii_whitespace() {
-            if let Some(category) = classify_token(token) {
-                return Some(category);
-            }
-        }
+    if named.is_some() {
+        return named;
     }
     // A complementary box (ARIA's `<aside>`) named by nothing else: a promotion, a donation
     // ask or a teaser beside the text.
@@ -235,8 +231,10 @@ fn is_share_url(href: &str) -> bool {
 
 /// A class or id token matches a category when the whole token or one of its `-`/`_`
 /// separated parts is one of the category's words: `comments-wrapper` and `ob-widget` match,
-/// `download` and `shadow` do not.
-fn classify_token(token: &str) -> Option<Category> {
+/// `download` and `shadow` do not. This is the definition; the core judges tokens with the
+/// equivalent single scan of [`crate::token`], tested against it.
+#[cfg(test)]
+pub fn classify_token(token: &str) -> Option<Category> {
     // A token without separators may still name a widget in one run (`relatedarticlesinline`,
     // from `RelatedArticlesInline`): long words are also found inside it.
     let unseparated = !token.contains(['-', '_']);
@@ -300,11 +298,13 @@ pub fn is_player_text(text: &str) -> bool {
     if PLAYER_WORDS.contains(&t) {
         return true;
     }
-    let lower = t.to_lowercase();
-    if matches!(
-        lower.trim_end_matches(['.', '…']),
-        "loading" | "wird geladen" | "chargement" | "cargando"
-    ) {
+    // Every label here is ASCII, and no other character lowercases to ASCII letters of these
+    // words: an ASCII case-insensitive comparison says what a full lowercase copy would.
+    let label = t.trim_end_matches(['.', '…']);
+    if ["loading", "wird geladen", "chargement", "cargando"]
+        .iter()
+        .any(|w| label.eq_ignore_ascii_case(w))
+    {
         return true;
     }
     if t.split(" / ").all(is_time_code) {
@@ -319,11 +319,18 @@ pub fn is_player_text(text: &str) -> bool {
 }
 
 fn is_time_code(s: &str) -> bool {
-    let parts: Vec<&str> = s.trim().split(':').collect();
-    (2..=3).contains(&parts.len())
-        && parts
-            .iter()
-            .all(|p| !p.is_empty() && p.len() <= 2 && p.bytes().all(|b| b.is_ascii_digit()))
+    let mut parts = 0;
+    for part in s.trim().split(':') {
+        parts += 1;
+        if parts > 3
+            || part.is_empty()
+            || part.len() > 2
+            || !part.bytes().all(|b| b.is_ascii_digit())
+        {
+            return false;
+        }
+    }
+    parts >= 2
 }
 
 #[cfg(test)]
@@ -374,12 +381,17 @@ mod tests {
             "1:02:03",
             "1.0x Geschwindigkeit",
             "Loading...",
+            "LOADING…",
+            "Wird geladen",
             "replay_10",
         ] {
             assert!(is_player_text(t), "{t}");
         }
         for t in [
             "Um 10:25 Uhr",
+            "1:2:3:4",
+            "12:345",
+            "Loading page",
             "Play",
             "Wir wissen es sehr zu schätzen.",
             "2x",

@@ -6,8 +6,8 @@
 //! from a per-tag allowlist with URLs resolved and their schemes checked after decoding, text
 //! is decoded and re-escaped, and every element is closed, so the result is well-formed.
 
+use crate::resolve::{ParseError, Url};
 use lol_html::html_content::Element;
-use url::Url;
 
 use crate::clean::{Action, Plan};
 use crate::declutter::{Previews, Removed};
@@ -343,8 +343,8 @@ fn resolve(base: Option<&Url>, raw: &str, image: bool) -> Option<String> {
     }
     let url = match Url::parse(value) {
         Ok(url) => url,
-        Err(url::ParseError::RelativeUrlWithoutBase) => match base {
-            Some(base) => base.join(value).ok()?,
+        Err(ParseError::RelativeWithoutBase) => match base {
+            Some(base) => base.join(value)?,
             // Without a base a relative URL stays relative: it has no scheme to abuse.
             None => return Some(value.to_string()),
         },
@@ -356,7 +356,7 @@ fn resolve(base: Option<&Url>, raw: &str, image: bool) -> Option<String> {
         "data" => image && url.path().starts_with("image/") && !url.path().starts_with("image/svg"),
         _ => false,
     };
-    safe.then(|| url.to_string())
+    safe.then(|| url.as_str().to_owned())
 }
 
 fn resolve_srcset(base: Option<&Url>, raw: &str) -> Option<String> {
@@ -605,7 +605,15 @@ pub fn emit<'a>(
         noscript_images: Vec::new(),
         picture_srcset: None,
     };
-    let mut emitter = scan(html, emitter)?;
+    // Pass 2 stops after the last element it writes, drops or previews (see
+    // `Tree::end_of_subtrees`): the rest of the page is read for nothing.
+    let mut previewed: Vec<u32> = plan.removed.iter().map(|r| r.node).collect();
+    previewed.sort_unstable();
+    let end = tree.end_of_subtrees(html, |i| {
+        plan.actions.get(i).is_some_and(|a| *a != Action::Outside)
+            || previewed.binary_search(&(i as u32)).is_ok()
+    });
+    let mut emitter = scan(&html[..end], emitter)?;
     emitter.flush_block();
     Ok((emitter.out, emitter.previews.finish()))
 }

@@ -69,11 +69,13 @@ mod emit;
 mod page_clutter;
 mod patterns;
 mod readerable;
+mod resolve;
 pub mod rules;
 mod scan;
 mod score;
 mod tag;
 mod text;
+mod token;
 mod tree;
 
 /// Readability's `charThreshold`: an extraction with less text than this is retried with the
@@ -87,7 +89,7 @@ const HIDDEN_GAIN: u32 = 3;
 /// A page scanned once (pass 1): its tree and metadata, for every entry point.
 struct Page<'h> {
     html: &'h str,
-    page_url: Option<url::Url>,
+    page_url: Option<resolve::Url>,
     tree: tree::Tree,
     meta: metadata::Metadata,
     /// The byline element, taken out of the text.
@@ -101,11 +103,12 @@ impl<'h> Page<'h> {
         }
         let page_url = match options.url.as_deref() {
             Some(u) => {
-                Some(url::Url::parse(u).map_err(|e| Error::Url(u.to_string(), e.to_string()))?)
+                Some(resolve::Url::parse(u).map_err(|e| Error::Url(u.to_string(), e.to_string()))?)
             }
             None => None,
         };
-        let tree = tree::build(html, page_url.as_ref().and_then(url::Url::host_str))?;
+        let host = page_url.as_ref().and_then(resolve::Url::host);
+        let tree = tree::build(html, host.as_deref())?;
         let (meta, byline) = resolve_metadata(&tree);
         Ok(Page {
             html,
@@ -129,12 +132,8 @@ impl<'h> Page<'h> {
 /// Finds the article in `html` and returns it with its metadata.
 pub fn extract(html: &str, options: &Options) -> Result<Article, Error> {
     let page = Page::scan(html, options)?;
-    let (tree, page_url) = (&page.tree, &page.page_url);
-    let base = match (page_url, tree.base_href.as_deref()) {
-        (Some(url), Some(href)) => url.join(href.trim()).ok().or(page_url.clone()),
-        (None, Some(href)) => url::Url::parse(href.trim()).ok(),
-        (url, None) => url.clone(),
-    };
+    let tree = &page.tree;
+    let base = base_url(page.page_url.as_ref(), tree.base_href.as_deref());
     let facts = page.facts();
 
     let mut best: Option<clean::Plan> = None;
@@ -254,10 +253,10 @@ pub fn block_html(html: &str, options: &Options, element: u32) -> Result<String,
 }
 
 /// The URL relative links resolve against: the page's, joined with `<base href>`.
-fn base_url(page_url: Option<&url::Url>, base_href: Option<&str>) -> Option<url::Url> {
+fn base_url(page_url: Option<&resolve::Url>, base_href: Option<&str>) -> Option<resolve::Url> {
     match (page_url, base_href) {
-        (Some(url), Some(href)) => url.join(href.trim()).ok().or(Some(url.clone())),
-        (None, Some(href)) => url::Url::parse(href.trim()).ok(),
+        (Some(url), Some(href)) => url.join(href.trim()).or(Some(url.clone())),
+        (None, Some(href)) => resolve::Url::parse(href.trim()).ok(),
         (url, None) => url.cloned(),
     }
 }

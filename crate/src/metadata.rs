@@ -192,13 +192,13 @@ fn first_value<'a, const N: usize>(
 
 /// `url` made absolute against `base`, if it is an http(s) URL: a lead image is shown, so no
 /// other scheme (`javascript:`, `data:`) passes.
-pub fn absolute_http_url(url: &str, base: Option<&url::Url>) -> Option<String> {
+pub(crate) fn absolute_http_url(url: &str, base: Option<&crate::resolve::Url>) -> Option<String> {
     let url = url.trim();
     let parsed = match base {
-        Some(base) => base.join(url).ok()?,
-        None => url::Url::parse(url).ok()?,
+        Some(base) => base.join(url)?,
+        None => crate::resolve::Url::parse(url).ok()?,
     };
-    matches!(parsed.scheme(), "http" | "https").then(|| parsed.into())
+    matches!(parsed.scheme(), "http" | "https").then(|| parsed.as_str().to_owned())
 }
 
 /// Decodes HTML character references. The attribute flavour leaves `&copy=1`-style text alone,
@@ -243,7 +243,7 @@ fn is_plausible_byline(text: &str) -> bool {
 }
 
 fn looks_like_url(value: &str) -> bool {
-    url::Url::parse(value.trim()).is_ok()
+    crate::resolve::Url::parse(value.trim()).is_ok()
 }
 
 /// The content of the raw `<meta>` tags with exactly these keys, in key order (first tag first).
@@ -1304,7 +1304,7 @@ mod tests {
 
     #[test]
     fn lead_image_is_an_absolute_http_url() {
-        let base = url::Url::parse("https://example.com/news/story.html").ok();
+        let base = crate::resolve::Url::parse("https://example.com/news/story.html").ok();
         let cases = [
             ("/img/lead.jpg", Some("https://example.com/img/lead.jpg")),
             (

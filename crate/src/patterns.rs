@@ -120,7 +120,9 @@ pub fn contains_any(haystack: &str, needles: &[&str]) -> bool {
 }
 
 /// Readability's class weight for one attribute value (lowercase): −25 for a negative match,
-/// +25 for a positive one, both when both match.
+/// +25 for a positive one, both when both match. The core weighs interned tokens
+/// ([`crate::token::ValueFacts::weight`]); this is the definition they are tested against.
+#[cfg(test)]
 pub fn weight(value: &str) -> i32 {
     if value.is_empty() {
         return 0;

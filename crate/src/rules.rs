@@ -191,9 +191,305 @@ pub fn active(rules: &[Rule], host: Option<&str>) -> Vec<u16> {
         .collect()
 }
 
+/// How a rule compares an attribute's value (case-sensitively, as lol_html does for the
+/// attributes [`Matcher`] handles).
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Test<'r> {
+    Present,
+    Equals(&'r str),
+    Prefix(&'r str),
+}
+
+/// A selector that names one thing an element's start tag says: `.class`, `#id`,
+/// `[name]`, `[name="v"]`, `[name^="v"]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Simple<'r> {
+    Class(&'r str),
+    Id(&'r str),
+    Attribute(&'r str, Test<'r>),
+}
+
+impl<'r> Simple<'r> {
+    /// Reads `selector` if it is one simple selector that [`Matcher`] matches exactly as
+    /// lol_html would: identifiers and values without escapes, and attribute selectors only on
+    /// `id` and `data-*` attributes (whose values compare case-sensitively in every document).
+    fn parse(selector: &'r str) -> Option<Simple<'r>> {
+        let plain = |s: &str| {
+            !s.is_empty()
+                && s.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+        };
+        let identifier = |s: &'r str| {
+            let b = s.as_bytes();
+            let starts_ok = match b {
+                [first, ..] if first.is_ascii_digit() => false,
+                [b'-', second, ..] if second.is_ascii_digit() || *second == b'-' => false,
+                [b'-'] => false,
+                _ => true,
+            };
+            (plain(s) && starts_ok).then_some(s)
+        };
+        if let Some(class) = selector.strip_prefix('.') {
+            return identifier(class).map(Simple::Class);
+        }
+        if let Some(id) = selector.strip_prefix('#') {
+            return identifier(id).map(Simple::Id);
+        }
+        let inner = selector.strip_prefix('[')?.strip_suffix(']')?;
+        let (name, test) = match inner.split_once('=') {
+            None => (inner, Test::Present),
+            Some((name, value)) => {
+                let value = value
+                    .strip_prefix('"')
+                    .and_then(|v| v.strip_suffix('"'))
+                    .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))?;
+                if !plain(value) {
+                    return None;
+                }
+                match name.strip_suffix('^') {
+                    Some(name) => (name, Test::Prefix(value)),
+                    None => (name, Test::Equals(value)),
+                }
+            }
+        };
+        let lowercase_plain = plain(name) && !name.bytes().any(|b| b.is_ascii_uppercase());
+        (lowercase_plain
+            && (name == "id" || name.starts_with("data-"))
+            && identifier(name).is_some())
+        .then_some(Simple::Attribute(name, test))
+    }
+}
+
+/// Names and the first rule that names each, sorted by name.
+#[derive(Default)]
+struct Names<'r>(Vec<(&'r str, u16)>);
+
+impl<'r> Names<'r> {
+    /// Adds a rule for `name`; of two rules for one name the first one counts.
+    fn add(&mut self, name: &'r str, index: u16) {
+        if let Err(at) = self.0.binary_search_by(|(n, _)| (*n).cmp(name)) {
+            self.0.insert(at, (name, index));
+        }
+    }
+
+    fn get(&self, name: &str) -> Option<u16> {
+        let found = self.0.binary_search_by(|(n, _)| (*n).cmp(name)).ok()?;
+        Some(self.0[found].1)
+    }
+}
+
+/// Matches the active rules in pass 1. Simple rules are looked up by the element's class
+/// tokens and id, which pass 1 reads anyway, instead of running lol_html's selector machine
+/// over every element for each of them; the others are left to lol_html
+/// ([`Matcher::complex`]).
+pub struct Matcher<'r> {
+    /// Class names and ids with their first rule, sorted for binary search (a few dozen:
+    /// as fast as hashing here, and no hash map code in the wasm binary).
+    classes: Names<'r>,
+    ids: Names<'r>,
+    attributes: Vec<(&'r str, Test<'r>, u16)>,
+    complex: Vec<(&'r Selector, u16)>,
+}
+
+impl<'r> Matcher<'r> {
+    /// The matcher of `active` (indices into `rules`, see [`active`]).
+    pub fn new(rules: &'r [Rule], active: &[u16]) -> Matcher<'r> {
+        let mut matcher = Matcher {
+            classes: Names::default(),
+            ids: Names::default(),
+            attributes: Vec::new(),
+            complex: Vec::new(),
+        };
+        for &index in active {
+            let rule = &rules[index as usize];
+            // Of two rules that match the same element, the first one counts.
+            match Simple::parse(&rule.selector_text) {
+                Some(Simple::Class(class)) => {
+                    matcher.classes.add(class, index);
+                }
+                Some(Simple::Id(id)) => {
+                    matcher.ids.add(id, index);
+                }
+                Some(Simple::Attribute(name, test)) if matcher.attributes.len() < 64 => {
+                    matcher.attributes.push((name, test, index));
+                }
+                _ => matcher.complex.push((&rule.selector, index)),
+            }
+        }
+        matcher
+    }
+
+    /// The rules lol_html has to match: those with combinators, pseudo-classes and so on.
+    pub fn complex(&self) -> &[(&'r Selector, u16)] {
+        &self.complex
+    }
+
+    /// The first simple rule an element matches, given its first `class` and `id` attributes
+    /// (empty when it has none) and all its `attributes` (names as written, values as in the
+    /// page).
+    pub fn first_simple<'a>(
+        &self,
+        class: &str,
+        id: &str,
+        attributes: impl Iterator<Item = (&'a str, &'a str)>,
+    ) -> Option<u16> {
+        let mut first: Option<u16> = None;
+        let mut consider = |index: u16| {
+            if first.is_none_or(|f| index < f) {
+                first = Some(index);
+            }
+        };
+        if !self.classes.0.is_empty() {
+            // As lol_html: split at HTML whitespace, compare case-sensitively.
+            for token in class.split_ascii_whitespace() {
+                if let Some(index) = self.classes.get(token) {
+                    consider(index);
+                }
+            }
+        }
+        if let Some(index) = self.ids.get(id) {
+            consider(index);
+        }
+        if !self.attributes.is_empty() {
+            // Bit i: rule i of `attributes` has seen its attribute (selectors see the first
+            // attribute of a name only).
+            let mut seen = 0u64;
+            for (name, value) in attributes {
+                for (position, (rule_name, test, index)) in self.attributes.iter().enumerate() {
+                    if seen & 1 << position != 0 || !rule_name.eq_ignore_ascii_case(name) {
+                        continue;
+                    }
+                    seen |= 1 << position;
+                    let matches = match test {
+                        Test::Present => true,
+                        Test::Equals(v) => value == *v,
+                        Test::Prefix(v) => value.starts_with(v),
+                    };
+                    if matches {
+                        consider(*index);
+                    }
+                }
+            }
+        }
+        first
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::scan::{scan_with_rules, source_attributes, Sink};
+    use crate::tag::Tag;
+    use lol_html::html_content::Element;
+
+    /// Per element, the first rule that lol_html matches and the first simple rule.
+    struct Both<'r> {
+        html: &'r str,
+        matcher: &'r Matcher<'r>,
+        by_lol_html: Vec<Option<u16>>,
+        by_matcher: Vec<Option<u16>>,
+    }
+
+    impl Sink for Both<'_> {
+        fn open(&mut self, _tag: Tag, _key: u32, el: &mut Element<'_, '_>) {
+            let first = |name: &str| {
+                source_attributes(self.html, el)
+                    .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                    .map_or("", |(_, v)| v)
+            };
+            let (class, id) = (first("class"), first("id"));
+            let simple = self
+                .matcher
+                .first_simple(class, id, source_attributes(self.html, el));
+            self.by_matcher.push(simple);
+            self.by_lol_html.push(None);
+        }
+        fn matched(&mut self, rule: u16) {
+            let last = self.by_lol_html.last_mut().unwrap();
+            if last.is_none_or(|r| rule < r) {
+                *last = Some(rule);
+            }
+        }
+        fn close(&mut self) {}
+        fn text(&mut self, _text: &str, _raw: bool) {}
+    }
+
+    /// The simple rules match what lol_html matches with the same selectors: case, whitespace,
+    /// repeated attributes, prefixes, attributes without values.
+    #[test]
+    fn simple_rules_match_like_lol_html() {
+        let rules = parse(
+            Category::Ads,
+            "test.txt",
+            "##.ad-slot\n##.Promo\n###comments\n##[id^=\"div-gpt-ad\"]\n##[data-ad-slot]\n\
+             ##[data-widget-id^='AR_']\n##[data-kind=\"ad\"]\n##.a .b\n##div.c\n##.comments\n",
+        )
+        .unwrap();
+        let html = r#"<div class="ad-slot"></div><div class="x  AD-SLOT"></div>
+            <div class="x\tad-slot\ny"></div><div class="promo"></div><div class="Promo"></div>
+            <div id="comments" class="comments"></div><div id="Comments"></div>
+            <div id="comments-2"></div><div id="x" id="comments"></div>
+            <div class="y" class="ad-slot"></div><div ID="div-gpt-ad-123"></div>
+            <div id="div-gpt"></div><p data-ad-slot></p><p DATA-AD-SLOT="1"></p>
+            <p data-widget-id="AR_1"></p><p data-widget-id="ar_1"></p>
+            <p data-widget-id="x" data-widget-id="AR_2"></p><p data-kind="ad"></p>
+            <p data-kind="AD"></p><p data-kind="ad "></p><div class="a"><p class="b"></p></div>
+            <div class="c"></div><span class="c"></span><div class="comments ad-slot"></div>
+            <div class="ad-slot&amp;"></div><svg><g class="ad-slot"></g></svg>"#;
+        let all: Vec<u16> = (0..rules.len() as u16).collect();
+        let matcher = Matcher::new(&rules, &all);
+        assert_eq!(matcher.complex().len(), 2, "`.a .b` and `div.c`");
+        let everything: Vec<(&Selector, u16)> = rules
+            .iter()
+            .zip(0..)
+            .map(|(r, i)| (&r.selector, i))
+            .collect();
+        let both = Both {
+            html,
+            matcher: &matcher,
+            by_lol_html: Vec::new(),
+            by_matcher: Vec::new(),
+        };
+        let both = scan_with_rules(html, both, &everything).unwrap();
+        let complex: Vec<u16> = matcher.complex().iter().map(|(_, i)| *i).collect();
+        let simple_only: Vec<Option<u16>> = both
+            .by_lol_html
+            .iter()
+            .map(|r| r.filter(|r| !complex.contains(r)))
+            .collect();
+        assert_eq!(both.by_matcher, simple_only);
+        assert!(both.by_matcher.iter().flatten().count() >= 10);
+    }
+
+    #[test]
+    fn reads_simple_selectors_only_where_they_match_like_lol_html() {
+        use Simple::*;
+        for (selector, expected) in [
+            (".ad-slot", Some(Class("ad-slot"))),
+            ("#CybotCookiebotDialog", Some(Id("CybotCookiebotDialog"))),
+            (
+                "[data-ad-slot]",
+                Some(Attribute("data-ad-slot", Test::Present)),
+            ),
+            (
+                "[id^=\"div-gpt-ad\"]",
+                Some(Attribute("id", Test::Prefix("div-gpt-ad"))),
+            ),
+            ("[data-x='y']", Some(Attribute("data-x", Test::Equals("y")))),
+            // Left to lol_html: escapes, combinators, compounds, other attributes (whose
+            // values may compare case-insensitively), empty prefixes.
+            (".a\\:b", None),
+            (".a .b", None),
+            ("div.c", None),
+            (".1a", None),
+            ("[type=\"text\"]", None),
+            ("[id^=\"\"]", None),
+            ("[data-x~=\"y\"]", None),
+            ("[data-X]", None),
+        ] {
+            assert_eq!(Simple::parse(selector), expected, "{selector}");
+        }
+    }
 
     #[test]
     fn built_in_rules_parse() {

@@ -47,15 +47,18 @@ struct Frame {
     key: u32,
 }
 
-struct Driver<S> {
+struct Driver<'h, S> {
+    html: &'h str,
     sink: S,
     stack: Vec<Frame>,
+    /// Keys of the elements whose end tags lol_html reported, being closed.
+    pending: Vec<u32>,
     seen_html: bool,
     seen_head: bool,
     seen_body: bool,
 }
 
-impl<S: Sink> Driver<S> {
+impl<S: Sink> Driver<'_, S> {
     fn pop(&mut self, count: usize) {
         for _ in 0..count {
             self.stack.pop();
@@ -112,7 +115,8 @@ impl<S: Sink> Driver<S> {
     }
 
     fn open(&mut self, el: &mut Element<'_, '_>, closes: &Rc<RefCell<Vec<u32>>>) {
-        let tag = Tag::from_name(&el.tag_name());
+        let key = el.source_location().bytes().start;
+        let tag = tag_at(self.html, key);
         // A second <html>, <head> or <body> only merges attributes in a browser.
         let seen = match tag {
             Tag::Html => Some(&mut self.seen_html),
@@ -135,7 +139,7 @@ impl<S: Sink> Driver<S> {
         if self.stack.len() >= MAX_DEPTH {
             self.pop(1);
         }
-        let key = el.source_location().bytes().start as u32;
+        let key = key as u32;
         self.stack.push(Frame { tag, key });
         self.sink.open(tag, key, el);
         if !el.can_have_content() {
@@ -151,11 +155,51 @@ impl<S: Sink> Driver<S> {
     }
 
     fn flush(&mut self, closes: &Rc<RefCell<Vec<u32>>>) {
-        let pending = std::mem::take(&mut *closes.borrow_mut());
-        for key in pending {
+        // Swapped with a buffer kept for the next flush: taking the vector would leave an
+        // empty one that allocates again at the next end tag.
+        let mut pending = std::mem::take(&mut self.pending);
+        std::mem::swap(&mut pending, &mut *closes.borrow_mut());
+        for &key in &pending {
             self.close_key(key);
         }
+        pending.clear();
+        self.pending = pending;
     }
+}
+
+/// The tag of the start tag at byte `start` of `html`, read from the page (lol_html's
+/// `Element::tag_name` allocates a lowercase copy).
+fn tag_at(html: &str, start: usize) -> Tag {
+    // The tag name ends where the tokenizer's tag-name state ends it.
+    let name = html.as_bytes().get(start + 1..).unwrap_or_default();
+    let len = name
+        .iter()
+        .position(|b| matches!(b, b'\t' | b'\n' | b'\x0C' | b'\r' | b' ' | b'/' | b'>'))
+        .unwrap_or(name.len());
+    let mut lower = [0u8; Tag::LONGEST_NAME];
+    let Some(buffer) = lower.get_mut(..len) else {
+        return Tag::Other;
+    };
+    buffer.copy_from_slice(&name[..len]);
+    buffer.make_ascii_lowercase();
+    std::str::from_utf8(buffer).map_or(Tag::Other, Tag::from_name)
+}
+
+/// The attributes of an element's start tag as slices of the page it was scanned from: names
+/// as written (compare them with `eq_ignore_ascii_case`), values with character references
+/// still encoded, as `Element::get_attribute` gives them but without copying either.
+pub fn source_attributes<'a, 'h: 'a>(
+    html: &'h str,
+    el: &'a Element<'_, '_>,
+) -> impl Iterator<Item = (&'h str, &'h str)> + 'a {
+    el.attributes().iter().filter_map(move |attribute| {
+        let name = html.get(attribute.name_source_location()?.bytes())?;
+        let value = attribute
+            .value_source_location()
+            .and_then(|value| html.get(value.bytes()))
+            .unwrap_or_default();
+        Some((name, value))
+    })
 }
 
 /// Elements that end the search for an open `<li>`, `<dd>` or `<dt>`: the parser's special
@@ -195,8 +239,10 @@ fn run<S: Sink>(
 ) -> Result<S, Error> {
     let closes: Rc<RefCell<Vec<u32>>> = Rc::default();
     let driver = RefCell::new(Driver {
+        html,
         sink,
         stack: Vec::with_capacity(64),
+        pending: Vec::new(),
         seen_html: false,
         seen_head: false,
         seen_body: false,

@@ -7,6 +7,13 @@ macro_rules! tags {
         pub enum Tag { $($variant,)* Other }
 
         impl Tag {
+            /// Bytes of the longest known tag name: longer names are `Other`.
+            pub const LONGEST_NAME: usize = {
+                let mut longest = 0;
+                $(if $name.len() > longest { longest = $name.len(); })*
+                longest
+            };
+
             /// Interns a lowercase tag name.
             pub fn from_name(name: &str) -> Tag {
                 match name { $($name => Tag::$variant,)* _ => Tag::Other }

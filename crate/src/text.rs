@@ -47,6 +47,7 @@ pub fn measure(chunk: &str, last_was_space: &mut bool) -> Stats {
     let chunk = decoded.as_ref();
     let mut stats = Stats::default();
     let mut prev_period = false;
+    let mut only_whitespace = true;
     for c in chunk.chars() {
         if c.is_whitespace() {
             if !*last_was_space {
@@ -61,6 +62,7 @@ pub fn measure(chunk: &str, last_was_space: &mut bool) -> Stats {
             // word: it counts as two, so that length thresholds tuned on Latin text hold.
             stats.chars += if is_cjk(c) { 2 } else { 1 };
             *last_was_space = false;
+            only_whitespace = false;
             if c.is_alphabetic() {
                 stats.letters += 1;
             } else if c.is_numeric() {
@@ -77,7 +79,7 @@ pub fn measure(chunk: &str, last_was_space: &mut bool) -> Stats {
         stats.sentence_end = true;
     }
     // A chunk of only whitespace between tags adds nothing a reader sees.
-    if chunk.chars().all(char::is_whitespace) {
+    if only_whitespace {
         stats.chars = 0;
     }
     stats

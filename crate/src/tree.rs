@@ -9,9 +9,11 @@ use lol_html::html_content::Element;
 use crate::clutter::{self, Category};
 use crate::metadata::RawMeta;
 use crate::patterns;
-use crate::scan::Sink;
+use crate::rules::Matcher;
+use crate::scan::{source_attributes, Sink};
 use crate::tag::Tag;
 use crate::text;
+use crate::token::{fact, Interner};
 
 pub const NO_PARENT: u32 = u32::MAX;
 
@@ -112,6 +114,32 @@ impl Tree {
     pub fn body_or_root(&self) -> u32 {
         self.body.unwrap_or(0)
     }
+
+    /// Where a pass that only acts on the subtrees of the nodes `wanted` selects can stop
+    /// reading `html`: at the start tag of the first node after all of them, or at the end.
+    ///
+    /// A pass over that prefix sees exactly the events a pass over the whole page sees up to
+    /// there (same bytes from the start, same parser state), and everything after it lies
+    /// outside those subtrees: the elements still open at that point, none of them wanted,
+    /// are then closed by the end of the input instead of later.
+    pub fn end_of_subtrees(&self, html: &str, wanted: impl Fn(usize) -> bool) -> usize {
+        let mut inside = vec![false; self.nodes.len()];
+        let mut last = None;
+        for (i, node) in self.nodes.iter().enumerate() {
+            let in_parent = node.parent != NO_PARENT && inside[node.parent as usize];
+            if in_parent || (i > 0 && wanted(i)) {
+                inside[i] = true;
+                last = Some(i);
+            }
+        }
+        match last {
+            Some(last) => self
+                .nodes
+                .get(last + 1)
+                .map_or(html.len(), |next| next.key as usize),
+            None => html.len(),
+        }
+    }
 }
 
 /// What a capture collects the text of.
@@ -132,8 +160,91 @@ const MAX_JSON_LD: usize = 1024 * 1024;
 const MAX_BYLINES: usize = 8;
 const MAX_TIMES: usize = 8;
 
+/// The attributes pass 1 reads, as slices of the page (the first of each name, as
+/// `Element::get_attribute`), gathered in one walk over the start tag.
+struct Attrs<'a> {
+    class: &'a str,
+    id: &'a str,
+    role: &'a str,
+    hidden: bool,
+    summary: bool,
+    aria_hidden: Option<&'a str>,
+    aria_modal: Option<&'a str>,
+    style: Option<&'a str>,
+    itemprop: Option<&'a str>,
+    rel: Option<&'a str>,
+    href: Option<&'a str>,
+    datatable: Option<&'a str>,
+    dir: Option<&'a str>,
+    script_type: Option<&'a str>,
+}
+
+impl<'a> Attrs<'a> {
+    fn read(html: &'a str, element: &Element<'_, '_>) -> Attrs<'a> {
+        let mut attrs = Attrs {
+            class: "",
+            id: "",
+            role: "",
+            hidden: false,
+            summary: false,
+            aria_hidden: None,
+            aria_modal: None,
+            style: None,
+            itemprop: None,
+            rel: None,
+            href: None,
+            datatable: None,
+            dir: None,
+            script_type: None,
+        };
+        let (mut class, mut id, mut role) = (None, None, None);
+        for (name, value) in source_attributes(html, element) {
+            // Longer names are none of these.
+            let mut lower = [0u8; 11];
+            let Some(buffer) = lower.get_mut(..name.len()) else {
+                continue;
+            };
+            buffer.copy_from_slice(name.as_bytes());
+            buffer.make_ascii_lowercase();
+            let slot = match &*buffer {
+                b"class" => &mut class,
+                b"id" => &mut id,
+                b"role" => &mut role,
+                b"aria-hidden" => &mut attrs.aria_hidden,
+                b"aria-modal" => &mut attrs.aria_modal,
+                b"style" => &mut attrs.style,
+                b"itemprop" => &mut attrs.itemprop,
+                b"rel" => &mut attrs.rel,
+                b"href" => &mut attrs.href,
+                b"datatable" => &mut attrs.datatable,
+                b"dir" => &mut attrs.dir,
+                b"type" => &mut attrs.script_type,
+                b"hidden" => {
+                    attrs.hidden = true;
+                    continue;
+                }
+                b"summary" => {
+                    attrs.summary = true;
+                    continue;
+                }
+                _ => continue,
+            };
+            slot.get_or_insert(value);
+        }
+        attrs.class = class.unwrap_or_default();
+        attrs.id = id.unwrap_or_default();
+        attrs.role = role.unwrap_or_default();
+        attrs
+    }
+}
+
 /// Builds the [`Tree`] as a [`Sink`] of the scanner.
-pub struct Builder {
+pub struct Builder<'h> {
+    /// The page being scanned: attributes are read from it.
+    html: &'h str,
+    /// The clutter rules that apply, matched here unless lol_html has to.
+    rules: &'h Matcher<'h>,
+    tokens: Interner,
     tree: Tree,
     /// Open nodes, innermost last.
     stack: Vec<u32>,
@@ -148,10 +259,10 @@ pub struct Builder {
     bylines_opened: usize,
 }
 
-impl Builder {
-    /// Starts a tree whose node 0 is the document: pages without `<html>` or `<body>`
-    /// (fragments) still get one root.
-    pub fn new() -> Builder {
+impl<'h> Builder<'h> {
+    /// Starts a tree of `html` whose node 0 is the document: pages without `<html>` or
+    /// `<body>` (fragments) still get one root.
+    pub fn new(html: &'h str, rules: &'h Matcher<'h>) -> Builder<'h> {
         let mut tree = Tree::default();
         tree.nodes.push(Node {
             tag: Tag::Document,
@@ -169,6 +280,9 @@ impl Builder {
             children: 0,
         });
         Builder {
+            html,
+            rules,
+            tokens: Interner::default(),
             tree,
             stack: vec![0],
             block_of: vec![0],
@@ -190,37 +304,28 @@ impl Builder {
         &mut self,
         tag: Tag,
         el: &Element<'_, '_>,
+        attrs: &Attrs<'_>,
     ) -> (u16, i16, Option<Category>, u32) {
         let mut flags = 0;
-        let class = el
-            .get_attribute("class")
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        let id = el
-            .get_attribute("id")
-            .unwrap_or_default()
-            .to_ascii_lowercase();
-        let weight = (patterns::weight(&class) + patterns::weight(&id)) as i16;
-        let role = el.get_attribute("role");
-        let role = role.as_deref().unwrap_or("");
+        let class = self.tokens.value(attrs.class);
+        let id = self.tokens.value(attrs.id);
+        let weight = (class.weight() + id.weight()) as i16;
+        let role = attrs.role;
+        let either = class.bits | id.bits;
 
-        if el.has_attribute("hidden")
-            || el
-                .get_attribute("aria-hidden")
-                .is_some_and(|v| v.trim() == "true" && !class.contains("fallback-image"))
-            || el
-                .get_attribute("style")
-                .is_some_and(|s| text::style_hides(&s))
-            || (role == "dialog" && el.get_attribute("aria-modal").is_some_and(|v| v == "true"))
+        if attrs.hidden
+            || attrs
+                .aria_hidden
+                .is_some_and(|v| v.trim() == "true" && !class.has(fact::FALLBACK_IMAGE))
+            || attrs.style.is_some_and(text::style_hides)
+            || (role == "dialog" && attrs.aria_modal == Some("true"))
         {
             flags |= flag::HIDDEN;
         }
-        let match_string = format!("{class} {id}");
         if self.in_table_or_code > 0 {
             flags |= flag::IN_TABLE_OR_CODE;
         }
-        let unlikely_class = patterns::contains_any(&match_string, patterns::UNLIKELY)
-            && !patterns::contains_any(&match_string, patterns::MAYBE);
+        let unlikely_class = either & fact::UNLIKELY != 0 && either & fact::MAYBE == 0;
         if unlikely_class {
             flags |= flag::UNLIKELY_CLASS;
         }
@@ -228,45 +333,36 @@ impl Builder {
         // (`<article class="template-with-sidebar">`).
         let says_main = matches!(tag, Tag::Body | Tag::A | Tag::Article | Tag::Main)
             || role == "main"
-            || el
-                .get_attribute("itemprop")
-                .is_some_and(|p| p.contains("articleBody"));
+            || attrs.itemprop.is_some_and(|p| p.contains("articleBody"));
         if (unlikely_class && !says_main && self.in_table_or_code == 0)
             || patterns::UNLIKELY_ROLES.contains(&role)
             || matches!(tag, Tag::Aside | Tag::Nav | Tag::Footer)
         {
             flags |= flag::UNLIKELY;
         }
-        if el.get_attribute("rel").is_some_and(|r| r == "author")
-            || el
-                .get_attribute("itemprop")
-                .is_some_and(|p| p.contains("author"))
-            || patterns::contains_any(&match_string, patterns::BYLINE)
+        if attrs.rel == Some("author")
+            || attrs.itemprop.is_some_and(|p| p.contains("author"))
+            || either & fact::BYLINE != 0
         {
             flags |= flag::BYLINE;
         }
-        if patterns::is_share(&match_string) {
+        if either & fact::SHARE != 0 {
             flags |= flag::SHARE;
         }
         match tag {
-            Tag::A
-                if el
-                    .get_attribute("href")
-                    .is_some_and(|h| h.trim_start().starts_with('#')) =>
-            {
+            Tag::A if attrs.href.is_some_and(|h| h.trim_start().starts_with('#')) => {
                 flags |= flag::HASH_LINK;
             }
             Tag::Table => {
-                if role == "presentation" || el.get_attribute("datatable").is_some_and(|v| v == "0")
-                {
+                if role == "presentation" || attrs.datatable == Some("0") {
                     flags |= flag::LAYOUT_TABLE;
-                } else if el.has_attribute("summary") {
+                } else if attrs.summary {
                     flags |= flag::DATA_TABLE;
                 }
             }
             Tag::Iframe | Tag::Embed | Tag::Object | Tag::Video => {
-                let is_video = el.attributes().iter().any(|a| {
-                    let value = a.value().to_ascii_lowercase();
+                let is_video = source_attributes(self.html, el).any(|(_, value)| {
+                    let value = value.to_ascii_lowercase();
                     patterns::contains_any(&value, patterns::VIDEO_HOSTS)
                 });
                 if is_video {
@@ -278,8 +374,8 @@ impl Builder {
         if self.in_foreign > 0 {
             flags |= flag::FOREIGN;
         }
-        let clutter = clutter::classify(tag, &class, &id, role, el);
-        (flags, weight, clutter, hash(&class))
+        let clutter = clutter::classify(tag, role, attrs.href, class.category.or(id.category));
+        (flags, weight, clutter, class.hash)
     }
 
     fn collect_meta(&mut self, tag: Tag, el: &Element<'_, '_>) {
@@ -316,11 +412,12 @@ impl Builder {
     }
 }
 
-impl Sink for Builder {
+impl Sink for Builder<'_> {
     fn matched(&mut self, rule: u16) {
         // The last node pushed is the element just opened (void elements are closed already).
         if let Some(node) = self.tree.nodes.last_mut() {
-            if node.rule.is_none() {
+            // Of several rules, the first one counts.
+            if node.rule.is_none_or(|r| rule < r) {
                 node.rule = Some(rule);
                 node.clutter = Some(crate::rules::BUILT_IN_RULES[rule as usize].category);
             }
@@ -330,7 +427,8 @@ impl Sink for Builder {
     fn open(&mut self, tag: Tag, key: u32, el: &mut Element<'_, '_>) {
         let index = self.tree.nodes.len() as u32;
         let parent = *self.stack.last().unwrap();
-        let (mut flags, weight, clutter, class_hash) = self.attribute_flags(tag, el);
+        let attrs = Attrs::read(self.html, el);
+        let (mut flags, weight, clutter, class_hash) = self.attribute_flags(tag, el, &attrs);
         let parent_node = &mut self.tree.nodes[parent as usize];
         parent_node.children += 1;
         if tag.is_block() && self.in_foreign == 0 {
@@ -355,14 +453,20 @@ impl Sink for Builder {
             inline_commas: 0,
             children: 0,
         });
+        let rule = self
+            .rules
+            .first_simple(attrs.class, attrs.id, source_attributes(self.html, el));
+        if let Some(rule) = rule {
+            self.matched(rule);
+        }
         if tag == Tag::Body && self.tree.body.is_none() {
             self.tree.body = Some(index);
         }
         self.collect_meta(tag, el);
-        if let Some(dir) = el.get_attribute("dir") {
+        if let Some(dir) = attrs.dir {
             self.tree
                 .dirs
-                .push((index, text::decode_attribute(&dir).trim().to_string()));
+                .push((index, text::decode_attribute(dir).trim().to_string()));
         }
 
         // Inside SVG and MathML nothing is an HTML block: a formula is part of its sentence.
@@ -388,8 +492,8 @@ impl Sink for Builder {
                 Some(Capture::Title)
             }
             Tag::Script
-                if el
-                    .get_attribute("type")
+                if attrs
+                    .script_type
                     .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/ld+json")) =>
             {
                 Some(Capture::JsonLd)
@@ -402,9 +506,7 @@ impl Sink for Builder {
                 Some(Capture::Byline)
             }
             _ if self.captures.iter().any(|c| c.1 == Capture::Byline)
-                && el
-                    .get_attribute("itemprop")
-                    .is_some_and(|p| p.contains("name")) =>
+                && attrs.itemprop.is_some_and(|p| p.contains("name")) =>
             {
                 Some(Capture::BylineName)
             }
@@ -533,22 +635,43 @@ impl Sink for Builder {
     }
 }
 
-/// FNV-1a: a stable, cheap hash to compare class attributes.
-fn hash(s: &str) -> u32 {
-    if s.is_empty() {
-        return 0;
-    }
-    s.bytes().fold(0x811c_9dc5_u32, |h, b| {
-        (h ^ b as u32).wrapping_mul(0x0100_0193)
-    })
-}
-
 /// Runs pass 1 over `html`, matching the clutter rules that apply on `host`.
 pub fn build(html: &str, host: Option<&str>) -> Result<Tree, crate::Error> {
     let rules = &*crate::rules::BUILT_IN_RULES;
-    let active: Vec<(&lol_html::Selector, u16)> = crate::rules::active(rules, host)
-        .into_iter()
-        .map(|i| (&rules[i as usize].selector, i))
-        .collect();
-    Ok(crate::scan::scan_with_rules(html, Builder::new(), &active)?.finish())
+    let matcher = Matcher::new(rules, &crate::rules::active(rules, host));
+    let builder = Builder::new(html, &matcher);
+    Ok(crate::scan::scan_with_rules(html, builder, matcher.complex())?.finish())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn subtrees_end_at_the_next_element_outside_them() {
+        let html = "<div><p>a</p><p>b<span>c</span>d</p></div>tail<footer>x</footer>";
+        let tree = build(html, None).unwrap();
+        let index = |tag: Tag, nth: usize| {
+            tree.nodes
+                .iter()
+                .enumerate()
+                .filter(|(_, n)| n.tag == tag)
+                .nth(nth)
+                .unwrap()
+                .0
+        };
+        let footer = html.find("<footer").unwrap();
+        let second_p = index(Tag::P, 1);
+        // The span is inside the wanted paragraph, and "d" after it: both are read.
+        assert_eq!(tree.end_of_subtrees(html, |i| i == second_p), footer);
+        assert_eq!(
+            tree.end_of_subtrees(html, |i| i == index(Tag::P, 0)),
+            html.find("<p>b").unwrap()
+        );
+        assert_eq!(
+            tree.end_of_subtrees(html, |i| i == index(Tag::Footer, 0)),
+            html.len()
+        );
+        assert_eq!(tree.end_of_subtrees(html, |_| false), html.len());
+    }
 }

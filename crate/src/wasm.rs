@@ -16,6 +16,16 @@ pub fn extract(html: &str, url: Option<String>) -> Result<JsValue, JsError> {
     serde::Serialize::serialize(&article, &serializer).map_err(|e| JsError::new(&e.to_string()))
 }
 
+/// `extract` for a page handed over as UTF-8 (the reader frame gets the page from the content
+/// script already encoded): the bytes are copied into wasm memory as they are, with no second
+/// encoding. Throws when they are not UTF-8.
+#[wasm_bindgen(js_name = extractUtf8)]
+pub fn extract_utf8(html: &[u8], url: Option<String>) -> Result<JsValue, JsError> {
+    let html = std::str::from_utf8(html)
+        .map_err(|e| JsError::new(&format!("the page is not UTF-8 ({e})")))?;
+    extract(html, url)
+}
+
 /// Finds the clutter in the page for cleaning it in place. Returns `{ html, removed }`, where
 /// each removed block has `element` (its position in document order, counting from 1 for
 /// `<html>`: the n-th element of `document.getElementsByTagName("*")` is element n), its

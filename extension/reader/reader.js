@@ -1,5 +1,6 @@
 // Klartext's reader page: framed over the page by the content script, as reader.html#<token>.
-// It takes the page's source from the background (once, by token), runs the wasm core on it,
+// It takes the page's URL and a hand-over key from the background (once, by token), accepts the
+// page's source that the content script posts to it with that key, runs the wasm core on it,
 // and shows the article. The article's HTML comes from the page: it is sanitized by DOMPurify
 // on its way into the document, whatever the core already did.
 //
@@ -7,9 +8,11 @@
 // in storage.sync, the reading position per URL in storage.local. This page is an extension
 // page, so it uses storage itself; the background only hears whether the page was readerable.
 
-import init, { extract } from '../core/klartext.js';
+import init, { extract, extractUtf8 } from '../core/klartext.js';
 import DOMPurify from '../vendor/purify.es.mjs';
-import { CLOSE, READERABLE, TAKE, TOKEN_PATTERN } from '../protocol.js';
+import {
+  CLOSE, PAGE, READERABLE, TAKE, TOKEN_PATTERN, checkPage,
+} from '../protocol.js';
 import * as prefs from './settings.js';
 import { readingMinutes } from './readtime.js';
 import { Narrator, makeHighlighter, narrationBlocks, sortVoices } from './narration.js';
@@ -18,6 +21,62 @@ import { currentPosition, loadPosition, restorePosition, savePosition } from './
 import { showRemoved } from './removed.js';
 
 const api = globalThis.browser ?? globalThis.chrome;
+
+/**
+ * How long the view waits for the page's source once its token is taken. The content script
+ * posts it when this frame has loaded (a 32 Mi-character page crosses in well under a second);
+ * a frame that the page made with a stolen token waits this long, then says that no page came.
+ */
+const HANDOVER_TIMEOUT_MS = 10_000;
+/** Look-alikes of the hand-over kept while the key is still on its way (see receivePage). */
+const MAX_EARLY_PAGES = 16;
+
+/**
+ * Receives the page's source from the content script: posted to this frame by its parent
+ * (postMessage) on this frame's load event. The key that proves it comes from the content
+ * script is in the background's answer to the token, asked for as this module runs, before
+ * the load event, and it may come before or after the source: until it is there, messages
+ * shaped like a hand-over are kept (a few: the page may post look-alikes, it cannot know the
+ * key), everything else is ignored. Listening starts as this module runs, before that event.
+ */
+function receivePage() {
+  let key = null;
+  let early = [];
+  let done;
+  const received = new Promise((resolve) => {
+    done = resolve;
+  });
+  const finish = (page) => {
+    window.removeEventListener('message', onMessage);
+    early = [];
+    done(page);
+  };
+  function onMessage(event) {
+    if (event.source !== window.parent) return;
+    if (key !== null) {
+      const page = checkPage(event.data, key);
+      if (page) finish(page);
+    } else if (event.data?.type === PAGE && early.length < MAX_EARLY_PAGES) {
+      early.push(event.data);
+    }
+  }
+  window.addEventListener('message', onMessage);
+  return {
+    /** The page's { utf8, selection } once posted with `expected`, or null after `timeout` ms. */
+    take(expected, timeout) {
+      key = expected;
+      for (const data of early) {
+        const page = checkPage(data, key);
+        if (page) finish(page);
+      }
+      early = [];
+      setTimeout(() => finish(null), timeout);
+      return received;
+    },
+    stop: () => finish(null),
+  };
+}
+const pageReceiver = receivePage();
 
 const PURIFY_CONFIG = {
   USE_PROFILES: { html: true },
@@ -70,6 +129,18 @@ let narrator = null;
 let positionTimer = 0;
 /** The page's source (and the selection's document), for the removed-blocks panel. */
 let pageSource = { html: '', selection: '' };
+
+/** The chunks of the page's source as one buffer, for one copy into wasm memory. */
+function joinChunks(chunks) {
+  if (chunks.length === 1) return chunks[0];
+  const bytes = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0));
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return bytes;
+}
 
 /** Applies the settings to the page at once and saves them shortly after (one write per burst). */
 let saveTimer = 0;
@@ -501,18 +572,22 @@ async function main() {
 
   const token = location.hash.slice(1);
   if (!TOKEN_PATTERN.test(token)) {
+    pageReceiver.stop();
     showMessage(t('errorNoSource'));
     return;
   }
   const ready = init();
   ready.catch(() => {}); // Awaited below, once there is a source to read.
-  const source = await api.runtime.sendMessage({ type: TAKE, token });
-  if (!source || source.ok !== true || typeof source.html !== 'string'
-      || typeof source.url !== 'string') {
+  const taken = await api.runtime.sendMessage({ type: TAKE, token });
+  const page = taken && taken.ok === true && typeof taken.url === 'string' && typeof taken.key === 'string'
+    ? await pageReceiver.take(taken.key, HANDOVER_TIMEOUT_MS)
+    : (pageReceiver.stop(), null);
+  if (!page) {
     showMessage(t('errorNoSource'));
     return;
   }
-  pageSource = { html: source.html, selection: source.selection ?? '' };
+  const source = { utf8: joinChunks(page.utf8), url: taken.url, selection: page.selection };
+  pageSource = { html: '', selection: source.selection };
   await loaded;
   let article;
   try {
@@ -522,7 +597,7 @@ async function main() {
       if (part) {
         const whole = () => {
           try {
-            showPage(extract(source.html, source.url), source.url);
+            showPage(extractPage(source), source.url);
           } catch (err) {
             showMessage(t('errorExtract', [String(err?.message ?? err).split('\n')[0]]));
           }
@@ -531,12 +606,19 @@ async function main() {
         return;
       }
     }
-    article = extract(source.html, source.url);
+    article = extractPage(source);
   } catch (err) {
     showMessage(t('errorExtract', [String(err?.message ?? err).split('\n')[0]]));
     return;
   }
   await showPage(article, source.url);
+}
+
+/** The article of the whole page; the page's source is kept as text for the removed-blocks panel. */
+function extractPage(source) {
+  const article = extractUtf8(source.utf8, source.url);
+  pageSource.html = new TextDecoder().decode(source.utf8);
+  return article;
 }
 
 /** Shows the article of a whole page, tells the background whether there was one, and goes back to where the reader left it. */

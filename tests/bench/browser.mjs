@@ -6,12 +6,18 @@
 //   (the library injected with addScriptTag from node_modules).
 // - Klartext end to end, as the sum of what the extension does, each part timed where it runs:
 //   serialise: `document.documentElement.outerHTML` in the page (the content script's call);
-//   hand-over: the same string through `runtime.sendMessage` from an extension page to another
-//     extension page that answers with it, i.e. the string crosses twice, as it does on the real
-//     path (content script -> background, background -> reader page), through the same API;
-//   extract: the core's `extract(html, url)` in an extension page (reader/reader.html opened in
-//     a tab, the core imported from ../core/klartext.js): the copy into wasm, the core, and the
-//     result back as a JS object.
+//   hand-over: what the extension does with that string on the way to the core: the string
+//     encoded to UTF-8 in the page (TextEncoder, in the
+//     content script's steps of 1 Mi UTF-16 units) and posted, bytes transferred, into an
+//     extension-origin frame (reader/reader.html framed in the page, as the content script
+//     frames it), until the frame has joined the chunks and its small acknowledgement is back.
+//     The small messages (the content script's offer of URL, key and token to the background,
+//     not awaited; the reader's taking of its token as its module runs) overlap the frame's own
+//     load, which is not in these rows (it is in click-to-paint); one small `runtime.sendMessage`
+//     round trip between extension pages is measured beside them for comparison;
+//   extract: the core's `extractUtf8(bytes, url)` in an extension page (reader/reader.html opened
+//     in a tab, the core imported from ../core/klartext.js): the copy into wasm, the core, and
+//     the result back as a JS object.
 // Each is measured REPS times on each page, interleaved; a page's time is its median.
 //
 // Also: peak wasm memory (a fresh extension page per page, Memory.buffer.byteLength after one
@@ -100,17 +106,100 @@ async function extensionPage(session) {
   return { page, ...init };
 }
 
-/** An extension page that answers a bench message with the string it was sent. */
+/** An extension page that answers a small bench message, as the background answers the offer and the token. */
 async function echoPage(session) {
   const page = await session.browser.newPage();
   await page.goto(`chrome-extension://${session.extension.id}/reader/reader.html`, { waitUntil: 'load' });
   await page.evaluate(() => {
     chrome.runtime.onMessage.addListener((msg, _sender, sendResponse) => {
-      if (msg && msg.klartextBench === 'echo') sendResponse({ html: msg.html });
+      if (msg && msg.klartextBench === 'ping') sendResponse({ ok: true, token: '0'.repeat(32) });
       return false;
     });
   });
   return page;
+}
+
+/**
+ * Frames reader/reader.html in the loaded page (the frame shows its no-source line: it has no
+ * token) and makes it acknowledge a posted string with its length. The page's serialised DOM is
+ * kept in the page from before the frame was added, as the content script serialises first.
+ */
+async function framePostTarget(page, session) {
+  const src = `chrome-extension://${session.extension.id}/reader/reader.html`;
+  await page.evaluate((src) => new Promise((resolve, reject) => {
+    window.klartextBenchHtml = document.documentElement.outerHTML;
+    const frame = document.createElement('iframe');
+    frame.id = 'klartext-bench-frame';
+    frame.src = src;
+    frame.addEventListener('load', resolve, { once: true });
+    document.documentElement.appendChild(frame);
+    setTimeout(() => reject(new Error('the extension frame did not load')), 10_000);
+  }), src);
+  const frame = page.frames().find((f) => f.url().startsWith(src));
+  if (!frame) throw new Error('no extension frame in the page');
+  await frame.evaluate(() => {
+    window.addEventListener('message', (event) => {
+      if (event.data?.klartextBench !== 'page') return;
+      // As the reader page does: the chunks joined into one buffer.
+      const chunks = event.data.utf8;
+      const bytes = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0));
+      let at = 0;
+      for (const chunk of chunks) {
+        bytes.set(chunk, at);
+        at += chunk.byteLength;
+      }
+      event.source.postMessage({ klartextBench: 'ack', bytes: bytes.byteLength }, '*');
+    });
+  });
+  return `chrome-extension://${session.extension.id}`;
+}
+
+/**
+ * The page's serialised DOM encoded and posted into the extension frame as the content script
+ * does it (extension/content.js: encodeUtf8, postPage), `reps` times: the time until the
+ * frame's acknowledgement is back, and the longest synchronous step on the page's main thread.
+ */
+async function measurePost(page, origin, reps) {
+  return page.evaluate(async (origin, reps) => {
+    const ENCODE_CHUNK = 1 << 20;
+    const html = window.klartextBenchHtml;
+    const target = document.getElementById('klartext-bench-frame').contentWindow;
+    const post = [];
+    const blocked = [];
+    let error = null;
+    for (let i = 0; i < reps; i++) {
+      const acked = new Promise((resolve) => {
+        const onMessage = (event) => {
+          if (event.source !== target || event.data?.klartextBench !== 'ack') return;
+          window.removeEventListener('message', onMessage);
+          resolve(event.data.bytes);
+        };
+        window.addEventListener('message', onMessage);
+      });
+      const t0 = performance.now();
+      let step = t0;
+      let longest = 0;
+      const encoder = new TextEncoder();
+      const utf8 = [];
+      for (let start = 0; start < html.length;) {
+        let end = Math.min(start + ENCODE_CHUNK, html.length);
+        if (end < html.length && (html.charCodeAt(end - 1) & 0xfc00) === 0xd800) end -= 1;
+        utf8.push(encoder.encode(html.slice(start, end)));
+        start = end;
+        if (start < html.length) {
+          longest = Math.max(longest, performance.now() - step);
+          await new Promise((resolve) => setTimeout(resolve, 0));
+          step = performance.now();
+        }
+      }
+      const bytes = utf8.reduce((sum, chunk) => sum + chunk.byteLength, 0);
+      target.postMessage({ klartextBench: 'page', utf8 }, origin, utf8.map((chunk) => chunk.buffer));
+      blocked.push(Math.max(longest, performance.now() - step));
+      if ((await acked) !== bytes) error = 'the frame got other bytes';
+      post.push(performance.now() - t0);
+    }
+    return { post, blocked, error };
+  }, origin, reps);
 }
 
 async function load(page, url, timeout = PAGE_TIMEOUT_MS, waitUntil = 'load') {
@@ -154,29 +243,30 @@ async function measureInPage(page, reps) {
   }, reps);
 }
 
-/** Hand-over and extract, `reps` times each, interleaved, in the extension page. */
+/** A small message round trip (for comparison) and extract, `reps` times each, interleaved, in the extension page. */
 async function measureInExtension(extPage, html, url, reps) {
   return extPage.evaluate(async (html, url, reps) => {
     const { core } = window.klartextBench;
-    const handover = [];
+    const bytes = new TextEncoder().encode(html);
+    const messages = [];
     const extract = [];
     let error = null;
     let textLength = 0;
     for (let i = 0; i < reps; i++) {
       let t0 = performance.now();
-      const reply = await chrome.runtime.sendMessage({ klartextBench: 'echo', html });
-      handover.push(performance.now() - t0);
-      if (reply?.html?.length !== html.length) error = 'the hand-over lost the string';
+      const reply = await chrome.runtime.sendMessage({ klartextBench: 'ping', url, key: '0'.repeat(32) });
+      if (reply?.ok !== true) error = 'the small message got no answer';
+      messages.push(performance.now() - t0);
       t0 = performance.now();
       try {
-        const article = core.extract(html, url);
+        const article = core.extractUtf8(bytes, url);
         textLength = article?.text?.length ?? 0;
       } catch (err) {
         error = String(err?.message ?? err);
       }
       extract.push(performance.now() - t0);
     }
-    return { handover, extract, textLength, error };
+    return { messages, extract, textLength, error };
   }, html, url, reps);
 }
 
@@ -206,11 +296,14 @@ export async function measureSet(session, server, pages, { reps, log }) {
     const url = `${server.base}${entry.path}`;
     let inPage;
     let inExt;
+    let posted;
     try {
       await within(2 * PAGE_TIMEOUT_MS, load(page, url), entry.id);
       await page.bringToFront();
       inPage = await within(PAGE_TIMEOUT_MS, measureInPage(page, reps), `${entry.id}, in the page`);
       const html = await within(PAGE_TIMEOUT_MS, page.evaluate(() => document.documentElement.outerHTML), entry.id);
+      const origin = await within(PAGE_TIMEOUT_MS, framePostTarget(page, session), `${entry.id}, framing the extension`);
+      posted = await within(PAGE_TIMEOUT_MS, measurePost(page, origin, reps), `${entry.id}, posting to the frame`);
       await ext.page.bringToFront();
       inExt = await within(PAGE_TIMEOUT_MS, measureInExtension(ext.page, html, page.url(), reps),
         `${entry.id}, in the extension page`);
@@ -222,7 +315,8 @@ export async function measureSet(session, server, pages, { reps, log }) {
       page = await contentPage(session);
       continue;
     }
-    const klartext = inPage.serialise.map((s, r) => s + inExt.handover[r] + inExt.extract[r]);
+    const handover = posted.post;
+    const klartext = inPage.serialise.map((s, r) => s + handover[r] + inExt.extract[r]);
     results.push({
       id: entry.id,
       bytes: entry.bytes,
@@ -230,14 +324,16 @@ export async function measureSet(session, server, pages, { reps, log }) {
       readability: median(inPage.readability),
       readabilityFirst: inPage.readability[0],
       serialise: median(inPage.serialise),
-      handover: median(inExt.handover),
+      handover: median(handover),
+      handoverMessages: median(inExt.messages),
+      handoverBlocked: median(posted.blocked),
       extract: median(inExt.extract),
       klartext: median(klartext),
       klartextFirst: klartext[0],
       readabilityText: inPage.textLength,
       klartextText: inExt.textLength,
-      errors: [inPage.error && `Readability.js: ${inPage.error}`, inExt.error && `Klartext: ${inExt.error}`]
-        .filter(Boolean),
+      errors: [inPage.error && `Readability.js: ${inPage.error}`, inExt.error && `Klartext: ${inExt.error}`,
+        posted.error && `hand-over: ${posted.error}`].filter(Boolean),
     });
     if ((i + 1) % 25 === 0 || i + 1 === pages.length) log(`  ${i + 1}/${pages.length} pages`);
   }
@@ -245,17 +341,18 @@ export async function measureSet(session, server, pages, { reps, log }) {
   return results;
 }
 
-/** Wasm memory after one extract of `html` in a fresh extension page (wasm memory never shrinks). */
+/** Wasm memory after one extract of `html` (as UTF-8, as the reader gets it) in a fresh extension page (wasm memory never shrinks). */
 export async function wasmMemory(session, html, url) {
   const ext = await extensionPage(session);
   try {
     return await ext.page.evaluate((html, url) => {
       const { core, wasm } = window.klartextBench;
+      const bytes = new TextEncoder().encode(html);
       const before = wasm.memory.buffer.byteLength;
       const t0 = performance.now();
       let error = null;
       try {
-        core.extract(html, url);
+        core.extractUtf8(bytes, url);
       } catch (err) {
         error = String(err?.message ?? err).split('\n')[0];
       }
@@ -350,9 +447,9 @@ export async function clickToPaint(session, server, runs, log) {
  * A pathological page through the real extension: the toolbar action on the page, and the
  * page's main thread from the click until the reader view has finished, observed through a
  * 10 ms timer chain (its longest wait is the longest time the thread could not run it) and
- * the Long Tasks API. Then the parts separately: serialise in the page, the synchronous part of
- * runtime.sendMessage with that string in the content script's world (its copy of the message,
- * on the page's main thread), and extract (time, memory) in a fresh extension page, also on the
+ * the Long Tasks API. Then the parts separately: serialise in the page, the content script's
+ * longest synchronous step of the hand-over in its world (a step of encoding, or the post of the
+ * bytes into the reader frame), and extract (time, memory) in a fresh extension page, also on the
  * raw file where the browser's DOM differs from it (Chromium nests no deeper than 512).
  *
  * The page's DOM is built by setting the shell page's documentElement.innerHTML to the file's
@@ -434,17 +531,31 @@ export async function pathological(session, server, log) {
         return { ms: performance.now() - t0, length: html.length };
       });
       const realms = await page.extensionRealms();
-      const send = realms.length === 0 ? null : await realms[0].evaluate(() => {
+      const send = realms.length === 0 ? null : await realms[0].evaluate(async (origin) => {
         const html = document.documentElement.outerHTML;
-        // The content script does not send a source over its 32 Mi-character cap.
+        // The content script does not hand over a source over its 32 Mi-character cap.
         if (html.length > 32 * 1024 * 1024) return { skipped: true, chars: html.length };
-        const start = performance.now();
-        // Not a message the background knows: it answers nothing, and the promise fails.
-        const sent = chrome.runtime.sendMessage({ klartextBench: 'size', html });
-        const ms = performance.now() - start;
-        sent.catch(() => {});
-        return { ms, chars: html.length };
-      }).catch((err) => ({ error: String(err?.message ?? err) }));
+        const frame = document.querySelector('iframe[src*="/reader/reader.html"]');
+        if (!frame) return { error: 'no reader frame' };
+        // Its steps, as extension/content.js takes them: the longest one is what the page waits.
+        const encoder = new TextEncoder();
+        const utf8 = [];
+        let longest = 0;
+        for (let start = 0; start < html.length;) {
+          const t0 = performance.now();
+          let end = Math.min(start + (1 << 20), html.length);
+          if (end < html.length && (html.charCodeAt(end - 1) & 0xfc00) === 0xd800) end -= 1;
+          utf8.push(encoder.encode(html.slice(start, end)));
+          start = end;
+          longest = Math.max(longest, performance.now() - t0);
+          await new Promise((resolve) => setTimeout(resolve, 0));
+        }
+        const t0 = performance.now();
+        // Not a hand-over (no key): the reader frame ignores it.
+        frame.contentWindow.postMessage({ klartextBench: 'size', utf8 }, origin, utf8.map((c) => c.buffer));
+        const post = performance.now() - t0;
+        return { ms: Math.max(longest, post), encodeStep: longest, post, chars: html.length };
+      }, `chrome-extension://${session.extension.id}`).catch((err) => ({ error: String(err?.message ?? err) }));
       const html = await page.evaluate(() => document.documentElement.outerHTML);
       const memory = await wasmMemory(session, html, url);
       const raw = readFileSync(join(PATHOLOGICAL_DIR, entry.file), 'utf8');

@@ -6,8 +6,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
-  CLEAN_SOURCE, KEEP, MAX_HTML_LENGTH, MAX_KEY_LENGTH, MAX_SELECTION_LENGTH, MAX_URL_LENGTH,
-  READERABLE, SELECTION_SOURCE, SOURCE, TAKE, TOGGLE, checkMessage, newToken,
+  CLEAN_SOURCE, KEEP, MAX_HTML_BYTES, MAX_HTML_LENGTH, MAX_KEY_LENGTH, MAX_SELECTION_LENGTH, MAX_URL_LENGTH,
+  OFFER, PAGE, READERABLE, TAKE, TOGGLE, checkMessage, checkPage, newToken,
 } from '../../extension/protocol.js';
 
 const token = newToken();
@@ -35,8 +35,10 @@ test('prototype tricks and look-alike objects are refused', () => {
     new Date(),
     /klartext:toggle/,
     { type: TOGGLE, 0: 'x' },
-    { type: SOURCE, html: ['<p>x</p>'], url },
-    { type: SOURCE, html: '<p>x</p>', url: new URL(url) },
+    { type: OFFER, url, key: [token], token },
+    { type: OFFER, url: new URL(url), key: token, token },
+    { type: OFFER, url, key: new String(token), token },
+    { type: OFFER, url, key: token, token: new String(token) },
     { type: READERABLE, readerable: 'true' },
     { type: READERABLE, readerable: 1 },
     { type: KEEP, key: '', keep: true },
@@ -53,16 +55,16 @@ test('prototype tricks and look-alike objects are refused', () => {
 
 test('sizes: at the limit passes, one past it is refused', () => {
   const html = 'x'.repeat(MAX_HTML_LENGTH);
-  assert.equal(checkMessage({ type: SOURCE, html, url }), SOURCE);
-  assert.equal(checkMessage({ type: SOURCE, html: `${html}x`, url }), null);
+  const page = { type: PAGE, key: token, utf8: [new Uint8Array(MAX_HTML_BYTES)], selection: '' };
+  assert.ok(checkPage(page, token));
+  assert.equal(checkPage({ ...page, utf8: [new Uint8Array(MAX_HTML_BYTES + 1)] }, token), null);
   assert.equal(checkMessage({ type: CLEAN_SOURCE, html: `${html}x`, url }), null);
   const longUrl = `https://example.org/${'a'.repeat(MAX_URL_LENGTH - 20)}`;
-  assert.equal(checkMessage({ type: SOURCE, html: '', url: longUrl }), SOURCE);
-  assert.equal(checkMessage({ type: SOURCE, html: '', url: `${longUrl}a` }), null);
+  assert.equal(checkMessage({ type: OFFER, url: longUrl, key: token, token }), OFFER);
+  assert.equal(checkMessage({ type: OFFER, url: `${longUrl}a`, key: token, token }), null);
   const selection = 's'.repeat(MAX_SELECTION_LENGTH);
-  assert.equal(checkMessage({ type: SELECTION_SOURCE, html: '', url, selection }), SELECTION_SOURCE);
-  assert.equal(checkMessage({ type: SELECTION_SOURCE, html: '', url, selection: `${selection}s` }), null);
-  assert.equal(checkMessage({ type: SELECTION_SOURCE, html: '', url, selection: '' }), null);
+  assert.ok(checkPage({ ...page, utf8: [], selection }, token));
+  assert.equal(checkPage({ ...page, utf8: [], selection: `${selection}s` }, token), null);
   assert.equal(checkMessage({ type: KEEP, key: 'k'.repeat(MAX_KEY_LENGTH), keep: true }), KEEP);
   assert.equal(checkMessage({ type: KEEP, key: 'k'.repeat(MAX_KEY_LENGTH + 1), keep: true }), null);
 });
@@ -75,9 +77,9 @@ test('only web pages are sources: other schemes are refused', () => {
     'view-source:https://example.org/', 'filesystem:https://example.org/temporary/x', 'ftp://example.org/',
     '//example.org/', '/relative', '',
   ]) {
-    assert.equal(checkMessage({ type: SOURCE, html: '<p>x</p>', url: bad }), null, `accepted url ${JSON.stringify(bad)}`);
+    assert.equal(checkMessage({ type: OFFER, url: bad, key: token, token }), null, `accepted url ${JSON.stringify(bad)}`);
   }
   for (const good of ['https://example.org/', 'http://127.0.0.1:8080/a?b#c', 'file:///home/user/page.html']) {
-    assert.equal(checkMessage({ type: SOURCE, html: '<p>x</p>', url: good }), SOURCE, good);
+    assert.equal(checkMessage({ type: OFFER, url: good, key: token, token }), OFFER, good);
   }
 });

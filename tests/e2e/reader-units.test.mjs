@@ -12,7 +12,7 @@ import { toMarkdown } from '../../extension/reader/markdown.js';
 import { readingMinutes, readingSpeed } from '../../extension/reader/readtime.js';
 import { contrast, normalize, DEFAULTS } from '../../extension/reader/settings.js';
 import {
-  MAX_SELECTION_LENGTH, READERABLE, SELECTION, SELECTION_SOURCE, TAKE, checkMessage, newToken,
+  MAX_SELECTION_LENGTH, PAGE, READERABLE, SELECTION, TAKE, checkMessage, checkPage, newToken,
 } from '../../extension/protocol.js';
 
 function md(html) {
@@ -107,16 +107,17 @@ test('settings: stored values are checked, clamped and rounded; unknown ones fal
 });
 
 test('protocol: the selection and readerable messages', () => {
-  const url = 'https://example.org/a';
   assert.equal(checkMessage({ type: SELECTION }), SELECTION);
-  assert.equal(checkMessage({ type: SELECTION_SOURCE, html: '<p>x</p>', url, selection: '<p>x</p>' }), SELECTION_SOURCE);
   assert.equal(checkMessage({ type: READERABLE, readerable: false }), READERABLE);
+  // The selected text's document travels with the page's source, straight into the reader frame.
+  const key = newToken();
+  const page = { type: PAGE, key, utf8: [new TextEncoder().encode('<p>x</p>')], selection: '<p>x</p>' };
+  assert.equal(checkPage(page, key)?.selection, '<p>x</p>');
+  assert.equal(checkPage({ ...page, selection: 'x'.repeat(MAX_SELECTION_LENGTH + 1) }, key), null);
+  assert.equal(checkPage({ ...page, selection: ['<p>x</p>'] }, key), null);
   for (const bad of [
     { type: SELECTION, x: 1 },
-    { type: SELECTION_SOURCE, html: '<p>x</p>', url, selection: '' },
-    { type: SELECTION_SOURCE, html: '<p>x</p>', url },
-    { type: SELECTION_SOURCE, html: '<p>x</p>', url: 'javascript:1', selection: 'x' },
-    { type: SELECTION_SOURCE, html: '<p>x</p>', url, selection: 'x'.repeat(MAX_SELECTION_LENGTH + 1) },
+    { type: 'klartext:selection-source', html: '<p>x</p>', url: 'https://example.org/a', selection: '<p>x</p>' },
     { type: READERABLE, readerable: 'yes' },
     { type: READERABLE },
     { type: TAKE, token: newToken(), selection: '' },
@@ -124,7 +125,7 @@ test('protocol: the selection and readerable messages', () => {
     assert.equal(checkMessage(bad), null, JSON.stringify(bad).slice(0, 80));
   }
   const content = readFileSync(join(ROOT, 'extension/content.js'), 'utf8');
-  for (const [name, value] of Object.entries({ SELECTION, SELECTION_SOURCE })) {
+  for (const [name, value] of Object.entries({ SELECTION, PAGE })) {
     assert.ok(content.includes(`const ${name} = '${value}';`), `content.js has ${name}`);
   }
   assert.ok(content.includes(`const MAX_SELECTION_LENGTH = ${MAX_SELECTION_LENGTH / 1024 / 1024} * 1024 * 1024;`));

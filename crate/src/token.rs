@@ -1,0 +1,388 @@
+//! Class and id tokens, interned per page with what the class patterns and the clutter words
+//! say about them.
+//!
+//! A page repeats the same few hundred class tokens on thousands of elements (`c-link`,
+//! `article__body`), and every pattern in [`crate::patterns`] and [`crate::clutter`] is free of
+//! whitespace, so a match in a whole class attribute is a match in one of its tokens. Each
+//! distinct token is therefore judged once per page and its verdict looked up afterwards.
+
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::LazyLock;
+
+use crate::clutter::{self, Category};
+use crate::patterns;
+
+/// What the patterns say about one lowercase class or id token, as bits.
+pub mod fact {
+    /// Readability's negative class pattern (or the token `hid`).
+    pub const NEGATIVE: u8 = 1;
+    /// Readability's positive class pattern.
+    pub const POSITIVE: u8 = 1 << 1;
+    /// A container that is almost never the article.
+    pub const UNLIKELY: u8 = 1 << 2;
+    /// Rescues an unlikely match (`main-header`).
+    pub const MAYBE: u8 = 1 << 3;
+    pub const BYLINE: u8 = 1 << 4;
+    pub const SHARE: u8 = 1 << 5;
+    /// Contains `fallback-image`: an `aria-hidden` image that is the only copy of its picture.
+    pub const FALLBACK_IMAGE: u8 = 1 << 6;
+}
+
+/// The verdict on one token.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Facts {
+    pub bits: u8,
+    /// The clutter category its words name.
+    pub category: Option<Category>,
+}
+
+impl Facts {
+    /// Judges a lowercase token in one scan over its bytes.
+    fn of(token: &str) -> Facts {
+        let bytes = token.as_bytes();
+        let is_separator = |b: u8| b == b'-' || b == b'_';
+        let unseparated = !bytes.iter().copied().any(is_separator);
+        let mut found = 0u32;
+        let set = &*PATTERNS;
+        for start in 0..bytes.len() {
+            let part_start = start == 0 || is_separator(bytes[start - 1]);
+            for pattern in &set.by_first_byte[bytes[start] as usize] {
+                let Some(end) = bytes[start..]
+                    .starts_with(&pattern.bytes)
+                    .then_some(start + pattern.bytes.len())
+                else {
+                    continue;
+                };
+                found |= pattern.signals & (ANYWHERE_BITS | CONTAINED_WORD);
+                if unseparated {
+                    found |= pattern.signals & LONG_WORD;
+                }
+                if part_start && (end == bytes.len() || is_separator(bytes[end])) {
+                    found |= pattern.signals & WHOLE_PART;
+                }
+            }
+        }
+        let mut bits = (found & ANYWHERE_BITS) as u8;
+        if token == "hid" {
+            bits |= fact::NEGATIVE;
+        }
+        if patterns::is_share(token) {
+            bits |= fact::SHARE;
+        }
+        // Long hyphenated tokens are slugs of headings or titles
+        // (`sharing-with-a-single-developer`), not widget names.
+        let parts = token.split(['-', '_']).filter(|p| !p.is_empty()).count();
+        let named = (found >> CONTAINED_WORD.trailing_zeros())
+            | (found >> LONG_WORD.trailing_zeros())
+            | (found >> WHOLE_PART.trailing_zeros());
+        let category = if parts > 4 {
+            None
+        } else {
+            clutter::WORDS
+                .get((named & 0xFF).trailing_zeros() as usize)
+                .map(|(category, _)| *category)
+        };
+        Facts { bits, category }
+    }
+}
+
+/// What finding a pattern in a token signals, as bits of a `u32`: the [`fact`] bits in the
+/// low byte (wherever it is found), then per clutter category (bit = index in
+/// [`clutter::WORDS`]) a byte for each way a category's word may match.
+const ANYWHERE_BITS: u32 = 0xFF;
+/// A category word with a separator (`ad-slot`), found anywhere.
+const CONTAINED_WORD: u32 = 0xFF << 8;
+/// A category word of 7 letters or more, found anywhere in a token without separators
+/// (`relatedarticlesinline`).
+const LONG_WORD: u32 = 0xFF << 16;
+/// A category word that is a whole `-`/`_`-separated part of the token.
+const WHOLE_PART: u32 = 0xFF << 24;
+
+struct Pattern {
+    bytes: Box<[u8]>,
+    signals: u32,
+}
+
+/// Every pattern a token is judged by, indexed by first byte.
+struct PatternSet {
+    by_first_byte: Vec<Vec<Pattern>>,
+}
+
+static PATTERNS: LazyLock<PatternSet> = LazyLock::new(|| {
+    let mut signals: Vec<(&str, u32)> = Vec::new();
+    let mut add =
+        |word: &'static str, signal: u32| match signals.iter_mut().find(|(w, _)| *w == word) {
+            Some((_, s)) => *s |= signal,
+            None => signals.push((word, signal)),
+        };
+    let lists: [(&[&str], u8); 5] = [
+        (patterns::NEGATIVE, fact::NEGATIVE),
+        (patterns::POSITIVE, fact::POSITIVE),
+        (patterns::UNLIKELY, fact::UNLIKELY),
+        (patterns::MAYBE, fact::MAYBE),
+        (patterns::BYLINE, fact::BYLINE),
+    ];
+    for (list, bit) in lists {
+        for word in list {
+            add(word, bit as u32);
+        }
+    }
+    add(FALLBACK_IMAGE, fact::FALLBACK_IMAGE as u32);
+    for (index, (_, words)) in clutter::WORDS.iter().enumerate() {
+        for word in *words {
+            let signal = if word.contains(['-', '_']) {
+                CONTAINED_WORD
+            } else if word.len() >= 7 {
+                LONG_WORD | WHOLE_PART
+            } else {
+                WHOLE_PART
+            };
+            add(word, signal & (0x0101_0100 << index));
+        }
+    }
+    let mut by_first_byte: Vec<Vec<Pattern>> = (0..256).map(|_| Vec::new()).collect();
+    for (word, signals) in signals {
+        by_first_byte[word.as_bytes()[0] as usize].push(Pattern {
+            bytes: word.as_bytes().into(),
+            signals,
+        });
+    }
+    PatternSet { by_first_byte }
+});
+
+const FALLBACK_IMAGE: &str = "fallback-image";
+
+/// The facts of one attribute value: its tokens' bits together, and the category of the
+/// first token that names one.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ValueFacts {
+    pub bits: u8,
+    pub category: Option<Category>,
+    /// FNV-1a of the lowercase value (0 for an empty one), to compare class attributes.
+    pub hash: u32,
+}
+
+impl ValueFacts {
+    pub fn has(&self, bits: u8) -> bool {
+        self.bits & bits != 0
+    }
+
+    /// Readability's class weight of the value: −25 for a negative match, +25 for a positive
+    /// one, both when both match.
+    pub fn weight(&self) -> i32 {
+        let mut weight = 0;
+        if self.has(fact::NEGATIVE) {
+            weight -= 25;
+        }
+        if self.has(fact::POSITIVE) {
+            weight += 25;
+        }
+        weight
+    }
+}
+
+/// FNV-1a, for short keys: far cheaper than SipHash on tokens of a dozen bytes, and a page
+/// cannot choose its tokens to make the map slow in a way that matters (each distinct token
+/// is at most one entry, and a page's bytes bound their number).
+#[derive(Default)]
+pub struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = if self.0 == 0 {
+            0xcbf2_9ce4_8422_2325
+        } else {
+            self.0
+        };
+        for &b in bytes {
+            h = (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        self.0 = h;
+    }
+}
+
+/// Distinct tokens and attribute values of one page and their facts.
+#[derive(Default)]
+pub struct Interner {
+    /// Tokens' facts (kept as [`ValueFacts`] without a hash: one map type in the binary).
+    known: HashMap<Box<str>, ValueFacts, BuildHasherDefault<Fnv>>,
+    /// Whole values as written: most elements repeat a value seen before
+    /// (`class="c-link c-link--muted"`), which is then one lookup.
+    values: HashMap<Box<str>, ValueFacts, BuildHasherDefault<Fnv>>,
+    /// The value being judged, lowercased (reused, so judging allocates nothing).
+    lower: String,
+}
+
+impl Interner {
+    /// The facts of a class or id attribute value as written in the page (any case).
+    pub fn value(&mut self, raw: &str) -> ValueFacts {
+        if raw.is_empty() {
+            return ValueFacts::default();
+        }
+        if let Some(facts) = self.values.get(raw) {
+            return *facts;
+        }
+        self.lower.clear();
+        self.lower.push_str(raw);
+        self.lower.make_ascii_lowercase();
+        let mut out = ValueFacts {
+            hash: fnv32(self.lower.as_bytes()),
+            ..ValueFacts::default()
+        };
+        for token in self.lower.split_ascii_whitespace() {
+            let facts = match self.known.get(token) {
+                Some(facts) => *facts,
+                None => {
+                    let Facts { bits, category } = Facts::of(token);
+                    let facts = ValueFacts {
+                        bits,
+                        category,
+                        hash: 0,
+                    };
+                    self.known.insert(token.into(), facts);
+                    facts
+                }
+            };
+            out.bits |= facts.bits;
+            out.category = out.category.or(facts.category);
+        }
+        self.values.insert(raw.into(), out);
+        out
+    }
+}
+
+/// FNV-1a, 32 bits.
+fn fnv32(bytes: &[u8]) -> u32 {
+    bytes.iter().fold(0x811c_9dc5_u32, |h, &b| {
+        (h ^ b as u32).wrapping_mul(0x0100_0193)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The single scan says what the pattern lists and `classify_token` say, on every word
+    /// of every list alone, with other words around it, and inside longer words.
+    #[test]
+    fn one_scan_judges_tokens_like_the_pattern_lists() {
+        let mut words: Vec<&str> = [
+            patterns::NEGATIVE,
+            patterns::POSITIVE,
+            patterns::UNLIKELY,
+            patterns::MAYBE,
+            patterns::BYLINE,
+        ]
+        .concat();
+        for (_, list) in clutter::WORDS {
+            words.extend_from_slice(list);
+        }
+        let mut tokens = vec![
+            "hid".to_string(),
+            "fallback-image".to_string(),
+            "a-b-c-d-comments".to_string(),
+            "a-b-c-comments".to_string(),
+            "--ad--".to_string(),
+            "_ad".to_string(),
+            "x".to_string(),
+        ];
+        for word in &words {
+            for around in ["", "x", "-", "_", "main", "wrapper", "2", "--"] {
+                tokens.push(format!("{word}{around}"));
+                tokens.push(format!("{around}{word}"));
+                tokens.push(format!("{around}-{word}_{around}"));
+                tokens.push(format!("{around}{word}{around}"));
+            }
+        }
+        for token in &tokens {
+            let facts = Facts::of(token);
+            let expected = [
+                (
+                    fact::NEGATIVE,
+                    patterns::contains_any(token, patterns::NEGATIVE) || token == "hid",
+                ),
+                (
+                    fact::POSITIVE,
+                    patterns::contains_any(token, patterns::POSITIVE),
+                ),
+                (
+                    fact::UNLIKELY,
+                    patterns::contains_any(token, patterns::UNLIKELY),
+                ),
+                (fact::MAYBE, patterns::contains_any(token, patterns::MAYBE)),
+                (
+                    fact::BYLINE,
+                    patterns::contains_any(token, patterns::BYLINE),
+                ),
+                (fact::SHARE, patterns::is_share(token)),
+                (fact::FALLBACK_IMAGE, token.contains("fallback-image")),
+            ];
+            for (bit, set) in expected {
+                assert_eq!(facts.bits & bit != 0, set, "{token}: fact {bit}");
+            }
+            assert_eq!(facts.category, clutter::classify_token(token), "{token}");
+        }
+    }
+
+    /// The facts of a whole value are those the patterns find in the whole value.
+    #[test]
+    fn value_facts_match_the_patterns_on_the_whole_value() {
+        let mut interner = Interner::default();
+        for value in [
+            "",
+            "   ",
+            "Article-Body main",
+            "comment-list  sidebar",
+            "post-comments",
+            "hid",
+            "x hid y",
+            "hidden",
+            "social share_bar",
+            "shared-content",
+            "byline author",
+            "main-header",
+            "img fallback-image",
+            "ad-slot article",
+            "download shadow",
+            "sharing-with-a-single-developer comments",
+        ] {
+            let facts = interner.value(value);
+            let lower = value.to_ascii_lowercase();
+            assert_eq!(facts.weight(), patterns::weight(&lower), "{value}");
+            assert_eq!(
+                facts.has(fact::UNLIKELY),
+                patterns::contains_any(&lower, patterns::UNLIKELY),
+                "{value}"
+            );
+            assert_eq!(
+                facts.has(fact::MAYBE),
+                patterns::contains_any(&lower, patterns::MAYBE),
+                "{value}"
+            );
+            assert_eq!(
+                facts.has(fact::SHARE),
+                patterns::is_share(&lower),
+                "{value}"
+            );
+            assert_eq!(
+                facts.category,
+                lower
+                    .split_ascii_whitespace()
+                    .find_map(clutter::classify_token),
+                "{value}"
+            );
+            // Asked again, the interned verdict is the same, also in another case.
+            assert_eq!(interner.value(value), facts, "{value}");
+            assert_eq!(
+                interner.value(&value.to_ascii_uppercase()),
+                facts,
+                "{value}"
+            );
+        }
+    }
+}
