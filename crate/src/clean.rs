@@ -195,7 +195,7 @@ pub fn plan(
                 Some((Some(Category::Ads), "ad-label"))
             } else if is_paywall_label(tree, agg, i, facts.html) {
                 Some((Some(Category::Newsletter), "paywall-label"))
-            } else if node.tag == Tag::P && a.text < 200 && a.link_density() >= 0.6 {
+            } else if is_teaser_paragraph(tree, agg, i, facts.html) {
                 // "Read also: <link>" between paragraphs.
                 Some((Some(Category::Promotions), "link-paragraph"))
             } else if is_site_name_line(tree, agg, i, facts) {
@@ -612,6 +612,43 @@ fn tiny_text(tree: &Tree, agg: &[Agg], i: u32, html: &str, max: u32) -> Option<S
     }
     Some(crate::text::decode_collapse(&text))
 }
+
+/// A short paragraph that is mostly link: a "Read also" teaser or a call to action ("Buy
+/// poster"). A link of one word ("link", "PDF") that stays on the page's own tab names no
+/// story and asks nothing: it is the article's own reference, kept as Readability keeps it.
+/// One that opens a new tab ("Amazon", "Directions", an image's "Source") leads away.
+fn is_teaser_paragraph(tree: &Tree, agg: &[Agg], i: u32, html: &str) -> bool {
+    let a = &agg[i as usize];
+    tree.nodes[i as usize].tag == Tag::P
+        && a.text < 200
+        && a.link_density() >= 0.6
+        && !is_one_word_reference(tree, agg, i, html)
+}
+
+fn is_one_word_reference(tree: &Tree, agg: &[Agg], i: u32, html: &str) -> bool {
+    let one_word = tiny_text(tree, agg, i, html, ONE_WORD_MAX_TEXT)
+        .is_some_and(|t| t.split_whitespace().count() == 1);
+    one_word && !opens_new_tab(tree, agg, i, html)
+}
+
+/// Whether a link inside the element opens a new tab or window (`target="_blank"`), read from
+/// its source as `tiny_text` reads text.
+fn opens_new_tab(tree: &Tree, agg: &[Agg], i: u32, html: &str) -> bool {
+    let start = tree.nodes[i as usize].key as usize;
+    let end = tree
+        .nodes
+        .get(agg[i as usize].last as usize + 1)
+        .map_or(html.len(), |n| n.key as usize);
+    html.get(start..end).is_some_and(|source| {
+        let source = source.to_ascii_lowercase();
+        ["target=\"_blank\"", "target='_blank'", "target=_blank"]
+            .iter()
+            .any(|t| source.contains(t))
+    })
+}
+
+/// Characters of the longest word a one-word link paragraph is read for.
+const ONE_WORD_MAX_TEXT: u32 = 32;
 
 /// A block whose whole text is the site's name ("krone.at" under an article): a brand or
 /// source line, no part of the article.

@@ -28,6 +28,27 @@ struct Case {
 
 const CASES: &[Case] = &[
     Case {
+        name: "a paragraph of a one-word link is the article's own reference, kept",
+        head: "",
+        feature: r#"<p><a href="/docs/budget-2027.pdf">PDF</a></p>"#,
+        present: &[r#"<a href="https://example.com/docs/budget-2027.pdf">PDF</a>"#],
+        absent: &[],
+    },
+    Case {
+        name: "a paragraph that is a headline's link is a teaser, dropped",
+        head: "",
+        feature: r#"<p><a href="/news/roads.html">Read also: the roads plan that nobody wanted</a></p>"#,
+        present: &[],
+        absent: &["roads plan", "roads.html"],
+    },
+    Case {
+        name: "a one-word link that opens a new tab leads away (a shop, a map), dropped",
+        head: "",
+        feature: r#"<p><a href="https://shop.example.net/budget-book" target="_blank">Amazon</a></p>"#,
+        present: &[],
+        absent: &["Amazon", "shop.example.net"],
+    },
+    Case {
         name: "lazy image: data-src instead of a placeholder",
         head: "",
         feature: r#"<figure><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" data-src="/img/hall.jpg" alt="The hall"><figcaption>The hall on Tuesday.</figcaption></figure>"#,
