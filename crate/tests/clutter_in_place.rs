@@ -221,8 +221,10 @@ fn layout(html: &str) -> Layout {
     // - a breadcrumb trail (ARIA label, schema.org BreadcrumbList, or a breadcrumb class);
     // - a table of contents: a box around a list of in-page links, with its title and
     //   toggle, even inside the article, since its links jump within the real page;
-    // - the site's header by its class (`site-header`, `td-header-wrap`), outside the article;
-    // - the site's name or logo: a link to its home page, outside the article.
+    // - the site's header or top bar by its class (`site-header`, `td-header-wrap`,
+    //   `navbar`, `topbar`), outside the article;
+    // - the site's name or logo: a link to its home page, outside the article;
+    // - a post's category and tag links (`rel="category tag"`), even inside the article.
     let breadcrumb = "[aria-label*=breadcrumb i], [itemtype*=BreadcrumbList], [class]";
     for node in document.select(breadcrumb).nodes() {
         let named = node.is("[aria-label*=breadcrumb i], [itemtype*=BreadcrumbList]");
@@ -252,9 +254,14 @@ fn layout(html: &str) -> Layout {
         }
     }
     for node in document.select("[class], [id]").nodes() {
-        let header = class_words(node).any(|w| w == "header" || w == "masthead");
+        let header = class_words(node)
+            .any(|w| ["header", "masthead", "navbar", "topbar"].contains(&w.as_str()));
         if header && outside_article(node) {
             lines.extend(visible_lines(*node));
+            // Its links one by one too, as for the landmarks (a bar's buttons share a line).
+            for link in node.find(&["a"]) {
+                lines.push(visible_lines(link).join(" "));
+            }
         }
     }
     for link in document.select("a[href]").nodes() {
@@ -264,6 +271,17 @@ fn layout(html: &str) -> Layout {
         });
         if path == "/" && outside_article(link) {
             lines.extend(visible_lines(*link));
+        }
+    }
+    // A post's taxonomy ("Posted in <a rel="category tag">Dinner</a>"): links to the site's
+    // category and tag pages, with the line that holds them.
+    for link in document.select("a[rel]").nodes() {
+        let rel = link.attr("rel").unwrap_or_default().to_ascii_lowercase();
+        if rel
+            .split_whitespace()
+            .any(|r| r == "tag" || r == "category")
+        {
+            lines.extend(visible_lines(link.parent().unwrap_or(*link)));
         }
     }
     let mut seen = std::collections::HashSet::new();

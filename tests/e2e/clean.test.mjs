@@ -119,13 +119,14 @@ function siteLayout(page) {
     }
     // Navigation without a landmark that says what it is: a breadcrumb trail, a table of
     // contents' box (around a list of in-page links, with its title and toggle), the site's
-    // header by class outside the article, the site's home link (name or logo) outside it.
+    // header or top bar by class outside the article, the site's home link (name or logo)
+    // outside it, a post's category and tag links.
     const words = (node) => `${node.getAttribute('class') ?? ''} ${node.id}`.toLowerCase().split(/[\s_-]+/);
     for (const node of document.querySelectorAll('[aria-label], [itemtype], [class], [id]')) {
       const breadcrumb = /breadcrumb/i.test(node.getAttribute('aria-label') ?? '')
         || /BreadcrumbList/.test(node.getAttribute('itemtype') ?? '')
         || words(node).some((w) => ['breadcrumb', 'breadcrumbs', 'crumbs'].includes(w));
-      const header = outside(node) && words(node).some((w) => w === 'header' || w === 'masthead');
+      const header = outside(node) && words(node).some((w) => ['header', 'masthead', 'navbar', 'topbar'].includes(w));
       if (breadcrumb || header) add(node);
     }
     for (const list of document.querySelectorAll('ul, ol')) {
@@ -135,6 +136,10 @@ function siteLayout(page) {
       let toc = list;
       for (let up = list.parentElement; up && norm(up.innerText).length <= own + 40; up = up.parentElement) toc = up;
       add(toc);
+    }
+    // A post's taxonomy ("Posted in Dinner"): category and tag links with the line holding them.
+    for (const link of document.querySelectorAll('a[rel]')) {
+      if (/(^|\s)(tag|category)(\s|$)/i.test(link.getAttribute('rel'))) add(link.parentElement ?? link);
     }
     for (const link of document.querySelectorAll('a[href]')) {
       if (outside(link) && new URL(link.href, location.href).pathname === '/' && link.href !== location.href) add(link);
