@@ -109,7 +109,7 @@ run_tests() {
   say "cargo fmt --check"
   cargo fmt --all --check
   say "cargo clippy"
-  cargo clippy --locked --all-targets -- -D warnings
+  cargo clippy --locked --workspace --all-targets -- -D warnings
   cargo clippy --locked --target "$WASM_TARGET" -p klartext --lib -- -D warnings
   say "cargo test"
   cargo test --locked

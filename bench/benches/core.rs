@@ -18,40 +18,12 @@
 //! KLARTEXT_DATASETS        the datasets folder (default: ../shared/datasets beside the repo)
 //! KLARTEXT_BENCH_SAMPLES   samples per function (default 10, criterion's minimum)
 
+use klartext_bench::{datasets_dir, mozilla_sources, MOZILLA_URL};
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode, Throughput};
 use lol_html::{doc_text, element, HtmlRewriter, Settings};
-
-/// The URL Readability's own test suite gives its pages.
-const MOZILLA_URL: &str = "http://fakehost/test/page.html";
-
-fn datasets() -> PathBuf {
-    match std::env::var_os("KLARTEXT_DATASETS") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/datasets"),
-    }
-}
-
-/// The Mozilla pages' sources, in name order, read as UTF-8 (as the quality harness does).
-fn mozilla_pages() -> Vec<String> {
-    let base = datasets().join("readability");
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&base)
-        .unwrap_or_else(|e| panic!("{}: {e}", base.display()))
-        .filter_map(Result::ok)
-        .map(|entry| entry.path().join("source.html"))
-        .filter(|file| file.is_file())
-        .collect();
-    dirs.sort();
-    dirs.iter()
-        .map(|file| {
-            let bytes = std::fs::read(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-            String::from_utf8_lossy(&bytes).into_owned()
-        })
-        .collect()
-}
 
 /// One lol_html pass whose element and text handlers do nothing.
 fn noop_pass(html: &str) -> usize {
@@ -92,11 +64,11 @@ fn dom_smoothie(html: &str) -> usize {
 type Corpus = fn(&str) -> usize;
 
 fn bench(c: &mut Criterion) {
-    let pages = mozilla_pages();
+    let pages = mozilla_sources(&datasets_dir()).unwrap_or_else(|e| panic!("{e}"));
     assert!(
         !pages.is_empty(),
         "no Mozilla pages under {}",
-        datasets().display()
+        datasets_dir().display()
     );
     let bytes: usize = pages.iter().map(String::len).sum();
     let samples = std::env::var("KLARTEXT_BENCH_SAMPLES")

@@ -14,10 +14,10 @@
 //! KLARTEXT_DATASETS       the datasets folder (default: ../shared/datasets beside the repo)
 //! KLARTEXT_BENCH_ROUNDS   rounds after the warm-up (default 15)
 
+use klartext_bench::{datasets_dir, mozilla_sources, MOZILLA_URL};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::hint::black_box;
-use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -51,34 +51,6 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
-const MOZILLA_URL: &str = "http://fakehost/test/page.html";
-
-fn datasets() -> PathBuf {
-    match std::env::var_os("KLARTEXT_DATASETS") {
-        Some(dir) => PathBuf::from(dir),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/datasets"),
-    }
-}
-
-/// The Mozilla pages' sources, in name order, as `benches/core.rs` reads them.
-fn mozilla_pages() -> Vec<String> {
-    let base = datasets().join("readability");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&base)
-        .unwrap_or_else(|e| panic!("{}: {e}", base.display()))
-        .filter_map(Result::ok)
-        .map(|entry| entry.path().join("source.html"))
-        .filter(|file| file.is_file())
-        .collect();
-    files.sort();
-    files
-        .iter()
-        .map(|file| {
-            let bytes = std::fs::read(file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
-            String::from_utf8_lossy(&bytes).into_owned()
-        })
-        .collect()
-}
-
 /// One lol_html pass whose element and text handlers do nothing but count elements.
 fn noop_pass(html: &str) -> usize {
     let elements = Cell::new(0);
@@ -98,6 +70,7 @@ fn noop_pass(html: &str) -> usize {
 fn klartext(html: &str) -> usize {
     let options = klartext::Options {
         url: Some(MOZILLA_URL.to_owned()),
+        ..Default::default()
     };
     klartext::extract(html, &options).map_or(0, |article| article.html.len())
 }
@@ -109,11 +82,11 @@ fn median(values: &mut [f64]) -> f64 {
 
 fn main() {
     // `cargo bench` passes `--bench`; a filter argument selects nothing here.
-    let pages = mozilla_pages();
+    let pages = mozilla_sources(&datasets_dir()).unwrap_or_else(|e| panic!("{e}"));
     assert!(
         !pages.is_empty(),
         "no Mozilla pages under {}",
-        datasets().display()
+        datasets_dir().display()
     );
     let bytes: usize = pages.iter().map(String::len).sum();
     let rounds = std::env::var("KLARTEXT_BENCH_ROUNDS")

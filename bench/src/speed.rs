@@ -60,26 +60,6 @@ fn cli(repo: &Path) -> PathBuf {
     }
 }
 
-/// The Mozilla pages' sources in name order, read as UTF-8.
-fn mozilla_pages(datasets: &Path) -> Result<Vec<String>, String> {
-    let base = datasets.join("readability");
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&base)
-        .map_err(|e| format!("{}: {e}", base.display()))?
-        .filter_map(Result::ok)
-        .map(|entry| entry.path().join("source.html"))
-        .filter(|file| file.is_file())
-        .collect();
-    files.sort();
-    files
-        .iter()
-        .map(|file| {
-            std::fs::read(file)
-                .map(|bytes| String::from_utf8_lossy(&bytes).into_owned())
-                .map_err(|e| format!("{}: {e}", file.display()))
-        })
-        .collect()
-}
-
 /// What is inside a page's `<body>` (the whole page when it has no body tags).
 fn body_of(html: &str) -> &str {
     let lower = html.to_ascii_lowercase();
@@ -270,7 +250,7 @@ fn run() -> Result<(), String> {
     let pages_dir = out.join("pages");
     std::fs::create_dir_all(&pages_dir).map_err(|e| format!("{}: {e}", pages_dir.display()))?;
 
-    let sources = mozilla_pages(&datasets(&repo))?;
+    let sources = klartext_bench::mozilla_sources(&datasets(&repo))?;
     let bodies: Vec<&str> = sources.iter().map(|page| body_of(page)).collect();
     let pages = [
         ("10 MB", "big-10mb.html", big_page(&bodies, 10 * MIB)),
