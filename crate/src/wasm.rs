@@ -18,8 +18,7 @@ pub fn extract(html: &str, url: Option<String>) -> Result<JsValue, JsError> {
         },
     )
     .map_err(|e| JsError::new(&e.to_string()))?;
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    serde::Serialize::serialize(&article, &serializer).map_err(|e| JsError::new(&e.to_string()))
+    to_js(&article)
 }
 
 /// `extract` for a page handed over as UTF-8 (the reader frame gets the page from the content
@@ -46,8 +45,7 @@ pub fn clean(html: &str, url: Option<String>) -> Result<JsValue, JsError> {
         },
     )
     .map_err(|e| JsError::new(&e.to_string()))?;
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    serde::Serialize::serialize(&cleaned, &serializer).map_err(|e| JsError::new(&e.to_string()))
+    to_js(&cleaned)
 }
 
 /// One element of the page (`element`, counted as in `clean`'s removed blocks) written through
@@ -100,8 +98,7 @@ pub fn extract_with(
 ) -> Result<JsValue, JsError> {
     let options = user_options(url, rules, keep)?;
     let article = extract_article(html, &options).map_err(|e| JsError::new(&e.to_string()))?;
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    serde::Serialize::serialize(&article, &serializer).map_err(|e| JsError::new(&e.to_string()))
+    to_js(&article)
 }
 
 /// `clean` with the user's rules and categories (see `user_options`).
@@ -114,8 +111,7 @@ pub fn clean_with(
 ) -> Result<JsValue, JsError> {
     let options = user_options(url, rules, keep)?;
     let cleaned = crate::clean(html, &options).map_err(|e| JsError::new(&e.to_string()))?;
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    serde::Serialize::serialize(&cleaned, &serializer).map_err(|e| JsError::new(&e.to_string()))
+    to_js(&cleaned)
 }
 
 /// Checks a user's rules text for the options page's editor: `[{ line, message }]`, one entry
@@ -128,6 +124,13 @@ pub fn validate_rules(text: &str) -> Result<JsValue, JsError> {
         .into_iter()
         .map(|(line, message)| serde_json::json!({ "line": line, "message": message }))
         .collect();
+    to_js(&errors)
+}
+
+/// A result as plain JS objects and arrays (JSON-compatible: maps become objects).
+fn to_js<T: serde::Serialize>(value: &T) -> Result<JsValue, JsError> {
     let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    serde::Serialize::serialize(&errors, &serializer).map_err(|e| JsError::new(&e.to_string()))
+    value
+        .serialize(&serializer)
+        .map_err(|e| JsError::new(&e.to_string()))
 }
