@@ -17,6 +17,7 @@ import {
 } from '../protocol.js';
 import * as prefs from './settings.js';
 import { readingMinutes } from './readtime.js';
+import { shownTitle } from './headline.js';
 import { Narrator, makeHighlighter, narrationBlocks, sortVoices } from './narration.js';
 import { download, fileName, htmlDocument, markdownDocument } from './export.js';
 import { currentPosition, loadPosition, restorePosition, savePosition } from './position.js';
@@ -250,7 +251,7 @@ function render(article, url, { selection = false, whole = null } = {}) {
   const header = el('header', { class: 'head' });
   if (site) header.append(el('p', { class: 'site', text: site }));
   if (kicker) header.append(el('p', { class: 'kicker', text: kicker }));
-  header.append(el('h1', { class: 'title', text: title }));
+  header.append(el('h1', { class: 'title', text: site ? shownTitle(title, site) : title }));
 
   const meta = [];
   let date = null;

@@ -10,6 +10,7 @@ import { JSDOM } from 'jsdom';
 import { ROOT } from './support.mjs';
 import { toMarkdown } from '../../extension/reader/markdown.js';
 import { readingMinutes, readingSpeed } from '../../extension/reader/readtime.js';
+import { shownTitle } from '../../extension/reader/headline.js';
 import { contrast, normalize, DEFAULTS } from '../../extension/reader/settings.js';
 import {
   MAX_SELECTION_LENGTH, PAGE, READERABLE, SELECTION, TAKE, checkMessage, checkPage, newToken,
@@ -158,4 +159,20 @@ test('UI catalogues: English and German have the same messages, none empty, plac
   const missing = [...used].filter((key) => !(key in en));
   assert.deepEqual(missing, []);
   assert.ok(used.size > 60, `${used.size} strings`);
+});
+
+test('the header drops the site name repeated after a separator, and nothing else', () => {
+  const cases = [
+    ['How to Build a Terrarium | eHow', 'eHow', 'How to Build a Terrarium'],
+    ["'Neutral' Snopes Fact-Checker - Breitbart", 'Breitbart', "'Neutral' Snopes Fact-Checker"],
+    ['These Weeks in Firefox: Issue 85 – Firefox Nightly News', 'Firefox Nightly News', 'These Weeks in Firefox: Issue 85'],
+    ['アプリ（CNET Japan） - Yahoo!ニュース', 'Yahoo!ニュース', 'アプリ（CNET Japan）'],
+    // No separator, a name inside a word, the name alone, no site: unchanged.
+    ['Why I love eHow', 'eHow', 'Why I love eHow'],
+    ['Getting LEAN with Digital Ad UX | AIAB', 'IAB', 'Getting LEAN with Digital Ad UX | AIAB'],
+    ['| eHow', 'eHow', '| eHow'],
+    ['eHow', 'eHow', 'eHow'],
+    ['A title | eHow', null, 'A title | eHow'],
+  ];
+  for (const [title, site, shown] of cases) assert.equal(shownTitle(title, site), shown, title);
 });
