@@ -9,6 +9,7 @@ import {
   freshProfileDir, waitForFrameGone,
   loadExpectations, pageState, preparePage, readerContent, removeDir, requireBuild,
   screenshotPath, sleep, startServer, waitForReaderFrame, wheelThroughReader,
+  waitInWorker,
 } from './support.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -86,14 +87,7 @@ describe('Chromium', { timeout: 60_000 }, () => {
     }
     assert.ok(worker, 'the background service worker runs');
     // The extension API appears in the worker's global scope once the worker has started.
-    // Polled from here: right after start the worker's realm may lack even setTimeout.
-    for (const deadline = Date.now() + 10_000; Date.now() < deadline;) {
-      const ready = await worker
-        .evaluate(() => typeof globalThis.chrome?.commands?.getAll === 'function')
-        .catch(() => false);
-      if (ready) break;
-      await sleep(50);
-    }
+    await waitInWorker(worker, () => typeof globalThis.chrome?.commands?.getAll === 'function');
     const commands = await worker.evaluate(() => chrome.commands.getAll());
     const toggle = commands.find((c) => c.name === COMMAND);
     assert.ok(toggle, `no ${COMMAND} command: ${JSON.stringify(commands)}`);

@@ -37,6 +37,7 @@ import {
   EXTENSION_DIR, FIXTURE, FIXTURES_DIR, GECKO_ID, MANIFEST, ROOT, freshProfileDir, loadExpectations,
   normalizeSpace, removeDir, requireBuild, screenshotPath, sleep, startServer, waitForReaderFrame,
   launchFirefox,
+  waitInWorker,
 } from './support.mjs';
 import {
   CLEAN, CLEAN_SOURCE, KEEP, MAX_KEY_LENGTH, checkMessage,
@@ -311,11 +312,7 @@ describe('Clean in place (Chromium)', { timeout: 360_000 }, () => {
       if (!worker) await sleep(100);
     }
     assert.ok(worker, 'the background service worker runs');
-    await worker.evaluate(async () => {
-      while (typeof globalThis.chrome?.commands?.getAll !== 'function') {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    });
+    await waitInWorker(worker, () => typeof globalThis.chrome?.commands?.getAll === 'function');
   });
 
   after(async () => {

@@ -18,6 +18,7 @@ import {
   EXTENSION_DIR, FIXTURE, MADE_PAGES, ROOT, assertShowsArticle, freshProfileDir, loadExpectations,
   normalizeSpace, readerContent, removeDir, requireBuild, screenshotPath, sleep, startServer,
   waitForFrameGone, waitForReaderFrame,
+  waitInWorker,
 } from './support.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -134,11 +135,7 @@ describe('Reader view features (Chromium)', { timeout: 150_000 }, () => {
       if (!worker) await sleep(100);
     }
     assert.ok(worker, 'the background runs');
-    await worker.evaluate(async () => {
-      while (typeof globalThis.chrome?.storage?.local?.get !== 'function') {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    });
+    await waitInWorker(worker, () => typeof globalThis.chrome?.storage?.local?.get === 'function');
     return worker;
   }
 

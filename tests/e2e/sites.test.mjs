@@ -30,6 +30,7 @@ import puppeteer from 'puppeteer-core';
 import {
   EXTENSION_DIR, FIXTURE, MADE_PAGES, ROOT, freshProfileDir, launchFirefox, normalizeSpace, removeDir,
   requireBuild, screenshotPath, sleep, startServer, waitForReaderFrame,
+  waitInWorker,
 } from './support.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -550,11 +551,7 @@ describe('Sites, rules and settings in Chromium', () => {
       if (!worker) await sleep(100);
     }
     assert.ok(worker, 'the background service worker runs');
-    await worker.evaluate(async () => {
-      while (typeof globalThis.chrome?.storage?.sync?.get !== 'function') {
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    });
+    await waitInWorker(worker, () => typeof globalThis.chrome?.storage?.sync?.get === 'function');
     ctx.origin = `chrome-extension://${extension.id}`;
     ctx.tabIdOf = (url) => worker.evaluate(async (u) => (await chrome.tabs.query({})).filter((t) => t.url === u).at(-1)?.id, url);
     ctx.storageGet = (key) => worker.evaluate(async (k) => (await chrome.storage.sync.get(k))[k], key);

@@ -291,3 +291,16 @@ export async function launchFirefox(profile, uuid, extraPrefs = {}, extensionDir
   assert.equal(await browser.installExtension(extensionDir), GECKO_ID);
   return browser;
 }
+
+/**
+ * Waits until `ready` (a function run in the extension's service worker, returning a boolean)
+ * holds there. Polled from the driver: right after start the worker's realm may lack even
+ * `setTimeout`, so a loop inside the worker can throw.
+ */
+export async function waitInWorker(worker, ready, timeout = 10_000) {
+  for (const deadline = Date.now() + timeout; Date.now() < deadline;) {
+    if (await worker.evaluate(ready).catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`the extension's worker was not ready within ${timeout} ms`);
+}
