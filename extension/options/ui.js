@@ -1,15 +1,7 @@
 // What the popup and the options page share: filling in their UI strings, naming categories and
 // modes, and telling the user where their settings are kept and what was wrong with them.
 
-const CATEGORY_MESSAGES = {
-  comments: 'categoryComments',
-  'video-chrome': 'categoryVideoChrome',
-  promotions: 'categoryPromotions',
-  social: 'categorySocial',
-  newsletter: 'categoryNewsletter',
-  'cookie-consent': 'categoryCookieConsent',
-  ads: 'categoryAds',
-};
+import { CATEGORY_MESSAGES } from '../categories.js';
 
 /** What the store reports about a stored key (storage/store.js), in words. */
 const PROBLEM_MESSAGES = {

@@ -10,15 +10,11 @@
 import '../clean/block-key.js';
 import init, { block_html as blockHtml } from '../core/klartext.js';
 import { hostOf, loadExceptions, setException } from '../clean/exceptions.js';
+import { CATEGORY_MESSAGES as SWITCHABLE_CATEGORIES } from '../categories.js';
 
+// The switchable categories, then what the reader also names: navigation, and the rest.
 const CATEGORY_MESSAGES = {
-  comments: 'categoryComments',
-  'video-chrome': 'categoryVideoChrome',
-  promotions: 'categoryPromotions',
-  social: 'categorySocial',
-  newsletter: 'categoryNewsletter',
-  'cookie-consent': 'categoryCookieConsent',
-  ads: 'categoryAds',
+  ...SWITCHABLE_CATEGORIES,
   navigation: 'categoryNavigation',
   other: 'categoryOther',
 };
