@@ -71,11 +71,24 @@ async function openExtensionPage(page, url, ready) {
   // Firefox: a short timeout, so that navigations BiDi never reports do not pile up.
   const timeout = url.startsWith('moz-extension:') ? 3000 : 30_000;
   const navigation = page.goto(url, { timeout }).catch(() => {});
-  await page.waitForSelector(ready, { timeout: 20_000 }).catch(async (err) => {
-    const state = await page.evaluate(() => `${location.href} ${document.readyState} `
-      + `${document.getElementById('storage-text')?.textContent ?? ''}`).catch((e) => e.message);
-    throw new Error(`${url} not ready (${state}): ${err.message}`);
-  });
+  // The wait can start on the blank page and fail at once when the navigation replaces its
+  // document ("Waiting for selector … failed" in Firefox after 0.4 s, CI 30 Nov): only a timeout
+  // ends the wait; any other failure is waited out again until the deadline.
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    try {
+      await page.waitForSelector(ready, { timeout: Math.max(1, deadline - Date.now()) });
+      break;
+    } catch (err) {
+      if (Date.now() < deadline - 200 && err.name !== 'TimeoutError') {
+        await sleep(100);
+        continue;
+      }
+      const state = await page.evaluate(() => `${location.href} ${document.readyState} `
+        + `${document.getElementById('storage-text')?.textContent ?? ''}`).catch((e) => e.message);
+      throw new Error(`${url} not ready (${state}): ${err.message} ${err.cause?.message ?? ''}`, { cause: err });
+    }
+  }
   if (url.startsWith('chrome-extension:')) await navigation;
 }
 
