@@ -130,8 +130,19 @@ let settings = prefs.normalize(null);
 let shown = null;
 let narrator = null;
 let positionTimer = 0;
-/** The page's source (and the selection's document), for the removed-blocks panel. */
-let pageSource = { html: '', selection: '' };
+/**
+ * The page's source as text (and the selection's document), for the removed-blocks panel. The
+ * core reads the UTF-8 bytes; the text is decoded only when the panel needs it (parsing the page
+ * for a kept block's selector, or showing a block): decoding it for every view cost about as
+ * much as the hand-over itself (tests/bench/handover.mjs).
+ */
+let pageSource = { html: () => '', selection: '' };
+
+/** `utf8` decoded once, the first time it is asked for. */
+function decodedOnce(utf8) {
+  let text = null;
+  return () => (text ??= new TextDecoder().decode(utf8));
+}
 
 /** The chunks of the page's source as one buffer, for one copy into wasm memory. */
 function joinChunks(chunks) {
@@ -320,7 +331,7 @@ function render(article, url, { selection = false, whole = null } = {}) {
     list: $('removed-list'),
     count: $('removed-count'),
     removed: article.removed,
-    sourceHtml: selection ? pageSource.selection : pageSource.html,
+    source: selection ? () => pageSource.selection : pageSource.html,
     url,
     container,
     t,
@@ -592,7 +603,7 @@ async function main() {
   const source = {
     utf8: joinChunks(page.utf8), url: taken.url, selection: page.selection, options: taken.options,
   };
-  pageSource = { html: '', selection: source.selection };
+  pageSource = { html: decodedOnce(source.utf8), selection: source.selection };
   await loaded;
   let article;
   try {
@@ -620,19 +631,17 @@ async function main() {
 }
 
 /**
- * The article of the whole page; the page's source is kept as text for the removed-blocks
- * panel. With the user's settings for the site (`options` from the background: the categories
- * to leave in the article and the user's own rules), the core reads it with them; without
- * any, from the page's UTF-8 bytes directly.
+ * The article of the whole page. With the user's settings for the site (`options` from the
+ * background: the categories to leave in the article and the user's own rules), the core reads
+ * the page's text with them; without any, the page's UTF-8 bytes directly.
  */
 function extractPage(source) {
-  pageSource.html = new TextDecoder().decode(source.utf8);
   const options = source.options;
   const valid = options && Array.isArray(options.keep)
     && options.keep.every((c) => typeof c === 'string') && typeof options.rules === 'string';
   const any = valid && (options.keep.length > 0 || options.rules.trim() !== '');
   if (any && typeof klartextCore.extractWith === 'function') {
-    return klartextCore.extractWith(pageSource.html, source.url, options.rules, options.keep);
+    return klartextCore.extractWith(pageSource.html(), source.url, options.rules, options.keep);
   }
   return extractUtf8(source.utf8, source.url);
 }

@@ -63,8 +63,8 @@ const INLINE_ATTRIBUTE = /\s(?:on[\w-]+|style)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'>]
  * scripting were off, where the markup inside <noscript> becomes elements that the live page
  * (and the core's count) do not have: <noscript> is emptied too.
  */
-function parsedElements(sourceHtml) {
-  const html = String(sourceHtml ?? '')
+function parsedElements(source) {
+  const html = String(source() ?? '')
     .replace(/<noscript\b[^>]*>[\s\S]*?<\/noscript\s*>/gi, '<noscript></noscript>')
     .replace(START_TAG, (tag) => tag.replace(INLINE_ATTRIBUTE, ''));
   return new DOMParser().parseFromString(html, 'text/html').getElementsByTagName('*');
@@ -76,14 +76,14 @@ function parsedElements(sourceHtml) {
  * done only when needed (`parse`), once. Where the parsed element's text does not match the
  * preview, the block gets no key and cannot be kept.
  */
-function keyer(sourceHtml) {
+function keyer(source) {
   let elements = null;
   return (block, parse) => {
     if (block.key !== undefined) return block.key;
     const byRule = globalThis.klartextBlockKey(block, null);
     if (byRule) return (block.key = byRule);
     if (!parse) return null;
-    elements ??= parsedElements(sourceHtml);
+    elements ??= parsedElements(source);
     const element = elements[Number(block.element) - 1];
     block.key = element && matchesPreview(element, block.preview) ? globalThis.klartextBlockKey(block, element) : null;
     return block.key;
@@ -135,10 +135,11 @@ function placeOf(elements, index, body) {
 
 /**
  * Fills the panel (`list`) and the toolbar button's count for an article shown in `container`
- * (its text in `container`'s `.body`). `t` looks up messages; `storage` is storage.local (or
- * null); `sanitize` is the reader's DOMPurify pass, returning a fragment.
+ * (its text in `container`'s `.body`). `source` gives the page's source text (decoded only when
+ * first asked for: most views never need it); `t` looks up messages; `storage` is storage.local
+ * (or null); `sanitize` is the reader's DOMPurify pass, returning a fragment.
  */
-export async function showRemoved({ list, count, removed, sourceHtml, url, container, t, storage, sanitize }) {
+export async function showRemoved({ list, count, removed, source, url, container, t, storage, sanitize }) {
   const blocks = (Array.isArray(removed) ? removed : [])
     .filter((b) => b && typeof b === 'object' && !NOT_REMOVED.has(b.rule))
     .map((b) => ({
@@ -156,7 +157,7 @@ export async function showRemoved({ list, count, removed, sourceHtml, url, conta
     return;
   }
   const host = hostOf(url);
-  const keyOf = keyer(sourceHtml);
+  const keyOf = keyer(source);
   const kept = storage ? await loadExceptions(storage, host).catch(() => []) : [];
   // The source is parsed now only if the site has kept blocks found by a signal.
   const parse = kept.some((key) => key.includes('|'));
@@ -176,7 +177,7 @@ export async function showRemoved({ list, count, removed, sourceHtml, url, conta
     let html = '';
     try {
       await core;
-      html = blockHtml(String(sourceHtml ?? ''), url, Number(block.element));
+      html = blockHtml(String(source() ?? ''), url, Number(block.element));
     } catch (err) {
       console.warn('Klartext: the block could not be restored:', err?.message ?? err);
     }
@@ -199,7 +200,7 @@ export async function showRemoved({ list, count, removed, sourceHtml, url, conta
       }
       const section = await restoredBlock(block);
       if (section.isConnected || block.state === 'hidden') continue;
-      elements ??= parsedElements(sourceHtml);
+      elements ??= parsedElements(source);
       const place = placeOf(elements, Number(block.element) - 1, body);
       if (!place) body.append(section);
       else if (place.after) place.node.after(section);
