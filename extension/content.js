@@ -4,7 +4,8 @@
 // modifies, moves or recreates the page's own nodes: closing removes the frame and restores
 // scroll and focus.
 // A classic script (content scripts cannot be modules), so it keeps its own copy of the message
-// types from protocol.js. serialise.js is injected before it and defines klartextSerialise.
+// types from protocol.js. serialise.js is injected before it and defines klartextSerialise and
+// klartextYieldToPage.
 
 (() => {
   'use strict';
@@ -95,7 +96,7 @@
       if (end < html.length && (html.charCodeAt(end - 1) & 0xfc00) === 0xd800) end -= 1;
       chunks.push(encoder.encode(html.slice(start, end)));
       start = end;
-      if (start < html.length) await new Promise((resolve) => setTimeout(resolve, 0));
+      if (start < html.length) await globalThis.klartextYieldToPage();
     }
     return chunks;
   }

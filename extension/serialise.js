@@ -4,7 +4,23 @@
 // as the source is over the hand-over's size cap. A classic script injected before content.js,
 // which uses what it defines (content scripts share their world).
 
-// Injected again on every toggle: the first definition stays.
+// Injected again on every toggle: the first definitions stay.
+
+/**
+ * Lets the page's own tasks run, then goes on (content.js yields with it too): a message to a
+ * port of our own is a new task. Not setTimeout(0): chained timeouts are clamped to 4 ms each
+ * from the fifth on (HTML's timer nesting rule; measured 3.8 ms a yield in Chromium against
+ * 0.02 ms for a message), so a large page spent a third of its serialising time waiting.
+ */
+globalThis.klartextYieldToPage ??= () => new Promise((resolve) => {
+  const { port1, port2 } = new MessageChannel();
+  port1.onmessage = () => {
+    port1.close();
+    resolve();
+  };
+  port2.postMessage(null);
+});
+
 globalThis.klartextSerialise ??= (() => {
   'use strict';
 
@@ -13,7 +29,7 @@ globalThis.klartextSerialise ??= (() => {
   /** Serialising runs this long before it yields to the page. */
   const SLICE_MS = 8;
 
-  const yieldToPage = () => new Promise((resolve) => setTimeout(resolve, 0));
+  const yieldToPage = globalThis.klartextYieldToPage;
 
   /** Whether `element` has at most CHUNK_ELEMENTS descendants (counting stops past that). */
   function small(element) {

@@ -30,11 +30,14 @@ import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
 import { PATHOLOGICAL, PATHOLOGICAL_DIR, REFERENCE, ROOT } from './pages.mjs';
 
-/* global document, window, chrome, requestAnimationFrame, Readability */
+/* global document, window, chrome, requestAnimationFrame, Readability, location */
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const EXTENSION_DIR = join(ROOT, 'dist', 'unpacked');
 const READABILITY_JS = join(ROOT, 'node_modules', '@mozilla', 'readability', 'Readability.js');
+const SERIALISE_JS = join(EXTENSION_DIR, 'serialise.js');
+/** The content script's cap on the source it hands over (UTF-16 code units; extension/content.js). */
+const MAX_HTML_LENGTH = 32 * 1024 * 1024;
 const PAGE_TIMEOUT_MS = 30_000;
 const PATHOLOGICAL_TIMEOUT_MS = 180_000;
 
@@ -106,28 +109,16 @@ async function extensionPage(session) {
   return { page, ...init };
 }
 
-/** An extension page that answers a small bench message, as the background answers the offer and the token. */
-async function echoPage(session) {
-  const page = await session.browser.newPage();
-  await page.goto(`chrome-extension://${session.extension.id}/reader/reader.html`, { waitUntil: 'load' });
-  await page.evaluate(() => {
-    chrome.runtime.onMessage.addListener((msg, _sender, sendResponse) => {
-      if (msg && msg.klartextBench === 'ping') sendResponse({ ok: true, token: '0'.repeat(32) });
-      return false;
-    });
-  });
-  return page;
-}
-
 /**
- * Frames reader/reader.html in the loaded page (the frame shows its no-source line: it has no
- * token) and makes it acknowledge a posted string with its length. The page's serialised DOM is
- * kept in the page from before the frame was added, as the content script serialises first.
+ * Frames reader/reader.html in the loaded page, as the content script frames it (without a token
+ * the page only shows its no-source line), loads the core in the frame, as the reader has it
+ * loaded while the page serialises, and makes the frame do with a posted source what the reader
+ * does with the hand-over (extension/reader/reader.js: the chunks joined, extractUtf8): it
+ * answers with the times on its clock at which the message arrived and the result object existed.
  */
-async function framePostTarget(page, session) {
+async function readerReceiver(page, session) {
   const src = `chrome-extension://${session.extension.id}/reader/reader.html`;
   await page.evaluate((src) => new Promise((resolve, reject) => {
-    window.klartextBenchHtml = document.documentElement.outerHTML;
     const frame = document.createElement('iframe');
     frame.id = 'klartext-bench-frame';
     frame.src = src;
@@ -137,69 +128,41 @@ async function framePostTarget(page, session) {
   }), src);
   const frame = page.frames().find((f) => f.url().startsWith(src));
   if (!frame) throw new Error('no extension frame in the page');
-  await frame.evaluate(() => {
+  await frame.evaluate(async () => {
+    const core = await import(chrome.runtime.getURL('core/klartext.js'));
+    await core.default();
+    const now = () => performance.timeOrigin + performance.now();
     window.addEventListener('message', (event) => {
-      if (event.data?.klartextBench !== 'page') return;
-      // As the reader page does: the chunks joined into one buffer.
-      const chunks = event.data.utf8;
-      const bytes = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0));
-      let at = 0;
-      for (const chunk of chunks) {
-        bytes.set(chunk, at);
-        at += chunk.byteLength;
+      const data = event.data;
+      if (data?.klartextBench === 'clock') {
+        event.source.postMessage({ klartextBench: 'clock', at: now() }, '*');
+        return;
       }
-      event.source.postMessage({ klartextBench: 'ack', bytes: bytes.byteLength }, '*');
+      if (data?.klartextBench !== 'page') return;
+      const received = now();
+      let textLength = 0;
+      let error = null;
+      try {
+        const chunks = data.utf8;
+        let bytes = chunks[0] ?? new Uint8Array(0);
+        if (chunks.length > 1) {
+          bytes = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0));
+          let at = 0;
+          for (const chunk of chunks) {
+            bytes.set(chunk, at);
+            at += chunk.byteLength;
+          }
+        }
+        const article = core.extractUtf8(bytes, data.url);
+        textLength = article?.text?.length ?? 0;
+      } catch (err) {
+        error = String(err?.message ?? err).split('\n')[0];
+      }
+      const done = now();
+      event.source.postMessage({ klartextBench: 'done', received, done, textLength, error }, '*');
     });
   });
   return `chrome-extension://${session.extension.id}`;
-}
-
-/**
- * The page's serialised DOM encoded and posted into the extension frame as the content script
- * does it (extension/content.js: encodeUtf8, postPage), `reps` times: the time until the
- * frame's acknowledgement is back, and the longest synchronous step on the page's main thread.
- */
-async function measurePost(page, origin, reps) {
-  return page.evaluate(async (origin, reps) => {
-    const ENCODE_CHUNK = 1 << 20;
-    const html = window.klartextBenchHtml;
-    const target = document.getElementById('klartext-bench-frame').contentWindow;
-    const post = [];
-    const blocked = [];
-    let error = null;
-    for (let i = 0; i < reps; i++) {
-      const acked = new Promise((resolve) => {
-        const onMessage = (event) => {
-          if (event.source !== target || event.data?.klartextBench !== 'ack') return;
-          window.removeEventListener('message', onMessage);
-          resolve(event.data.bytes);
-        };
-        window.addEventListener('message', onMessage);
-      });
-      const t0 = performance.now();
-      let step = t0;
-      let longest = 0;
-      const encoder = new TextEncoder();
-      const utf8 = [];
-      for (let start = 0; start < html.length;) {
-        let end = Math.min(start + ENCODE_CHUNK, html.length);
-        if (end < html.length && (html.charCodeAt(end - 1) & 0xfc00) === 0xd800) end -= 1;
-        utf8.push(encoder.encode(html.slice(start, end)));
-        start = end;
-        if (start < html.length) {
-          longest = Math.max(longest, performance.now() - step);
-          await new Promise((resolve) => setTimeout(resolve, 0));
-          step = performance.now();
-        }
-      }
-      const bytes = utf8.reduce((sum, chunk) => sum + chunk.byteLength, 0);
-      target.postMessage({ klartextBench: 'page', utf8 }, origin, utf8.map((chunk) => chunk.buffer));
-      blocked.push(Math.max(longest, performance.now() - step));
-      if ((await acked) !== bytes) error = 'the frame got other bytes';
-      post.push(performance.now() - t0);
-    }
-    return { post, blocked, error };
-  }, origin, reps);
 }
 
 async function load(page, url, timeout = PAGE_TIMEOUT_MS, waitUntil = 'load') {
@@ -211,63 +174,107 @@ async function load(page, url, timeout = PAGE_TIMEOUT_MS, waitUntil = 'load') {
   }
 }
 
-/** Serialise and Readability.js, `reps` times each, interleaved, in the loaded page. */
-async function measureInPage(page, reps) {
+/**
+ * Runs a classic script in the page's main world, also under a CSP that refuses inline scripts.
+ * Its <script> element is taken out again once it has run: the library's source must not be part
+ * of the page that Klartext serialises.
+ */
+async function addScript(page, path, expose = '') {
   try {
-    await page.addScriptTag({ path: READABILITY_JS });
+    const element = await page.addScriptTag({ path });
+    await element.evaluate((script) => script.remove());
+    await element.dispose();
   } catch {
     // A page CSP that refuses inline scripts: evaluate the same source through CDP instead.
-    await page.evaluate(`${readFileSync(READABILITY_JS, 'utf8')};\nwindow.Readability = Readability;`);
+    await page.evaluate(`${readFileSync(path, 'utf8')};\n${expose}`);
   }
-  return page.evaluate((reps) => {
-    const serialise = [];
-    const readability = [];
-    let length = 0;
-    let error = null;
-    let textLength = 0;
-    for (let i = 0; i < reps; i++) {
-      let t0 = performance.now();
-      const html = document.documentElement.outerHTML;
-      serialise.push(performance.now() - t0);
-      length = html.length;
-      t0 = performance.now();
-      try {
-        const article = new Readability(document.cloneNode(true)).parse();
-        textLength = article?.textContent?.length ?? 0;
-      } catch (err) {
-        error = String(err?.message ?? err);
-      }
-      readability.push(performance.now() - t0);
-    }
-    return { serialise, readability, length, textLength, error };
-  }, reps);
 }
 
-/** A small message round trip (for comparison) and extract, `reps` times each, interleaved, in the extension page. */
-async function measureInExtension(extPage, html, url, reps) {
-  return extPage.evaluate(async (html, url, reps) => {
-    const { core } = window.klartextBench;
-    const bytes = new TextEncoder().encode(html);
-    const messages = [];
-    const extract = [];
-    let error = null;
-    let textLength = 0;
+/**
+ * Readability.js and Klartext end to end, `reps` times each, interleaved, in the loaded page with
+ * the reader frame (readerReceiver) in it. Klartext's run, timed on one clock
+ * (performance.timeOrigin + performance.now() in the page and in the frame): from just before
+ * serialising, as the content script does it (extension/serialise.js), through the hand-over as
+ * content.js does it (UTF-8 in steps, yielding between; the chunks posted, transferred), to the
+ * moment the result object exists in the frame. The parts: serialise (until the string is
+ * there), hand-over one way (until the frame's message event), extract (in the frame).
+ */
+async function measureInPage(page, origin, reps) {
+  await addScript(page, READABILITY_JS, 'window.Readability = Readability;');
+  await addScript(page, SERIALISE_JS);
+  return page.evaluate(async (origin, reps, maxLength) => {
+    const now = () => performance.timeOrigin + performance.now();
+    const ENCODE_CHUNK = 1 << 20;
+    const target = document.getElementById('klartext-bench-frame').contentWindow;
+    const reply = (kind) => new Promise((resolve) => {
+      const onMessage = (event) => {
+        if (event.source !== target || event.data?.klartextBench !== kind) return;
+        window.removeEventListener('message', onMessage);
+        resolve(event.data);
+      };
+      window.addEventListener('message', onMessage);
+    });
+    // The two clocks must agree: the frame's time of an answer falls between send and receipt.
+    let clockSkew = 0;
+    for (let i = 0; i < 3; i++) {
+      const answer = reply('clock');
+      const before = now();
+      target.postMessage({ klartextBench: 'clock' }, origin);
+      const { at } = await answer;
+      clockSkew = Math.max(clockSkew, before - at, at - now());
+    }
+    const out = {
+      readability: [], klartext: [], serialise: [], handover: [], extract: [], blocked: [],
+      length: 0, textLength: 0, klartextText: 0, clockSkew, error: null, klartextError: null,
+    };
     for (let i = 0; i < reps; i++) {
       let t0 = performance.now();
-      const reply = await chrome.runtime.sendMessage({ klartextBench: 'ping', url, key: '0'.repeat(32) });
-      if (reply?.ok !== true) error = 'the small message got no answer';
-      messages.push(performance.now() - t0);
-      t0 = performance.now();
       try {
-        const article = core.extractUtf8(bytes, url);
-        textLength = article?.text?.length ?? 0;
+        const article = new Readability(document.cloneNode(true)).parse();
+        out.textLength = article?.textContent?.length ?? 0;
       } catch (err) {
-        error = String(err?.message ?? err);
+        out.error = String(err?.message ?? err);
       }
-      extract.push(performance.now() - t0);
+      out.readability.push(performance.now() - t0);
+      await new Promise((resolve) => setTimeout(resolve, 0));
+
+      const answer = reply('done');
+      const start = now();
+      // The frame is not part of the page the content script serialises: it adds its frame after.
+      const html = await window.klartextSerialise(document.documentElement, maxLength);
+      const serialised = now();
+      if (html === null) {
+        out.klartextError = 'over the hand-over cap';
+        break;
+      }
+      out.length = html.length;
+      const encoder = new TextEncoder();
+      const utf8 = [];
+      let step = now();
+      let longest = 0;
+      for (let at = 0; at < html.length;) {
+        let end = Math.min(at + ENCODE_CHUNK, html.length);
+        if (end < html.length && (html.charCodeAt(end - 1) & 0xfc00) === 0xd800) end -= 1;
+        utf8.push(encoder.encode(html.slice(at, end)));
+        at = end;
+        if (at < html.length) {
+          longest = Math.max(longest, now() - step);
+          await window.klartextYieldToPage();
+          step = now();
+        }
+      }
+      target.postMessage({ klartextBench: 'page', utf8, url: location.href }, origin, utf8.map((chunk) => chunk.buffer));
+      out.blocked.push(Math.max(longest, now() - step));
+      const { received, done, textLength, error } = await answer;
+      out.klartext.push(done - start);
+      out.serialise.push(serialised - start);
+      out.handover.push(received - serialised);
+      out.extract.push(done - received);
+      out.klartextText = textLength;
+      out.klartextError ??= error;
     }
-    return { messages, extract, textLength, error };
-  }, html, url, reps);
+    return out;
+  }, origin, reps, MAX_HTML_LENGTH);
 }
 
 /** A tab for the pages: their alert() and confirm() are answered at once, as a page never waits on them here. */
@@ -289,24 +296,15 @@ function within(ms, promise, what) {
 /** Every page of one set: per-page medians and the first (cold) run. */
 export async function measureSet(session, server, pages, { reps, log }) {
   let page = await contentPage(session);
-  const ext = await extensionPage(session);
-  const echo = await echoPage(session);
   const results = [];
   for (const [i, entry] of pages.entries()) {
     const url = `${server.base}${entry.path}`;
-    let inPage;
-    let inExt;
-    let posted;
+    let m;
     try {
       await within(2 * PAGE_TIMEOUT_MS, load(page, url), entry.id);
       await page.bringToFront();
-      inPage = await within(PAGE_TIMEOUT_MS, measureInPage(page, reps), `${entry.id}, in the page`);
-      const html = await within(PAGE_TIMEOUT_MS, page.evaluate(() => document.documentElement.outerHTML), entry.id);
-      const origin = await within(PAGE_TIMEOUT_MS, framePostTarget(page, session), `${entry.id}, framing the extension`);
-      posted = await within(PAGE_TIMEOUT_MS, measurePost(page, origin, reps), `${entry.id}, posting to the frame`);
-      await ext.page.bringToFront();
-      inExt = await within(PAGE_TIMEOUT_MS, measureInExtension(ext.page, html, page.url(), reps),
-        `${entry.id}, in the extension page`);
+      const origin = await within(PAGE_TIMEOUT_MS, readerReceiver(page, session), `${entry.id}, framing the extension`);
+      m = await within(PAGE_TIMEOUT_MS, measureInPage(page, origin, reps), `${entry.id}, in the page`);
     } catch (err) {
       // Left out of the statistics, and listed under the set.
       log(`  ${entry.id}: ${err?.message ?? err}`);
@@ -315,29 +313,27 @@ export async function measureSet(session, server, pages, { reps, log }) {
       page = await contentPage(session);
       continue;
     }
-    const handover = posted.post;
-    const klartext = inPage.serialise.map((s, r) => s + handover[r] + inExt.extract[r]);
     results.push({
       id: entry.id,
       bytes: entry.bytes,
-      domChars: inPage.length,
-      readability: median(inPage.readability),
-      readabilityFirst: inPage.readability[0],
-      serialise: median(inPage.serialise),
-      handover: median(handover),
-      handoverMessages: median(inExt.messages),
-      handoverBlocked: median(posted.blocked),
-      extract: median(inExt.extract),
-      klartext: median(klartext),
-      klartextFirst: klartext[0],
-      readabilityText: inPage.textLength,
-      klartextText: inExt.textLength,
-      errors: [inPage.error && `Readability.js: ${inPage.error}`, inExt.error && `Klartext: ${inExt.error}`,
-        posted.error && `hand-over: ${posted.error}`].filter(Boolean),
+      domChars: m.length,
+      readability: median(m.readability),
+      readabilityFirst: m.readability[0],
+      serialise: median(m.serialise),
+      handover: median(m.handover),
+      handoverBlocked: median(m.blocked),
+      extract: median(m.extract),
+      klartext: median(m.klartext),
+      klartextFirst: m.klartext[0],
+      clockSkew: m.clockSkew,
+      readabilityText: m.textLength,
+      klartextText: m.klartextText,
+      errors: [m.error && `Readability.js: ${m.error}`, m.klartextError && `Klartext: ${m.klartextError}`,
+        m.clockSkew > 1 && `the page's and the frame's clocks disagree by ${m.clockSkew.toFixed(1)} ms`].filter(Boolean),
     });
     if ((i + 1) % 25 === 0 || i + 1 === pages.length) log(`  ${i + 1}/${pages.length} pages`);
   }
-  await Promise.all([page.close(), ext.page.close(), echo.close()]);
+  await page.close();
   return results;
 }
 
@@ -548,7 +544,7 @@ export async function pathological(session, server, log) {
           utf8.push(encoder.encode(html.slice(start, end)));
           start = end;
           longest = Math.max(longest, performance.now() - t0);
-          await new Promise((resolve) => setTimeout(resolve, 0));
+          await globalThis.klartextYieldToPage();
         }
         const t0 = performance.now();
         // Not a hand-over (no key): the reader frame ignores it.

@@ -47,7 +47,6 @@ function setStats(all) {
     klartext: stat('klartext'),
     serialise: stat('serialise'),
     handover: stat('handover'),
-    handoverMessages: stat('handoverMessages'),
     handoverBlocked: stat('handoverBlocked'),
     extract: stat('extract'),
     readabilityFirst: stat('readabilityFirst'),
@@ -84,10 +83,13 @@ export function table({ browser, native, wasm }) {
   if (browser.limited) out('ONLY THE FIRST PAGES OF EACH SET (KLARTEXT_BENCH_LIMIT): not the benchmark.');
   out();
   out('1. End to end in Chromium, ms per page: Readability.js = new Readability(document.cloneNode(true)).parse()');
-  out('   on the loaded page; Klartext = serialise (outerHTML, in the page) + hand-over (the string encoded to UTF-8');
-  out('   in the page and posted, bytes transferred, into an extension-origin frame until its acknowledgement is back)');
-  out('   + extract (wasm core in an extension page, UTF-8 bytes in, article object out). The small extension messages');
-  out('   (offer, token) overlap the reader frame\'s load, which is in click-to-paint (section 3), not here.');
+  out('   on the loaded page; Klartext = as the user waits, on one clock (performance.timeOrigin + now() in the page');
+  out('   and in the reader frame): from just before serialising in the page to the moment the article object exists in');
+  out('   the extension-origin reader frame over the page, whose core is loaded already (as it is while the page');
+  out('   serialises). Its parts: serialise (extension/serialise.js, as the content script calls it), hand-over one way');
+  out('   (the string encoded to UTF-8 in the page in steps, posted with the bytes transferred, until the frame\'s');
+  out('   message event), extract (in the frame: chunks joined, extractUtf8, the result as a JS object). The small');
+  out('   extension messages (offer, token) overlap the frame\'s load, which is in click-to-paint (section 3), not here.');
   out('   Ratios are Readability.js / Klartext: above 1 Klartext is faster.');
   for (const [name, pages] of Object.entries(browser.sets)) {
     const s = setStats(pages);
@@ -98,13 +100,12 @@ export function table({ browser, native, wasm }) {
     const row = (label, stat) => out(`   ${pad(label, 44)}${lpad(ms(stat.median), 9)}${lpad(ms(stat.p95), 9)}`);
     row('Readability.js', s.readability);
     row('Klartext end to end', s.klartext);
-    row('  serialise (outerHTML)', s.serialise);
-    row('  hand-over (encode + postMessage into the frame)', s.handover);
-    row('    longest step of it on the page\'s thread', s.handoverBlocked);
-    row('  extract (wasm)', s.extract);
+    row('  serialise (serialise.js, in the page)', s.serialise);
+    row('  hand-over, one way (encode + postMessage)', s.handover);
+    row('    its longest step on the page\'s thread', s.handoverBlocked);
+    row('  extract (wasm, in the reader frame)', s.extract);
     out(`   ${pad('ratio Readability.js / Klartext', 44)}${lpad(times(s.ratio.median), 9)}${lpad(times(s.ratio.p95), 9)}`);
     out(`   ${pad('  first run on each page (cold JIT / caches)', 44)}${lpad(times(s.ratioFirst.median), 9)}${lpad(times(s.ratioFirst.p95), 9)}`);
-    out(`   (not in the sum: one small runtime.sendMessage round trip between extension pages ${ms(s.handoverMessages.median)} ms median)`);
     out(`   median of the per-page ratios ${times(s.perPageRatio)}; Klartext faster on ${s.faster} of ${s.pages} pages;`
       + ` ceiling if hand-over and core cost nothing (Readability.js / serialise) ${times(s.ceiling)}`);
     for (const error of s.errors.slice(0, 5)) out(`   error: ${error}`);
@@ -185,7 +186,7 @@ export function table({ browser, native, wasm }) {
       : p.send.skipped ? 'not sent (over the 32 Mi-character cap)'
         : p.send.error ? `error: ${p.send.error.slice(0, 60)}`
           : `${ms(p.send.ms)} ms (longest encoding step ${ms(p.send.encodeStep)} ms, post ${ms(p.send.post)} ms)`;
-    out(`     on the page's main thread: serialise ${ms(p.serialise.ms)} ms (${mib(p.serialise.length)} of outerHTML),`
+    out(`     on the page's main thread: outerHTML in one call ${ms(p.serialise.ms)} ms (${mib(p.serialise.length)}; serialise.js takes it in steps),`
       + ` the hand-over's longest step in the content script ${send};`);
     out(`     from the click until the view was done a 10 ms timer waited at most ${ms(p.longestGap)} ms`
       + ` (Long Tasks API: ${p.tasks} entries${p.tasks ? `, longest ${ms(p.longestTask)} ms` : ''})`);
