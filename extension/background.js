@@ -114,12 +114,16 @@ async function toggle(tab, type = TOGGLE) {
   }
 }
 
-/** Cleans a tab's page in place, or gives it back (clean/content-clean.js does the work). */
-async function toggleClean(tab) {
+/**
+ * Cleans a tab's page in place, or gives it back (clean/content-clean.js does the work). `focus`:
+ * whether its panel takes the keyboard focus; not when a site's automatic mode cleans the page as
+ * it loads, when the user may already be typing into it.
+ */
+async function toggleClean(tab, focus = true) {
   if (!tab || typeof tab.id !== 'number' || tab.id < 0) return;
   try {
     await inject(tab.id, CLEAN_SCRIPTS);
-    await api.tabs.sendMessage(tab.id, { type: CLEAN }, { frameId: 0 });
+    await api.tabs.sendMessage(tab.id, { type: CLEAN, focus }, { frameId: 0 });
   } catch (err) {
     console.warn(`Klartext: cannot clean this page: ${err?.message ?? err}`);
   }
@@ -236,7 +240,7 @@ async function runAuto(tab, url) {
       autoCleans.set(tab.id, resolve);
       setTimeout(resolve, AUTO_CLEAN_WAIT_MS);
     });
-    await toggleClean(tab);
+    await toggleClean(tab, false);
     await answered;
   }
   return { ok: true, mode: site.mode };

@@ -231,6 +231,10 @@ function siteTests(ctx) {
     assert.ok(shows(text, KRONE_COMMENT), 'the comments, switched off for this site, stay');
     const hiddenCategories = await page.$$eval('[data-klartext-hidden]', (els) => [...new Set(els.map((e) => e.dataset.klartextHidden))]);
     assert.ok(!hiddenCategories.includes('comments'), `no comments hidden: ${hiddenCategories}`);
+    // Cleaning as the page loads leaves the keyboard focus where the page has it (a reader may
+    // already be typing into it); only a clean the user asks for focuses the panel.
+    assert.notEqual(await page.evaluate(() => document.activeElement?.localName), 'klartext-clean',
+      'the automatic clean did not take the focus');
     const frames = await page.evaluate(() => window.__klartextFrames);
     const flashes = frames.filter((f) => f.opacity === '1' && f.hidden === 0 && f.text > 0);
     assert.deepEqual(flashes, [], 'no frame showed the page before its clutter was hidden');
