@@ -9,7 +9,7 @@
 
 import {
   AUTO, CLEAN, CLEAN_SOURCE, CLOSE, EXPORT, IMPORT, KEEP, OFFER, PICK, PROBLEMS_CLEAR, READERABLE,
-  RULES_CHECK, RULES_SET, SELECTION, SETTINGS_GET, SITE_REMOVE, SITE_SET, TAB_ACTION, TAKE, TOGGLE,
+  READER_SET, RULES_CHECK, RULES_SET, SELECTION, SETTINGS_GET, SITE_REMOVE, SITE_SET, TAB_ACTION, TAKE, TOGGLE,
   checkMessage,
 } from './protocol.js';
 // A namespace import: a core without clean() (an old build) breaks cleaning, not the background.
@@ -325,6 +325,8 @@ async function settingsRequest(type, msg) {
     case SITE_REMOVE:
       await store.removeSite(msg.host);
       return { ok: true };
+    case READER_SET:
+      return { ok: true, settings: await store.setReader(msg.patch) };
     case RULES_CHECK:
     case RULES_SET: {
       await core();
@@ -415,6 +417,11 @@ function fromReader(sender) {
     && typeof sender.tab?.id === 'number';
 }
 
+/** Whether a message comes from a reader page, framed in a tab or not. */
+function fromReaderPage(sender) {
+  return typeof sender.url === 'string' && sender.url.startsWith(READER_URL);
+}
+
 /** Whether a message comes from the popup or the options page. */
 function fromSettingsPage(sender) {
   return typeof sender.url === 'string'
@@ -495,6 +502,10 @@ function handle(msg, sender) {
       // In the store's queue: two tabs keeping blocks at once both keep theirs.
       return store.serial(() => setException(api.storage.local, hostOf(sender.url), msg.key, msg.keep))
         .then(() => ({ ok: true }), () => ({ ok: false, error: 'storage' }));
+    }
+    case READER_SET: {
+      if (!(fromReaderPage(sender) || fromSettingsPage(sender))) return null;
+      return settingsRequest(type, msg).catch((err) => ({ ok: false, error: String(err?.message ?? err) }));
     }
     case SETTINGS_GET:
     case SITE_SET:

@@ -121,6 +121,47 @@ export function save(storage, settings) {
   return storage.set({ [KEY]: normalize(settings) }).catch(() => {});
 }
 
+/** The settings that `after` changes from `before`, as a patch (JSON-equal values left out). */
+export function changes(before, after) {
+  const patch = {};
+  for (const name of Object.keys(DEFAULTS)) {
+    if (JSON.stringify(before?.[name]) !== JSON.stringify(after[name])) patch[name] = after[name];
+  }
+  return patch;
+}
+
+/** Whether `patch` could be a patch of the settings: a plain object of known names, small. */
+export function isPatch(patch) {
+  if (typeof patch !== 'object' || patch === null || Object.getPrototypeOf(patch) !== Object.prototype) return false;
+  const names = Object.keys(patch);
+  if (names.length === 0 || !names.every((name) => Object.hasOwn(DEFAULTS, name))) return false;
+  try {
+    return JSON.stringify(patch).length <= 16 * 1024;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Saves a burst of changes: the patches made within `delayMs` are merged and sent as one with
+ * `send(patch)` (the background applies it, in its queue, to the stored settings, so that two
+ * pages changing different settings at once both keep theirs); if that fails, `fallback()`.
+ */
+export function patchSaver(send, fallback, delayMs = 250) {
+  let pending = {};
+  let timer = 0;
+  return (patch) => {
+    pending = { ...pending, ...patch };
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      const sent = pending;
+      pending = {};
+      if (Object.keys(sent).length === 0) return;
+      send(sent).then((reply) => { if (!reply?.ok) fallback(); }, fallback);
+    }, delayMs);
+  };
+}
+
 /** Calls `listener(settings)` when another reader view changed the stored settings. */
 export function watch(storageApi, area, listener) {
   storageApi.onChanged.addListener((changes, changedArea) => {

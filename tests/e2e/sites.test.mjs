@@ -472,6 +472,35 @@ function siteTests(ctx) {
     await b.close();
   });
 
+  test('two pages changing different reader settings at once both keep theirs', async () => {
+    const [a, b] = [await openOptions(), await openOptions()];
+    const before = (await ctx.storageGet('settings')) ?? {};
+    const theme = before.theme === 'sepia' ? 'dark' : 'sepia';
+    const font = before.font === 'mono' ? 'sans' : 'mono';
+    // Each page holds the settings as they were; each changes another one, at the same time
+    // (as a user's click and choice do: the element's own click, the select's change event; a
+    // page in a background tab cannot be clicked through the mouse).
+    await Promise.all([
+      a.$eval(`input[name=theme][value=${theme}]`, (el) => el.click()),
+      b.$eval('#set-font', (el, value) => {
+        el.value = value;
+        el.dispatchEvent(new Event('change', { bubbles: true }));
+      }, font),
+    ]);
+    let stored;
+    for (const deadline = Date.now() + 5000; Date.now() < deadline; await sleep(100)) {
+      stored = await ctx.storageGet('settings');
+      if (stored?.theme === theme && stored?.font === font) break;
+    }
+    assert.equal(stored?.theme, theme, 'the first page\'s change is stored');
+    assert.equal(stored?.font, font, 'the second page\'s change is stored');
+    await sleep(500);
+    stored = await ctx.storageGet('settings');
+    assert.deepEqual([stored?.theme, stored?.font], [theme, font], 'and neither is undone by the other page');
+    await a.close();
+    await b.close();
+  });
+
   test('a change synced from another device shows up, merged with this one\'s', async () => {
     const options = await openOptions();
     await sendFrom(options, { type: 'klartext:site-set', host: 'here.example', patch: { mode: 'off' } });
