@@ -1,6 +1,7 @@
 // The reader view's settings: what they are, their bounds, how they look on the page, and the
 // panel that changes them. Stored in storage.sync (the browser keeps them on this device when
-// it does not sync), read and written by the reader page itself: it is an extension page.
+// it does not sync); read by the reader and options pages, and changed through the background,
+// which applies each page's patch in its store queue (READER_SET).
 
 /** Each numeric setting: [min, max, step, default]. */
 const RANGES = {
