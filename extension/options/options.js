@@ -21,6 +21,7 @@ const $ = (id) => document.getElementById(id);
 const t = (name, substitutions) => api.i18n.getMessage(name, substitutions) || name;
 const send = (msg) => sendToBackground(msg);
 
+prefs.fillFields($('settings-fields'));
 localize(document);
 
 let settings = null;

@@ -543,6 +543,7 @@ async function main() {
   window.addEventListener('wheel', containWheel, { passive: false });
   document.documentElement.lang = UI_LANG;
   document.documentElement.dir = t('@@bidi_dir') === 'rtl' ? 'rtl' : 'ltr';
+  prefs.fillFields($('settings-fields'));
   localize();
   closeButton.addEventListener('click', close);
   document.addEventListener('keydown', (event) => {

@@ -170,6 +170,84 @@ export function watch(storageApi, area, listener) {
   });
 }
 
+/** The panel's sliders: setting, element id, message of the label, unit shown after the value. */
+const SLIDERS = [
+  ['size', 'set-size', 'sizeLabel', 'px'],
+  ['width', 'set-width', 'widthLabel', 'ch'],
+  ['lineHeight', 'set-line-height', 'lineHeightLabel', ''],
+  ['letterSpacing', 'set-letter-spacing', 'letterSpacingLabel', 'em'],
+  ['wordSpacing', 'set-word-spacing', 'wordSpacingLabel', 'em'],
+];
+/** The message of each choice's label, by setting and value. */
+const CHOICE_MESSAGES = {
+  font: { serif: 'fontSerif', sans: 'fontSans', mono: 'fontMono', system: 'fontSystem' },
+  align: { start: 'alignStart', justify: 'alignJustify' },
+  theme: {
+    auto: 'themeAuto', light: 'themeLight', sepia: 'themeSepia', dark: 'themeDark', contrast: 'themeContrast', custom: 'themeCustom',
+  },
+};
+
+/**
+ * Fills `container` with the settings' controls (font, sliders, alignment, theme, custom colours,
+ * images), the same for the reader's panel and the options page's defaults: one list of the
+ * settings, so that neither page lacks one. Labels carry data-i18n; the page localizes them.
+ */
+export function fillFields(container) {
+  const doc = container.ownerDocument;
+  const h = (tag, attrs = {}, ...children) => {
+    const node = doc.createElement(tag);
+    for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
+    node.append(...children);
+    return node;
+  };
+  const text = (message) => h('span', { 'data-i18n': message });
+  const choices = (name, className, legend, type = 'radio') => h(
+    'fieldset',
+    { class: className },
+    h('legend', { 'data-i18n': legend }),
+    ...CHOICES[name].map((value) => h(
+      'label',
+      {},
+      h('input', { type, name, value, 'data-setting': name }),
+      ' ',
+      text(CHOICE_MESSAGES[name][value]),
+    )),
+  );
+  container.replaceChildren(
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'set-font', 'data-i18n': 'fontLabel' }),
+      h('select', { id: 'set-font', 'data-setting': 'font' }, ...CHOICES.font.map((value) => h(
+        'option',
+        { value, 'data-i18n': CHOICE_MESSAGES.font[value] },
+      ))),
+    ),
+    ...SLIDERS.map(([name, id, label, unit]) => h(
+      'div',
+      { class: 'field range' },
+      h('label', { for: id, 'data-i18n': label }),
+      h('input', { type: 'range', id, 'data-setting': name }),
+      h('output', unit ? { for: id, 'data-unit': unit } : { for: id }),
+    )),
+    choices('align', 'field choices', 'alignLabel'),
+    choices('theme', 'field choices themes', 'themeLabel'),
+    h(
+      'fieldset',
+      { class: 'field colors', id: 'custom-colors' },
+      h('legend', { 'data-i18n': 'customColorsLabel' }),
+      ...[['set-bg', 'bg', 'colorBackground'], ['set-fg', 'fg', 'colorText'], ['set-link', 'link', 'colorLink']]
+        .map(([id, name, message]) => h('label', {}, h('input', { type: 'color', id, 'data-setting': name }), ' ', text(message))),
+      h('p', { class: 'contrast-note', id: 'contrast-note', 'aria-live': 'polite' }),
+    ),
+    h(
+      'div',
+      { class: 'field check' },
+      h('label', {}, h('input', { type: 'checkbox', id: 'set-images', 'data-setting': 'images' }), ' ', text('imagesLabel')),
+    ),
+  );
+}
+
 function formatNumber(value, step, locale) {
   const digits = Math.max(0, -Math.floor(Math.log10(step)));
   return new Intl.NumberFormat(locale, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
