@@ -15,6 +15,8 @@
 //   wasm-bindgen encodes straight into wasm memory (its ASCII loop, then encodeInto);
 // - string+encode: the string posted; the frame encodes it (TextEncoder.encode) and calls
 //   extractUtf8 (one more copy, but no per-character JS loop).
+// - blob: the string put in a Blob (UTF-8, kept by the browser process) and the Blob posted;
+//   the frame reads its bytes (arrayBuffer) and calls extractUtf8.
 // Per page and way: total (start of the page's part to the result object in the frame),
 // one-way hand-over (start to the frame's message event), the page's longest synchronous step.
 //
@@ -50,7 +52,7 @@ async function frameReceiver(page, extensionId) {
     const core = await import(chrome.runtime.getURL('core/klartext.js'));
     await core.default();
     const now = () => performance.timeOrigin + performance.now();
-    window.addEventListener('message', (event) => {
+    window.addEventListener('message', async (event) => {
       const data = event.data;
       if (!data?.klartextBench) return;
       if (data.klartextBench === 'clock') {
@@ -75,6 +77,8 @@ async function frameReceiver(page, extensionId) {
           // bytes-lazy, bytes-port: the source text is decoded only when the panel needs it.
           if (data.klartextBench === 'bytes') window.klartextSource = new TextDecoder().decode(bytes);
           article = core.extractUtf8(bytes, data.url);
+        } else if (data.klartextBench === 'blob') {
+          article = core.extractUtf8(new Uint8Array(await data.blob.arrayBuffer()), data.url);
         } else if (data.klartextBench === 'string') {
           window.klartextSource = data.html;
           article = core.extract(data.html, data.url);
@@ -147,6 +151,9 @@ function measureWays(page, origin, reps, ways) {
           }
           target.postMessage({ klartextBench: way, utf8, url }, origin, utf8.map((c) => c.buffer));
           longest = Math.max(longest, now() - step);
+        } else if (way === 'blob') {
+          target.postMessage({ klartextBench: way, blob: new Blob([html]), url }, origin);
+          longest = now() - start;
         } else {
           target.postMessage({ klartextBench: way, html, url }, origin);
           longest = now() - start;
