@@ -1,24 +1,22 @@
 // The browser half of the speed benchmark, in Debian's Chromium driven by puppeteer-core, with
 // the built extension (dist/unpacked) loaded.
 //
-// Per page of a set, in one tab that has the page loaded from 127.0.0.1:
+// Per page of a set, in one tab that has the page loaded from 127.0.0.1 and reader/reader.html
+// framed over it as the content script frames it, with the core loaded in that frame:
 // - Readability.js: `new Readability(document.cloneNode(true)).parse()` on the loaded page
-//   (the library injected with addScriptTag from node_modules).
-// - Klartext end to end, as the sum of what the extension does, each part timed where it runs:
-//   serialise: `document.documentElement.outerHTML` in the page (the content script's call);
-//   hand-over: what the extension does with that string on the way to the core: the string
-//     encoded to UTF-8 in the page (TextEncoder, in the
-//     content script's steps of 1 Mi UTF-16 units) and posted, bytes transferred, into an
-//     extension-origin frame (reader/reader.html framed in the page, as the content script
-//     frames it), until the frame has joined the chunks and its small acknowledgement is back.
-//     The small messages (the content script's offer of URL, key and token to the background,
-//     not awaited; the reader's taking of its token as its module runs) overlap the frame's own
-//     load, which is not in these rows (it is in click-to-paint); one small `runtime.sendMessage`
-//     round trip between extension pages is measured beside them for comparison;
-//   extract: the core's `extractUtf8(bytes, url)` in an extension page (reader/reader.html opened
-//     in a tab, the core imported from ../core/klartext.js): the copy into wasm, the core, and
-//     the result back as a JS object.
-// Each is measured REPS times on each page, interleaved; a page's time is its median.
+//   (the library injected from node_modules, its <script> element taken out again).
+// - Klartext end to end as the user waits, on one clock (performance.timeOrigin + now() in the
+//   page and in the frame; each page checks that the frame's answers fall between send and
+//   receipt): from just before serialising to the moment the result object exists in the frame.
+//   Its parts: serialise (extension/serialise.js, what the content script calls), hand-over one
+//   way (the string encoded to UTF-8 in content.js's steps of 1 Mi UTF-16 units, posted with the
+//   bytes transferred, until the frame's message event), extract (in the frame, as the reader
+//   does it: the chunks joined, extractUtf8, the result as a JS object). The small messages (the
+//   content script's offer of URL, key and token to the background, not awaited; the reader's
+//   taking of its token as its module runs) overlap the frame's own load, which is not in these
+//   rows (it is in click-to-paint).
+// Readability.js and Klartext take turns, REPS times on each page; a page's time is its median.
+// tests/bench/handover.mjs compares the ways of handing the source over, on the same clock.
 //
 // Also: peak wasm memory (a fresh extension page per page, Memory.buffer.byteLength after one
 // extract), click-to-paint on the reference page, and the main thread's longest task while the
