@@ -14,7 +14,7 @@
 // - string: the string itself posted (structured clone); the frame calls extract(&str), which
 //   wasm-bindgen encodes straight into wasm memory (its ASCII loop, then encodeInto);
 // - string+encode: the string posted; the frame encodes it (TextEncoder.encode) and calls
-//   extractUtf8 (one more copy, but no per-character JS loop).
+//   extractUtf8 (one more copy, but no per-character JS loop);
 // - blob: the string put in a Blob (UTF-8, kept by the browser process) and the Blob posted;
 //   the frame reads its bytes (arrayBuffer) and calls extractUtf8.
 // Per page and way: total (start of the page's part to the result object in the frame),
@@ -22,6 +22,9 @@
 //
 // KLARTEXT_BENCH_REPS   runs per way per page (default 3; a page counts its median)
 // KLARTEXT_BENCH_LIMIT  only the first N pages of each set
+// KLARTEXT_HANDOVER_WAYS  the ways to compare, comma-separated (default: all but blob)
+// KLARTEXT_HANDOVER_SETS  mozilla, large, pathological (default: all three; the pathological
+//                         pages are those `cargo run --release -p klartext-bench --bin speed` writes)
 
 /* global document, window, chrome, location */
 import { existsSync } from 'node:fs';
