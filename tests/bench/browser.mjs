@@ -15,7 +15,10 @@
 //   content script's offer of URL, key and token to the background, not awaited; the reader's
 //   taking of its token as its module runs) overlap the frame's own load, which is not in these
 //   rows (it is in click-to-paint).
-// Readability.js and Klartext take turns, REPS times on each page; a page's time is its median.
+// - dom_smoothie (Readability's algorithm in Rust), built for wasm (bench/peer-wasm) and
+//   instantiated in the page before the runs: `parse(document.documentElement.outerHTML, url)`,
+//   what a content script could run where wasm is allowed, with no hand-over.
+// The three take turns, REPS times on each page; a page's time is its median.
 // tests/bench/handover.mjs compares the ways of handing the source over, on the same clock.
 //
 // Also: peak wasm memory (a fresh extension page per page, Memory.buffer.byteLength after one
@@ -26,7 +29,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
-import { PATHOLOGICAL, PATHOLOGICAL_DIR, REFERENCE, ROOT } from './pages.mjs';
+import {
+  PATHOLOGICAL, PATHOLOGICAL_DIR, PEER_DIR, REFERENCE, ROOT,
+} from './pages.mjs';
 
 /* global document, window, chrome, requestAnimationFrame, Readability, location */
 
@@ -197,10 +202,10 @@ async function addScript(page, path, expose = '') {
  * moment the result object exists in the frame. The parts: serialise (until the string is
  * there), hand-over one way (until the frame's message event), extract (in the frame).
  */
-async function measureInPage(page, origin, reps) {
+async function measureInPage(page, origin, reps, peerBase) {
   await addScript(page, READABILITY_JS, 'window.Readability = Readability;');
   await addScript(page, SERIALISE_JS);
-  return page.evaluate(async (origin, reps, maxLength) => {
+  return page.evaluate(async (origin, reps, maxLength, peerBase) => {
     const now = () => performance.timeOrigin + performance.now();
     const ENCODE_CHUNK = 1 << 20;
     const target = document.getElementById('klartext-bench-frame').contentWindow;
@@ -222,9 +227,22 @@ async function measureInPage(page, origin, reps) {
       clockSkew = Math.max(clockSkew, before - at, at - now());
     }
     const out = {
-      readability: [], klartext: [], serialise: [], handover: [], extract: [], blocked: [],
-      length: 0, textLength: 0, klartextText: 0, clockSkew, error: null, klartextError: null,
+      readability: [], klartext: [], serialise: [], handover: [], extract: [], blocked: [], smoothie: [],
+      length: 0, textLength: 0, klartextText: 0, smoothieHtml: 0, clockSkew, error: null, klartextError: null,
+      smoothieError: null,
     };
+    // dom_smoothie's wasm build, instantiated in the page before the runs (as a content script
+    // would have it ready); its run: the page's outerHTML into wasm, the parse, the article back.
+    let smoothie = null;
+    if (peerBase) {
+      try {
+        smoothie = await import(`${peerBase}dom_smoothie.js`);
+        await smoothie.default({ module_or_path: `${peerBase}dom_smoothie_bg.wasm` });
+      } catch (err) {
+        smoothie = null;
+        out.smoothieError = String(err?.message ?? err).split('\n')[0];
+      }
+    }
     for (let i = 0; i < reps; i++) {
       let t0 = performance.now();
       try {
@@ -235,6 +253,19 @@ async function measureInPage(page, origin, reps) {
       }
       out.readability.push(performance.now() - t0);
       await new Promise((resolve) => setTimeout(resolve, 0));
+
+      if (smoothie) {
+        t0 = performance.now();
+        try {
+          out.smoothieHtml = smoothie.parse(document.documentElement.outerHTML, location.href).length;
+          out.smoothie.push(performance.now() - t0);
+        } catch (err) {
+          // A panic in wasm leaves the module unusable: no more runs of it on this page.
+          out.smoothieError = String(err?.message ?? err).split('\n')[0];
+          smoothie = null;
+        }
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
 
       const answer = reply('done');
       const start = now();
@@ -272,7 +303,7 @@ async function measureInPage(page, origin, reps) {
       out.klartextError ??= error;
     }
     return out;
-  }, origin, reps, MAX_HTML_LENGTH);
+  }, origin, reps, MAX_HTML_LENGTH, peerBase);
 }
 
 /** A tab for the pages: their alert() and confirm() are answered at once, as a page never waits on them here. */
@@ -293,6 +324,9 @@ function within(ms, promise, what) {
 
 /** Every page of one set: per-page medians and the first (cold) run. */
 export async function measureSet(session, server, pages, { reps, log }) {
+  // dom_smoothie for the browser, when `./build.sh bench` has built it (bench/peer-wasm).
+  const peerBase = existsSync(join(PEER_DIR, 'dom_smoothie.js')) ? `${server.base}/peer/` : null;
+  if (!peerBase) log('  no tests/out/bench/dom-smoothie: dom_smoothie\'s rows are left out (./build.sh bench builds it)');
   let page = await contentPage(session);
   const results = [];
   for (const [i, entry] of pages.entries()) {
@@ -302,7 +336,7 @@ export async function measureSet(session, server, pages, { reps, log }) {
       await within(2 * PAGE_TIMEOUT_MS, load(page, url), entry.id);
       await page.bringToFront();
       const origin = await within(PAGE_TIMEOUT_MS, readerReceiver(page, session), `${entry.id}, framing the extension`);
-      m = await within(PAGE_TIMEOUT_MS, measureInPage(page, origin, reps), `${entry.id}, in the page`);
+      m = await within(PAGE_TIMEOUT_MS, measureInPage(page, origin, reps, peerBase), `${entry.id}, in the page`);
     } catch (err) {
       // Left out of the statistics, and listed under the set.
       log(`  ${entry.id}: ${err?.message ?? err}`);
@@ -317,6 +351,8 @@ export async function measureSet(session, server, pages, { reps, log }) {
       domChars: m.length,
       readability: median(m.readability),
       readabilityFirst: m.readability[0],
+      smoothie: median(m.smoothie),
+      smoothieHtml: m.smoothieHtml,
       serialise: median(m.serialise),
       handover: median(m.handover),
       handoverBlocked: median(m.blocked),
@@ -327,6 +363,7 @@ export async function measureSet(session, server, pages, { reps, log }) {
       readabilityText: m.textLength,
       klartextText: m.klartextText,
       errors: [m.error && `Readability.js: ${m.error}`, m.klartextError && `Klartext: ${m.klartextError}`,
+        m.smoothieError && `dom_smoothie: ${m.smoothieError}`,
         m.clockSkew > 1 && `the page's and the frame's clocks disagree by ${m.clockSkew.toFixed(1)} ms`].filter(Boolean),
     });
     if ((i + 1) % 25 === 0 || i + 1 === pages.length) log(`  ${i + 1}/${pages.length} pages`);

@@ -50,6 +50,7 @@ function setStats(all) {
     handoverBlocked: stat('handoverBlocked'),
     extract: stat('extract'),
     readabilityFirst: stat('readabilityFirst'),
+    smoothie: stat('smoothie'),
     klartextFirst: stat('klartextFirst'),
     perPageRatio: median(pages.map((p) => p.readability / p.klartext)),
     faster: pages.filter((p) => p.klartext < p.readability).length,
@@ -90,10 +91,18 @@ export function table({ browser, native, wasm }) {
   out('   (the string encoded to UTF-8 in the page in steps, posted with the bytes transferred, until the frame\'s');
   out('   message event), extract (in the frame: chunks joined, extractUtf8, the result as a JS object). The small');
   out('   extension messages (offer, token) overlap the frame\'s load, which is in click-to-paint (section 3), not here.');
-  out('   Ratios are Readability.js / Klartext: above 1 Klartext is faster.');
+  out('   dom_smoothie = its wasm build instantiated in the page: parse(outerHTML, url), no hand-over (what a content');
+  out('   script could run where the page allows wasm). Ratios are X / Klartext: above 1 Klartext is faster.');
   for (const [name, pages] of Object.entries(browser.sets)) {
     const s = setStats(pages);
-    summary.sets.push({ name, label: name === 'mozilla' ? 'Mozilla set' : 'Large set', ratio: s.ratio });
+    summary.sets.push({
+      name,
+      label: name === 'mozilla' ? 'Mozilla set' : 'Large set',
+      ratio: s.ratio,
+      smoothie: Number.isFinite(s.smoothie.median)
+        ? { median: s.readability.median / s.smoothie.median, p95: s.readability.p95 / s.smoothie.p95 }
+        : null,
+    });
     out();
     out(`   ${SET_NAMES[name] ?? name}: ${s.pages} pages measured of ${pages.length}, median ${kib(s.bytes)}`);
     out(`   ${pad('', 44)}${lpad('median', 9)}${lpad('p95', 9)}`);
@@ -104,8 +113,13 @@ export function table({ browser, native, wasm }) {
     row('  hand-over, one way (encode + postMessage)', s.handover);
     row('    its longest step on the page\'s thread', s.handoverBlocked);
     row('  extract (wasm, in the reader frame)', s.extract);
+    if (Number.isFinite(s.smoothie.median)) row('dom_smoothie (wasm, in the page)', s.smoothie);
     out(`   ${pad('ratio Readability.js / Klartext', 44)}${lpad(times(s.ratio.median), 9)}${lpad(times(s.ratio.p95), 9)}`);
     out(`   ${pad('  first run on each page (cold JIT / caches)', 44)}${lpad(times(s.ratioFirst.median), 9)}${lpad(times(s.ratioFirst.p95), 9)}`);
+    if (Number.isFinite(s.smoothie.median)) {
+      out(`   ${pad('ratio dom_smoothie / Klartext', 44)}${lpad(times(s.smoothie.median / s.klartext.median), 9)}`
+        + `${lpad(times(s.smoothie.p95 / s.klartext.p95), 9)}`);
+    }
     out(`   median of the per-page ratios ${times(s.perPageRatio)}; Klartext faster on ${s.faster} of ${s.pages} pages;`
       + ` ceiling if hand-over and core cost nothing (Readability.js / serialise) ${times(s.ceiling)}`);
     for (const error of s.errors.slice(0, 5)) out(`   error: ${error}`);
@@ -252,6 +266,10 @@ export function chart(summary) {
   for (const set of summary.sets) {
     speedRows.push({ label: `${set.label}, median page`, value: set.ratio.median, kind: 'ours' });
     speedRows.push({ label: `${set.label}, p95 page`, value: set.ratio.p95, kind: 'ours' });
+    if (set.smoothie) {
+      speedRows.push({ label: `${set.label}, median: dom_smoothie`, value: set.smoothie.median, kind: 'other' });
+      speedRows.push({ label: `${set.label}, p95: dom_smoothie`, value: set.smoothie.p95, kind: 'other' });
+    }
   }
   panel('End to end in Chromium: times faster than Readability.js (higher is better)', speedRows,
     [{ value: 1, label: 'as fast' },
