@@ -313,10 +313,10 @@ impl<'h> Builder<'h> {
         tag: Tag,
         el: &Element<'_, '_>,
         attrs: &Attrs<'_>,
-    ) -> (u16, i16, Option<Category>, u32) {
+    ) -> (u16, i16, Option<Category>, u32, Option<u16>) {
         let mut flags = 0;
-        let class = self.tokens.value(attrs.class);
-        let id = self.tokens.value(attrs.id);
+        let class = self.tokens.value(attrs.class, self.rules);
+        let id = self.tokens.value(attrs.id, self.rules);
         let weight = (class.weight() + id.weight()) as i16;
         let role = attrs.role;
         let either = class.bits | id.bits;
@@ -392,7 +392,8 @@ impl<'h> Builder<'h> {
             attrs.aria_label,
             class.category.or(id.category),
         );
-        (flags, weight, clutter, class.hash)
+        let rule = crate::rules::earlier(class.class_rule, id.id_rule);
+        (flags, weight, clutter, class.hash, rule)
     }
 
     fn collect_meta(&mut self, tag: Tag, el: &Element<'_, '_>) {
@@ -445,7 +446,8 @@ impl Sink for Builder<'_> {
         let index = self.tree.nodes.len() as u32;
         let parent = *self.stack.last().unwrap();
         let attrs = Attrs::read(self.html, el);
-        let (mut flags, weight, clutter, class_hash) = self.attribute_flags(tag, el, &attrs);
+        let (mut flags, weight, clutter, class_hash, by_name) =
+            self.attribute_flags(tag, el, &attrs);
         let parent_node = &mut self.tree.nodes[parent as usize];
         parent_node.children += 1;
         if tag.is_block() && self.in_foreign == 0 {
@@ -470,10 +472,12 @@ impl Sink for Builder<'_> {
             inline_commas: 0,
             children: 0,
         });
-        let rule = self
-            .rules
-            .first_simple(attrs.class, attrs.id, source_attributes(self.html, el));
-        if let Some(rule) = rule {
+        let by_attribute = if self.rules.has_attribute_rules() {
+            self.rules.attribute_rule(source_attributes(self.html, el))
+        } else {
+            None
+        };
+        if let Some(rule) = crate::rules::earlier(by_name, by_attribute) {
             self.matched(rule);
         }
         if tag == Tag::Body && self.tree.body.is_none() {
