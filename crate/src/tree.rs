@@ -104,6 +104,9 @@ pub struct Tree {
     pub dirs: Vec<(u32, String)>,
     /// The rules the page was matched against: [`Node::rule`] indexes them.
     pub rules: crate::rules::RuleBook,
+    /// Runs of nodes (first, end) opened while lol_html and the scanner disagreed on the open
+    /// elements ([`crate::scan::Sink::in_step`]): a pass cannot start at one of them.
+    pub out_of_step: Vec<(u32, u32)>,
 }
 
 /// A byline-looking element and its text: the text of its `itemprop="name"` descendant when
@@ -115,6 +118,27 @@ pub struct Byline {
 }
 
 impl Tree {
+    /// Whether a pass over the page can start at node `index`'s start tag
+    /// ([`crate::scan::scan_range`]).
+    pub fn in_step(&self, index: u32) -> bool {
+        !self
+            .out_of_step
+            .iter()
+            .any(|&(first, end)| (first..end).contains(&index))
+    }
+
+    /// The elements that node `index` is inside, outermost first (the document not counted).
+    pub fn ancestors(&self, index: u32) -> Vec<u32> {
+        let mut ancestors: Vec<u32> = std::iter::successors(Some(index), |&n| {
+            Some(self.nodes[n as usize].parent).filter(|&p| p != NO_PARENT)
+        })
+        .skip(1)
+        .filter(|&n| n != 0)
+        .collect();
+        ancestors.reverse();
+        ancestors
+    }
+
     /// The element the article is searched in: `<body>`, or the document for fragments.
     pub fn body_or_root(&self) -> u32 {
         self.body.unwrap_or(0)
@@ -431,6 +455,17 @@ impl<'h> Builder<'h> {
 }
 
 impl Sink for Builder<'_> {
+    fn in_step(&mut self, in_step: bool) {
+        let next = self.tree.nodes.len() as u32;
+        if in_step {
+            if let Some(run) = self.tree.out_of_step.last_mut() {
+                run.1 = next;
+            }
+        } else {
+            self.tree.out_of_step.push((next, u32::MAX));
+        }
+    }
+
     fn matched(&mut self, rule: u16) {
         // The last node pushed is the element just opened (void elements are closed already).
         if let Some(node) = self.tree.nodes.last_mut() {
