@@ -489,6 +489,46 @@ mod tests {
         );
     }
 
+    /// A pass over a range sees from its start what a pass over the whole page sees, the
+    /// elements open there first: an ancestor's end tag inside the range closes it and what
+    /// it holds, as it does in the whole page.
+    #[test]
+    fn a_range_is_scanned_as_in_the_whole_page() {
+        let cases = [
+            (
+                "<div><section><p>a</p><p>b<span>c</span></section>tail</div>",
+                "<p>b",
+                &["<div", "<section"][..],
+                "(div(section(p b(span c))) tail)",
+            ),
+            (
+                "<body><div><p>x</div>y<p>z",
+                "<p>x",
+                &["<body", "<div"],
+                "(body(div(p x)) y(p z))",
+            ),
+            (
+                "<ul><li>a<li>b<ul><li>c</ul>d</ul>",
+                "<li>b",
+                &["<ul"],
+                "(ul(li b(ul(li c)) d))",
+            ),
+        ];
+        for (html, start, ancestors, expected) in cases {
+            let keys: Vec<u32> = ancestors
+                .iter()
+                .map(|a| html.find(a).unwrap() as u32)
+                .collect();
+            let context = Context {
+                ancestors: &keys,
+                seen: [false; 3],
+            };
+            let range = html.find(start).unwrap()..html.len();
+            let outline = scan_range(html, range, &context, Outline::default()).unwrap();
+            assert_eq!(outline.0, expected, "{html}");
+        }
+    }
+
     #[test]
     fn merges_a_second_body() {
         assert_eq!(outline("<body><p>a<body><p>b"), "(body(p a)(p b))");

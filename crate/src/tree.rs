@@ -708,6 +708,23 @@ pub fn build(
 mod tests {
     use super::*;
 
+    /// A `<p>` closed by the `<div>` opened in it stays open for lol_html until its end tag:
+    /// no pass can start in between, where its end tag would close what the scanner keeps.
+    #[test]
+    fn a_pass_cannot_start_while_an_implied_end_tag_is_pending() {
+        let html = "<div><p>a<div>b<i>c</i></div>d</p><span>e</span><p>f<p>g</div>";
+        let tree = build(html, None, &crate::rules::RuleBook::default()).unwrap();
+        let at = |start: &str| {
+            let key = html.find(start).unwrap() as u32;
+            let index = tree.nodes.iter().position(|n| n.key == key).unwrap() as u32;
+            tree.in_step(index)
+        };
+        assert!(at("<div>") && at("<p>a"));
+        assert!(!at("<div>b") && !at("<i>"));
+        assert!(at("<span>") && at("<p>f"));
+        assert!(!at("<p>g"));
+    }
+
     #[test]
     fn subtrees_end_at_the_next_element_outside_them() {
         let html = "<div><p>a</p><p>b<span>c</span>d</p></div>tail<footer>x</footer>";
