@@ -130,6 +130,20 @@ run_quality() {
   cargo run --release --locked -p klartext-bench --bin quality
 }
 
+# The Rust peer of the browser rows: dom_smoothie built for wasm (bench/peer-wasm, bench only),
+# at wasm-opt -O3, its fastest, into tests/out/bench/dom-smoothie.
+build_peer_wasm() {
+  say "the Rust peer for the Chromium rows: dom_smoothie built for wasm"
+  local out=tests/out/bench/dom-smoothie
+  cargo build --release --locked --target "$WASM_TARGET" -p dom-smoothie-wasm
+  rm -rf "$out"
+  wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name dom_smoothie \
+    "target/$WASM_TARGET/release/dom_smoothie_wasm.wasm"
+  node_modules/.bin/wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int \
+    --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
+    "$out/dom_smoothie_bg.wasm" -o "$out/dom_smoothie_bg.wasm"
+}
+
 # A benchmark, not a test: Klartext end to end against Readability.js in Chromium, the core
 # against a no-op lol_html pass and dom_smoothie (criterion), size, memory and pathological pages;
 # one table on stdout and in tests/out/bench.txt, the chart in docs/bench.svg. Benches build with
@@ -143,6 +157,7 @@ run_bench() {
   fi
   build_all
   mkdir -p tests/out/bench
+  build_peer_wasm
   export CARGO_TARGET_DIR="$PWD/target/bench" CARGO_PROFILE_BENCH_PANIC=unwind
   say "native: the core against a no-op lol_html pass and dom_smoothie (criterion's own report: tests/out/bench/criterion.txt)"
   cargo bench --locked -p klartext-bench --bench core -- --noplot >tests/out/bench/criterion.txt

@@ -9,7 +9,7 @@
 
 import {
   AUTO, CLEAN, CLEAN_SOURCE, CLOSE, EXPORT, IMPORT, KEEP, OFFER, PICK, PROBLEMS_CLEAR, READERABLE,
-  RULES_CHECK, RULES_SET, SELECTION, SETTINGS_GET, SITE_REMOVE, SITE_SET, TAB_ACTION, TAKE, TOGGLE,
+  READER_SET, RULES_CHECK, RULES_SET, SELECTION, SETTINGS_GET, SITE_REMOVE, SITE_SET, TAB_ACTION, TAKE, TOGGLE,
   checkMessage,
 } from './protocol.js';
 // A namespace import: a core without clean() (an old build) breaks cleaning, not the background.
@@ -114,12 +114,16 @@ async function toggle(tab, type = TOGGLE) {
   }
 }
 
-/** Cleans a tab's page in place, or gives it back (clean/content-clean.js does the work). */
-async function toggleClean(tab) {
+/**
+ * Cleans a tab's page in place, or gives it back (clean/content-clean.js does the work). `focus`:
+ * whether its panel takes the keyboard focus; not when a site's automatic mode cleans the page as
+ * it loads, when the user may already be typing into it.
+ */
+async function toggleClean(tab, focus = true) {
   if (!tab || typeof tab.id !== 'number' || tab.id < 0) return;
   try {
     await inject(tab.id, CLEAN_SCRIPTS);
-    await api.tabs.sendMessage(tab.id, { type: CLEAN }, { frameId: 0 });
+    await api.tabs.sendMessage(tab.id, { type: CLEAN, focus }, { frameId: 0 });
   } catch (err) {
     console.warn(`Klartext: cannot clean this page: ${err?.message ?? err}`);
   }
@@ -236,7 +240,7 @@ async function runAuto(tab, url) {
       autoCleans.set(tab.id, resolve);
       setTimeout(resolve, AUTO_CLEAN_WAIT_MS);
     });
-    await toggleClean(tab);
+    await toggleClean(tab, false);
     await answered;
   }
   return { ok: true, mode: site.mode };
@@ -321,6 +325,8 @@ async function settingsRequest(type, msg) {
     case SITE_REMOVE:
       await store.removeSite(msg.host);
       return { ok: true };
+    case READER_SET:
+      return { ok: true, settings: await store.setReader(msg.patch) };
     case RULES_CHECK:
     case RULES_SET: {
       await core();
@@ -411,6 +417,11 @@ function fromReader(sender) {
     && typeof sender.tab?.id === 'number';
 }
 
+/** Whether a message comes from a reader page, framed in a tab or not. */
+function fromReaderPage(sender) {
+  return typeof sender.url === 'string' && sender.url.startsWith(READER_URL);
+}
+
 /** Whether a message comes from the popup or the options page. */
 function fromSettingsPage(sender) {
   return typeof sender.url === 'string'
@@ -491,6 +502,10 @@ function handle(msg, sender) {
       // In the store's queue: two tabs keeping blocks at once both keep theirs.
       return store.serial(() => setException(api.storage.local, hostOf(sender.url), msg.key, msg.keep))
         .then(() => ({ ok: true }), () => ({ ok: false, error: 'storage' }));
+    }
+    case READER_SET: {
+      if (!(fromReaderPage(sender) || fromSettingsPage(sender))) return null;
+      return settingsRequest(type, msg).catch((err) => ({ ok: false, error: String(err?.message ?? err) }));
     }
     case SETTINGS_GET:
     case SITE_SET:

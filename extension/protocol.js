@@ -3,6 +3,7 @@
 // import this module: it keeps its own copy of the type strings (kept in step by a test).
 
 import { isHost, isSitePatch } from './storage/sites.js';
+import { isPatch as isReaderPatch } from './reader/settings.js';
 
 /** Background -> content script: open the reader view, or close it if it is open. */
 export const TOGGLE = 'klartext:toggle';
@@ -41,6 +42,11 @@ export const KEEP = 'klartext:keep';
 export const SETTINGS_GET = 'klartext:settings-get';
 /** Popup, options page -> background: change one site's switches ({ mode } or { category, on }). */
 export const SITE_SET = 'klartext:site-set';
+/**
+ * Reader page, options page -> background: change some of the reader view's settings
+ * ({ patch }: the changed settings by name), applied in the store's queue to what is stored.
+ */
+export const READER_SET = 'klartext:reader-set';
 /** Options page -> background: forget a site's switches. */
 export const SITE_REMOVE = 'klartext:site-remove';
 /** Options page -> background: check the user's rules text; answered with the lines in error. */
@@ -113,6 +119,9 @@ const SHAPES = {
   [SITE_SET]: {
     host: isHost,
     patch: isSitePatch,
+  },
+  [READER_SET]: {
+    patch: isReaderPatch,
   },
   [SITE_REMOVE]: {
     host: isHost,

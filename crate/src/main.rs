@@ -194,6 +194,14 @@ fn extract(args: &ExtractArgs) -> Result<(), Failure> {
     let bytes = read_input(&args.file)?;
     let html = klartext::decode::decode(&bytes)?;
     let article = klartext::extract(&html, &options)?;
+    // A front page or a form still yields its most article-like text, which a reader of the
+    // text or HTML could take for an article: say so on stderr (JSON carries `readerable`).
+    if !article.readerable && !matches!(args.format, Format::Json) {
+        eprintln!(
+            "klartext: note: this page does not look like an article; \
+             printed is its most article-like part"
+        );
+    }
     print_article(&article, args.format)
 }
 

@@ -183,6 +183,25 @@ fn extracts_the_article_from_stdin() {
 }
 
 #[test]
+fn a_page_that_is_not_an_article_says_so_on_stderr_and_still_prints_its_best_part() {
+    let page = "<!doctype html><html><body><nav><a href=/>Home</a> <a href=/news>News</a></nav>\
+                <p>Sign in to continue.</p></body></html>";
+    for format in ["text", "html"] {
+        let output = run(&["extract", "--format", format, "-"], page.as_bytes());
+        assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+        let said = stderr(&output);
+        assert!(said.starts_with("klartext: note: "), "{format}: {said:?}");
+        assert!(said.contains("does not look like an article"), "{said:?}");
+        assert_eq!(said.lines().count(), 1, "{said:?}");
+    }
+    // JSON says it in its `readerable` field, and stderr stays quiet for tools that read it.
+    let output = run(&["extract", "--format", "json", "-"], page.as_bytes());
+    assert!(output.stderr.is_empty(), "{}", stderr(&output));
+    let json: Value = serde_json::from_str(&stdout(&output)).expect("JSON output");
+    assert_eq!(json["readerable"], Value::Bool(false));
+}
+
+#[test]
 fn text_output_is_blocks_separated_by_blank_lines_and_ends_with_one_newline() {
     let output = run(&["extract"], article_page().as_bytes());
     let text = stdout(&output);

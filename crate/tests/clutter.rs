@@ -8,55 +8,12 @@
 //! or longer, when it appears anywhere in the text. All failing pages are reported together.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
 
 use serde_json::Value;
 
-/// Clutter lines this long count as leaked wherever they appear in the text.
-const ANYWHERE: usize = 20;
-
-fn fixtures() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/clutter")
-}
-
-struct Page {
-    name: String,
-    html: String,
-    expect: Value,
-}
-
-/// Every fixture page, sorted by name.
-fn pages() -> Vec<Page> {
-    let dir = fixtures();
-    let mut names: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-        .filter_map(|file| file.strip_suffix(".expect.json").map(str::to_string))
-        .collect();
-    names.sort();
-    names
-        .into_iter()
-        .map(|name| {
-            let read = |path: &Path| {
-                std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-            };
-            let html = read(&dir.join(format!("{name}.html")));
-            let expect = read(&dir.join(format!("{name}.expect.json")));
-            let expect =
-                serde_json::from_str(&expect).unwrap_or_else(|e| panic!("{name}.expect.json: {e}"));
-            Page { name, html, expect }
-        })
-        .collect()
-}
-
-fn strings(expect: &Value, key: &str) -> Vec<String> {
-    expect[key]
-        .as_array()
-        .unwrap_or_else(|| panic!("`{key}` is not an array"))
-        .iter()
-        .map(|s| s.as_str().expect("a string").to_string())
-        .collect()
-}
+#[path = "common/clutter_fixtures.rs"]
+mod clutter_fixtures;
+use clutter_fixtures::{fixtures, gaps, pages, strings, Page, ANYWHERE};
 
 fn field<'a>(page: &'a Page, key: &str) -> &'a str {
     page.expect[key]
@@ -102,7 +59,7 @@ fn fixtures_are_well_formed() {
 #[test]
 fn every_page_keeps_its_article_and_drops_its_clutter() {
     let pages = pages();
-    let known = known_gaps();
+    let known = gaps("KNOWN-GAPS.txt");
     let mut report = String::new();
     let mut failed = 0;
     let mut fixed = Vec::new();
@@ -174,18 +131,6 @@ fn every_page_keeps_its_article_and_drops_its_clutter() {
         known.len() * 2 < pages.len(),
         "most clutter pages must pass"
     );
-}
-
-/// Pages listed in `KNOWN-GAPS.txt`, which fail today for a stated reason.
-fn known_gaps() -> Vec<String> {
-    let path =
-        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/clutter/KNOWN-GAPS.txt");
-    std::fs::read_to_string(path)
-        .unwrap()
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .map(|l| l.split('\t').next().unwrap().trim().to_string())
-        .collect()
 }
 
 /// A page's `lead_image`, where its `.expect.json` names one: the reader shows it, so it must be

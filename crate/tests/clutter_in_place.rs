@@ -16,55 +16,14 @@
 //! checks the same pages' `innerText` with their styles).
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use dom_query::{Document, NodeRef};
 use serde_json::Value;
 
-/// Clutter lines this long count as visible wherever they appear in the text, as in
-/// crate/tests/clutter.rs; shorter ones only as a whole line.
-const ANYWHERE: usize = 20;
-
-fn fixtures() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../tests/fixtures/clutter")
-}
-
-struct Page {
-    name: String,
-    html: String,
-    expect: Value,
-}
-
-fn pages() -> Vec<Page> {
-    let dir = fixtures();
-    let mut names: Vec<String> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
-        .filter_map(|file| file.strip_suffix(".expect.json").map(str::to_string))
-        .collect();
-    names.sort();
-    names
-        .into_iter()
-        .map(|name| {
-            let read = |path: &Path| {
-                std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-            };
-            let html = read(&dir.join(format!("{name}.html")));
-            let expect = serde_json::from_str(&read(&dir.join(format!("{name}.expect.json"))))
-                .unwrap_or_else(|e| panic!("{name}.expect.json: {e}"));
-            Page { name, html, expect }
-        })
-        .collect()
-}
-
-fn strings(expect: &Value, key: &str) -> Vec<String> {
-    expect[key]
-        .as_array()
-        .unwrap_or_else(|| panic!("`{key}` is not an array"))
-        .iter()
-        .map(|s| s.as_str().expect("a string").trim().to_string())
-        .collect()
-}
+#[path = "common/clutter_fixtures.rs"]
+mod clutter_fixtures;
+use clutter_fixtures::{fixtures, gaps, pages, strings, Page, ANYWHERE};
 
 /// Elements that break the line where they open and close.
 const BLOCKS: &[&str] = &[
@@ -363,7 +322,7 @@ fn problems(page: &Page) -> Vec<String> {
 fn every_page_cleaned_in_place_shows_its_article_and_hides_its_clutter() {
     let pages = pages();
     assert!(pages.len() >= 20, "only {} clutter pages", pages.len());
-    let known = known_gaps();
+    let known = gaps("IN-PLACE-GAPS.txt");
     let mut report = String::new();
     let mut failed = 0;
     let mut fixed = Vec::new();
@@ -401,16 +360,6 @@ fn every_page_cleaned_in_place_shows_its_article_and_hides_its_clutter() {
         known.len() * 3 < pages.len(),
         "most clutter pages must pass in place"
     );
-}
-
-/// Pages listed in `IN-PLACE-GAPS.txt`, which fail today for a stated reason.
-fn known_gaps() -> Vec<String> {
-    std::fs::read_to_string(fixtures().join("IN-PLACE-GAPS.txt"))
-        .unwrap()
-        .lines()
-        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
-        .map(|l| l.split('\t').next().unwrap().trim().to_string())
-        .collect()
 }
 
 /// The reference page (a krone.at article): its site header and navigation, its article, and

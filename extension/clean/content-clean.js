@@ -124,7 +124,8 @@
     else block.element.removeAttribute(ATTR);
   }
 
-  async function start() {
+  /** `focus`: whether the panel takes the keyboard focus (not when cleaning as the page loads). */
+  async function start(focus) {
     if (starting || mode) return;
     starting = true;
     try {
@@ -148,7 +149,7 @@
         error: reply?.ok === true ? null : String(reply?.error ?? 'no answer'),
       };
       for (const block of blocks) applyState(block);
-      showPanel();
+      showPanel(focus);
       watch();
     } finally {
       starting = false;
@@ -235,7 +236,7 @@ li { padding: 6px 0; border-top: 1px solid #d6d3cb; }
     return mode.blocks.filter((b) => b.state === 'hidden').length;
   }
 
-  function showPanel() {
+  function showPanel(focus) {
     const host = document.createElement('klartext-clean');
     const style = {
       all: 'initial', display: 'block', position: 'static', width: '0', height: '0',
@@ -291,7 +292,7 @@ li { padding: 6px 0; border-top: 1px solid #d6d3cb; }
     });
     document.documentElement.append(host);
     Object.assign(mode, { host, shadow });
-    (toggle.hidden ? exit : toggle).focus({ preventScroll: true });
+    if (focus) (toggle.hidden ? exit : toggle).focus({ preventScroll: true });
   }
 
   function fillList(list, status) {
@@ -352,10 +353,10 @@ li { padding: 6px 0; border-top: 1px solid #d6d3cb; }
   api.runtime.onMessage.addListener((msg, sender, sendResponse) => {
     // Only the background talks to this script: messages from this extension, not from a tab.
     if (sender.id !== api.runtime.id || sender.tab) return false;
-    if (typeof msg !== 'object' || msg === null || Object.keys(msg).length !== 1) return false;
-    if (msg.type !== CLEAN) return false;
+    if (typeof msg !== 'object' || msg === null || Object.keys(msg).length !== 2) return false;
+    if (msg.type !== CLEAN || typeof msg.focus !== 'boolean') return false;
     if (mode) stop();
-    else start().catch((err) => console.warn('Klartext:', err?.message ?? err));
+    else start(msg.focus).catch((err) => console.warn('Klartext:', err?.message ?? err));
     sendResponse({ ok: true });
     return false;
   });

@@ -5,7 +5,8 @@
 // page's, kept in storage.sync under its key, and written here with its module.
 
 import {
-  EXPORT, IMPORT, PROBLEMS_CLEAR, RULES_CHECK, RULES_SET, SETTINGS_GET, SITE_REMOVE, SITE_SET,
+  EXPORT, IMPORT, PROBLEMS_CLEAR, READER_SET, RULES_CHECK, RULES_SET, SETTINGS_GET, SITE_REMOVE,
+  SITE_SET,
 } from '../protocol.js';
 import * as prefs from '../reader/settings.js';
 import {
@@ -20,6 +21,7 @@ const $ = (id) => document.getElementById(id);
 const t = (name, substitutions) => api.i18n.getMessage(name, substitutions) || name;
 const send = (msg) => sendToBackground(msg);
 
+prefs.fillFields($('settings-fields'));
 localize(document);
 
 let settings = null;
@@ -159,12 +161,18 @@ $('rules-import').addEventListener('change', async (event) => {
 
 const readerStorage = api.storage.sync ?? api.storage.local;
 let readerSettings = await prefs.load(readerStorage);
+// What changed goes to the background, which applies it in its queue to what is stored.
+const saveReaderChanges = prefs.patchSaver(
+  (patch) => send({ type: READER_SET, patch }),
+  () => prefs.save(readerStorage, readerSettings),
+);
 const panel = prefs.bindPanel($('settings'), {
   locale: api.i18n.getUILanguage?.() || 'en',
   getSettings: () => readerSettings,
   onChange: (next) => {
+    const before = readerSettings;
     readerSettings = next;
-    prefs.save(readerStorage, next);
+    saveReaderChanges(prefs.changes(before, next));
   },
   contrastText: (text, link) => t('contrastNote', [text.toFixed(1), link.toFixed(1)]),
 });

@@ -13,7 +13,7 @@ import init, { extract, extractUtf8 } from '../core/klartext.js';
 import * as klartextCore from '../core/klartext.js';
 import DOMPurify from '../vendor/purify.es.mjs';
 import {
-  CLOSE, PAGE, READERABLE, TAKE, TOKEN_PATTERN, checkPage,
+  CLOSE, PAGE, READERABLE, READER_SET, TAKE, TOKEN_PATTERN, checkPage,
 } from '../protocol.js';
 import * as prefs from './settings.js';
 import { readingMinutes } from './readtime.js';
@@ -145,14 +145,21 @@ function joinChunks(chunks) {
   return bytes;
 }
 
-/** Applies the settings to the page at once and saves them shortly after (one write per burst). */
-let saveTimer = 0;
+/**
+ * Saves what changed, shortly after (one message per burst), through the background's queue; if
+ * the background does not answer, the whole settings straight into storage as before.
+ */
+const saveChanges = prefs.patchSaver(
+  (patch) => api.runtime.sendMessage({ type: READER_SET, patch }),
+  () => { if (settingsStorage) prefs.save(settingsStorage, settings); },
+);
+
+/** Applies the settings to the page at once and saves what changed shortly after. */
 function changeSettings(next) {
   const before = settings;
   settings = next;
   prefs.apply(settings);
-  clearTimeout(saveTimer);
-  saveTimer = setTimeout(() => prefs.save(settingsStorage, settings), 250);
+  saveChanges(prefs.changes(before, next));
   if (narrator && (before.rate !== next.rate)) narrator.configure({ rate: next.rate });
 }
 
@@ -536,6 +543,7 @@ async function main() {
   window.addEventListener('wheel', containWheel, { passive: false });
   document.documentElement.lang = UI_LANG;
   document.documentElement.dir = t('@@bidi_dir') === 'rtl' ? 'rtl' : 'ltr';
+  prefs.fillFields($('settings-fields'));
   localize();
   closeButton.addEventListener('click', close);
   document.addEventListener('keydown', (event) => {

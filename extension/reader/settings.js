@@ -1,6 +1,7 @@
 // The reader view's settings: what they are, their bounds, how they look on the page, and the
 // panel that changes them. Stored in storage.sync (the browser keeps them on this device when
-// it does not sync), read and written by the reader page itself: it is an extension page.
+// it does not sync); read by the reader and options pages, and changed through the background,
+// which applies each page's patch in its store queue (READER_SET).
 
 /** Each numeric setting: [min, max, step, default]. */
 const RANGES = {
@@ -121,11 +122,130 @@ export function save(storage, settings) {
   return storage.set({ [KEY]: normalize(settings) }).catch(() => {});
 }
 
+/** The settings that `after` changes from `before`, as a patch (JSON-equal values left out). */
+export function changes(before, after) {
+  const patch = {};
+  for (const name of Object.keys(DEFAULTS)) {
+    if (JSON.stringify(before?.[name]) !== JSON.stringify(after[name])) patch[name] = after[name];
+  }
+  return patch;
+}
+
+/** Whether `patch` could be a patch of the settings: a plain object of known names, small. */
+export function isPatch(patch) {
+  if (typeof patch !== 'object' || patch === null || Object.getPrototypeOf(patch) !== Object.prototype) return false;
+  const names = Object.keys(patch);
+  if (names.length === 0 || !names.every((name) => Object.hasOwn(DEFAULTS, name))) return false;
+  try {
+    return JSON.stringify(patch).length <= 16 * 1024;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Saves a burst of changes: the patches made within `delayMs` are merged and sent as one with
+ * `send(patch)` (the background applies it, in its queue, to the stored settings, so that two
+ * pages changing different settings at once both keep theirs); if that fails, `fallback()`.
+ */
+export function patchSaver(send, fallback, delayMs = 250) {
+  let pending = {};
+  let timer = 0;
+  return (patch) => {
+    pending = { ...pending, ...patch };
+    clearTimeout(timer);
+    timer = setTimeout(() => {
+      const sent = pending;
+      pending = {};
+      if (Object.keys(sent).length === 0) return;
+      send(sent).then((reply) => { if (!reply?.ok) fallback(); }, fallback);
+    }, delayMs);
+  };
+}
+
 /** Calls `listener(settings)` when another reader view changed the stored settings. */
 export function watch(storageApi, area, listener) {
   storageApi.onChanged.addListener((changes, changedArea) => {
     if (changedArea === area && changes[KEY]) listener(normalize(changes[KEY].newValue));
   });
+}
+
+/** The panel's sliders: setting, element id, message of the label, unit shown after the value. */
+const SLIDERS = [
+  ['size', 'set-size', 'sizeLabel', 'px'],
+  ['width', 'set-width', 'widthLabel', 'ch'],
+  ['lineHeight', 'set-line-height', 'lineHeightLabel', ''],
+  ['letterSpacing', 'set-letter-spacing', 'letterSpacingLabel', 'em'],
+  ['wordSpacing', 'set-word-spacing', 'wordSpacingLabel', 'em'],
+];
+/** The message of each choice's label, by setting and value. */
+const CHOICE_MESSAGES = {
+  font: { serif: 'fontSerif', sans: 'fontSans', mono: 'fontMono', system: 'fontSystem' },
+  align: { start: 'alignStart', justify: 'alignJustify' },
+  theme: {
+    auto: 'themeAuto', light: 'themeLight', sepia: 'themeSepia', dark: 'themeDark', contrast: 'themeContrast', custom: 'themeCustom',
+  },
+};
+
+/**
+ * Fills `container` with the settings' controls (font, sliders, alignment, theme, custom colours,
+ * images), the same for the reader's panel and the options page's defaults: one list of the
+ * settings, so that neither page lacks one. Labels carry data-i18n; the page localizes them.
+ */
+export function fillFields(container) {
+  const doc = container.ownerDocument;
+  const h = (tag, attrs = {}, ...children) => {
+    const node = doc.createElement(tag);
+    for (const [name, value] of Object.entries(attrs)) node.setAttribute(name, value);
+    node.append(...children);
+    return node;
+  };
+  const text = (message) => h('span', { 'data-i18n': message });
+  const choices = (name, className, legend, type = 'radio') => h(
+    'fieldset',
+    { class: className },
+    h('legend', { 'data-i18n': legend }),
+    ...CHOICES[name].map((value) => h(
+      'label',
+      {},
+      h('input', { type, name, value, 'data-setting': name }),
+      ' ',
+      text(CHOICE_MESSAGES[name][value]),
+    )),
+  );
+  container.replaceChildren(
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'set-font', 'data-i18n': 'fontLabel' }),
+      h('select', { id: 'set-font', 'data-setting': 'font' }, ...CHOICES.font.map((value) => h(
+        'option',
+        { value, 'data-i18n': CHOICE_MESSAGES.font[value] },
+      ))),
+    ),
+    ...SLIDERS.map(([name, id, label, unit]) => h(
+      'div',
+      { class: 'field range' },
+      h('label', { for: id, 'data-i18n': label }),
+      h('input', { type: 'range', id, 'data-setting': name }),
+      h('output', unit ? { for: id, 'data-unit': unit } : { for: id }),
+    )),
+    choices('align', 'field choices', 'alignLabel'),
+    choices('theme', 'field choices themes', 'themeLabel'),
+    h(
+      'fieldset',
+      { class: 'field colors', id: 'custom-colors' },
+      h('legend', { 'data-i18n': 'customColorsLabel' }),
+      ...[['set-bg', 'bg', 'colorBackground'], ['set-fg', 'fg', 'colorText'], ['set-link', 'link', 'colorLink']]
+        .map(([id, name, message]) => h('label', {}, h('input', { type: 'color', id, 'data-setting': name }), ' ', text(message))),
+      h('p', { class: 'contrast-note', id: 'contrast-note', 'aria-live': 'polite' }),
+    ),
+    h(
+      'div',
+      { class: 'field check' },
+      h('label', {}, h('input', { type: 'checkbox', id: 'set-images', 'data-setting': 'images' }), ' ', text('imagesLabel')),
+    ),
+  );
 }
 
 function formatNumber(value, step, locale) {

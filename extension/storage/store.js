@@ -355,6 +355,21 @@ export class Store {
     });
   }
 
+  /**
+   * Applies a patch to the reader view's stored settings (storage.sync where there is one: the
+   * whole object is far below its item quota). Queued like every change, and read afresh
+   * first, so that patches from two pages at once both land. Returns the settings as stored.
+   */
+  setReader(patch) {
+    return this.change(async () => {
+      const area = this.storage.sync ?? this.storage.local;
+      const stored = (await area.get(READER_KEY).catch(() => ({})))?.[READER_KEY];
+      const next = normalizeReaderSettings({ ...normalizeReaderSettings(stored), ...patch });
+      await area.set({ [READER_KEY]: next });
+      return next;
+    });
+  }
+
   /** Forgets the problems, and removes the keys whose stored values could not be read. */
   clearProblems() {
     return this.change(async () => {

@@ -18,6 +18,8 @@ export const DATASETS = resolve(process.env.KLARTEXT_DATASETS ?? join(ROOT, '../
 export const OUT_DIR = join(ROOT, 'tests', 'out', 'bench');
 export const PATHOLOGICAL_DIR = join(OUT_DIR, 'pages');
 export const FIXTURES_DIR = join(ROOT, 'tests', 'fixtures');
+/** dom_smoothie built for the browser (`./build.sh bench` builds it from bench/peer-wasm). */
+export const PEER_DIR = join(OUT_DIR, 'dom-smoothie');
 export const REFERENCE = 'krone-putin-nordkorea.html';
 export const LARGE_MIN_BYTES = 1_000_000;
 
@@ -63,6 +65,7 @@ const TYPES = {
   '.jpg': 'image/jpeg',
   '.webp': 'image/webp',
   '.svg': 'image/svg+xml',
+  '.wasm': 'application/wasm',
 };
 
 /**
@@ -85,6 +88,9 @@ export async function startServer(sets) {
       file = normalize(join(PATHOLOGICAL_DIR, path.slice('/pathological/'.length)));
       headers['Content-Security-Policy'] = "script-src 'none'";
       if (!file.startsWith(PATHOLOGICAL_DIR + sep)) file = undefined;
+    } else if (!body && path.startsWith('/peer/')) {
+      file = normalize(join(PEER_DIR, path.slice('/peer/'.length)));
+      if (!file.startsWith(PEER_DIR + sep)) file = undefined;
     } else if (!body && path.startsWith('/fixtures/')) {
       file = normalize(join(FIXTURES_DIR, path.slice('/fixtures/'.length)));
       if (!file.startsWith(FIXTURES_DIR + sep)) file = undefined;

@@ -10,7 +10,7 @@
 //   menu. The test presses the real toolbar action (which grants activeTab, as the menu item and
 //   the shortcut do), closes the reader view it opens, and then does from the background what
 //   the menu item's handler does: inject clean/block-key.js and clean/content-clean.js and send
-//   { type: 'klartext:clean' }. Everything after that (the page's source to the background, the
+//   { type: 'klartext:clean', focus }. Everything after that (the page's source to the background, the
 //   wasm core in the service worker, hiding, the panel) is the real path.
 //
 // Visibility is read from the page's innerText, which leaves out display:none content.
@@ -345,7 +345,7 @@ describe('Clean in place (Chromium)', { timeout: 360_000 }, () => {
       await chrome.scripting.executeScript({
         target: { tabId: tab.id }, files: ['clean/block-key.js', 'clean/content-clean.js'],
       });
-      await chrome.tabs.sendMessage(tab.id, { type: 'klartext:clean' }, { frameId: 0 });
+      await chrome.tabs.sendMessage(tab.id, { type: 'klartext:clean', focus: true }, { frameId: 0 });
     });
   }
 

@@ -11,7 +11,7 @@ import { ROOT } from './support.mjs';
 import { toMarkdown } from '../../extension/reader/markdown.js';
 import { readingMinutes, readingSpeed } from '../../extension/reader/readtime.js';
 import { shownTitle } from '../../extension/reader/headline.js';
-import { contrast, normalize, DEFAULTS } from '../../extension/reader/settings.js';
+import { contrast, fillFields, normalize, DEFAULTS } from '../../extension/reader/settings.js';
 import {
   MAX_SELECTION_LENGTH, PAGE, READERABLE, SELECTION, TAKE, checkMessage, checkPage, newToken,
 } from '../../extension/protocol.js';
@@ -107,6 +107,28 @@ test('settings: stored values are checked, clamped and rounded; unknown ones fal
     'the default custom colours read well');
 });
 
+test('settings: the reader panel and the options page get the same controls, one for every setting', () => {
+  const { document } = new JSDOM('<!doctype html><body><div id="fields"></div>').window;
+  const container = document.getElementById('fields');
+  fillFields(container);
+  const named = new Set([...container.querySelectorAll('[data-setting]')].map((el) => el.dataset.setting));
+  // The voice and the speech rate are set in the narration panel, next to the play button.
+  const expected = Object.keys(DEFAULTS).filter((name) => name !== 'voices' && name !== 'rate');
+  assert.deepEqual([...named].sort(), expected.sort());
+  const ids = [...container.querySelectorAll('[id]')].map((el) => el.id);
+  assert.equal(new Set(ids).size, ids.length, 'ids are unique');
+  for (const label of container.querySelectorAll('label[for]')) {
+    assert.ok(ids.includes(label.htmlFor), `label for ${label.htmlFor} has its control`);
+  }
+  for (const input of container.querySelectorAll('input:not([type=range]), select')) {
+    assert.ok(input.closest('label') || container.querySelector(`label[for="${input.id}"]`), `${input.outerHTML} is labelled`);
+  }
+  assert.ok([...container.querySelectorAll('[data-i18n]')].every((el) => el.dataset.i18n.length > 0));
+  // Filled again (a second call), nothing doubles.
+  fillFields(container);
+  assert.equal(container.querySelectorAll('#set-font').length, 1);
+});
+
 test('protocol: the selection and readerable messages', () => {
   assert.equal(checkMessage({ type: SELECTION }), SELECTION);
   assert.equal(checkMessage({ type: READERABLE, readerable: false }), READERABLE);
@@ -146,6 +168,10 @@ test('UI catalogues: English and German have the same messages, none empty, plac
   }
   const html = readFileSync(join(ROOT, 'extension/reader/reader.html'), 'utf8');
   const used = new Set([...html.matchAll(/data-i18n(?:-label|-aria-label)?="(\w+)"/g)].map((m) => m[1]));
+  // The settings' controls are made by settings.js (fillFields) for the reader and options pages.
+  const { document } = new JSDOM('<!doctype html><body><div></div>').window;
+  fillFields(document.querySelector('div'));
+  for (const el of document.querySelectorAll('[data-i18n]')) used.add(el.dataset.i18n);
   for (const file of ['reader.js', 'settings.js', 'narration.js', 'export.js']) {
     const js = readFileSync(join(ROOT, 'extension/reader', file), 'utf8');
     for (const m of js.matchAll(/\bt\('(\w+)'/g)) used.add(m[1]);

@@ -13,7 +13,9 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { JSDOM } from 'jsdom';
 import puppeteer from 'puppeteer-core';
+import { fillFields } from '../../extension/reader/settings.js';
 import {
   EXTENSION_DIR, FIXTURE, MADE_PAGES, ROOT, assertShowsArticle, freshProfileDir, loadExpectations,
   normalizeSpace, readerContent, removeDir, requireBuild, screenshotPath, sleep, startServer,
@@ -899,6 +901,10 @@ describe('Reader view features (Chromium)', { timeout: 150_000 }, () => {
       if (GERMAN_BROWSER) assert.match(ui.lang, /^de/);
       const html = readFileSync(join(EXTENSION_DIR, 'reader/reader.html'), 'utf8');
       const keys = new Set([...html.matchAll(/data-i18n="(\w+)"/g)].map((m) => m[1]));
+      // And the settings' controls, which settings.js makes in the page.
+      const { document } = new JSDOM('<!doctype html><body><div></div>').window;
+      fillFields(document.querySelector('div'));
+      for (const el of document.querySelectorAll('[data-i18n]')) keys.add(el.dataset.i18n);
       assert.deepEqual(Object.keys(ui.texts).sort(), [...keys].sort(), 'every text of the view is filled in');
       for (const [key, text] of Object.entries(ui.texts)) assert.equal(text, DE[key].message, key);
       for (const [key, text] of Object.entries(ui.labels)) assert.equal(text, DE[key].message, key);

@@ -231,6 +231,10 @@ function siteTests(ctx) {
     assert.ok(shows(text, KRONE_COMMENT), 'the comments, switched off for this site, stay');
     const hiddenCategories = await page.$$eval('[data-klartext-hidden]', (els) => [...new Set(els.map((e) => e.dataset.klartextHidden))]);
     assert.ok(!hiddenCategories.includes('comments'), `no comments hidden: ${hiddenCategories}`);
+    // Cleaning as the page loads leaves the keyboard focus where the page has it (a reader may
+    // already be typing into it); only a clean the user asks for focuses the panel.
+    assert.notEqual(await page.evaluate(() => document.activeElement?.localName), 'klartext-clean',
+      'the automatic clean did not take the focus');
     const frames = await page.evaluate(() => window.__klartextFrames);
     const flashes = frames.filter((f) => f.opacity === '1' && f.hidden === 0 && f.text > 0);
     assert.deepEqual(flashes, [], 'no frame showed the page before its clutter was hidden');
@@ -464,6 +468,35 @@ function siteTests(ctx) {
     // And in storage, where the next start of the background reads it.
     const stored = await ctx.storageGet('site:busy.example');
     assert.deepEqual(stored, { mode: 'manual', off: categories });
+    await a.close();
+    await b.close();
+  });
+
+  test('two pages changing different reader settings at once both keep theirs', async () => {
+    const [a, b] = [await openOptions(), await openOptions()];
+    const before = (await ctx.storageGet('settings')) ?? {};
+    const theme = before.theme === 'sepia' ? 'dark' : 'sepia';
+    const font = before.font === 'mono' ? 'sans' : 'mono';
+    // Each page holds the settings as they were; each changes another one, at the same time
+    // (as a user's click and choice do: the element's own click, the select's change event; a
+    // page in a background tab cannot be clicked through the mouse).
+    await Promise.all([
+      a.$eval(`input[name=theme][value=${theme}]`, (el) => el.click()),
+      b.$eval('#set-font', (el, value) => {
+        el.value = value;
+        el.dispatchEvent(new Event('change', { bubbles: true }));
+      }, font),
+    ]);
+    let stored;
+    for (const deadline = Date.now() + 5000; Date.now() < deadline; await sleep(100)) {
+      stored = await ctx.storageGet('settings');
+      if (stored?.theme === theme && stored?.font === font) break;
+    }
+    assert.equal(stored?.theme, theme, 'the first page\'s change is stored');
+    assert.equal(stored?.font, font, 'the second page\'s change is stored');
+    await sleep(500);
+    stored = await ctx.storageGet('settings');
+    assert.deepEqual([stored?.theme, stored?.font], [theme, font], 'and neither is undone by the other page');
     await a.close();
     await b.close();
   });

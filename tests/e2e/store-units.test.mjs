@@ -11,9 +11,10 @@ import {
   AREA_KEY, PROBLEMS_KEY, SCHEMA_KEY, SCHEMA_VERSION, Store, SYNC_ITEM_BYTES, checkExport,
 } from '../../extension/storage/store.js';
 import { applyPatch, isHost, isSitePatch, normalizeSite } from '../../extension/storage/sites.js';
-import { DEFAULTS } from '../../extension/reader/settings.js';
+import { DEFAULTS, changes, isPatch, patchSaver } from '../../extension/reader/settings.js';
 import {
-  AUTO, IMPORT, MAX_RULES_LENGTH, PICK, RULES_SET, SITE_REMOVE, SITE_SET, TAB_ACTION, checkMessage,
+  AUTO, IMPORT, MAX_RULES_LENGTH, PICK, READER_SET, RULES_SET, SITE_REMOVE, SITE_SET, TAB_ACTION,
+  checkMessage,
 } from '../../extension/protocol.js';
 import { ROOT } from './support.mjs';
 
@@ -121,6 +122,46 @@ test('two writers at once lose nothing', async () => {
   assert.deepEqual(sites['news.example.com'], { mode: 'clean', off: categories });
   assert.equal(Object.keys(sites).length, 21);
   assert.deepEqual(rules.trim().split('\n').sort(), ['news.example.com##.one', 'news.example.com##.two']);
+});
+
+test('reader settings: patches from two pages at once both land, on top of what is stored', async () => {
+  const s = storage();
+  await s.sync.set({ settings: { ...DEFAULTS, size: 24, voices: { de: 'anna' } } });
+  const a = new Store(s);
+  await Promise.all([
+    a.setReader({ theme: 'sepia' }),
+    a.setReader({ font: 'mono' }),
+    a.setReader({ width: 80 }),
+  ]);
+  const stored = (await s.sync.get('settings')).settings;
+  assert.deepEqual(
+    [stored.theme, stored.font, stored.width, stored.size, stored.voices],
+    ['sepia', 'mono', 80, 24, { de: 'anna' }],
+  );
+  // Out-of-range values are clamped as on load; the message's patch is checked before that.
+  assert.equal((await a.setReader({ size: 999 })).size, 36);
+  assert.equal(checkMessage({ type: READER_SET, patch: { theme: 'dark' } }), READER_SET);
+  for (const bad of [{}, { colour: 'red' }, [], null, { theme: 'dark', __proto__: { x: 1 } }, { voices: { x: 'y'.repeat(20_000) } }]) {
+    assert.equal(checkMessage({ type: READER_SET, patch: bad }), null, JSON.stringify(bad)?.slice(0, 60));
+  }
+  assert.ok(isPatch({ images: false }));
+});
+
+test('reader settings: a page sends what changed, a burst as one patch, and falls back to a whole write', async () => {
+  assert.deepEqual(changes(DEFAULTS, { ...DEFAULTS, theme: 'dark', voices: { en: 'x' } }), { theme: 'dark', voices: { en: 'x' } });
+  assert.deepEqual(changes(DEFAULTS, { ...DEFAULTS, voices: {} }), {});
+  const sent = [];
+  let fellBack = 0;
+  const save = patchSaver(async (patch) => { sent.push(patch); return { ok: sent.length === 1 }; }, () => { fellBack++; }, 10);
+  save({ size: 22 });
+  save({ size: 23 });
+  save({ font: 'sans' });
+  await new Promise((resolve) => setTimeout(resolve, 40));
+  assert.deepEqual(sent, [{ size: 23, font: 'sans' }]);
+  assert.equal(fellBack, 0);
+  save({ theme: 'dark' });
+  await new Promise((resolve) => setTimeout(resolve, 40));
+  assert.equal(fellBack, 1, 'a refused patch saves the whole settings instead');
 });
 
 test('corrupt and foreign data is reported, read as the default, and can be reset', async () => {
