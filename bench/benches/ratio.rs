@@ -21,6 +21,7 @@ use std::hint::black_box;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
+use lol_html::html_content::Element;
 use lol_html::{doc_text, element, HtmlRewriter, Settings};
 
 /// The system allocator, counting allocations (not frees, not bytes).
@@ -67,6 +68,30 @@ fn noop_pass(html: &str) -> usize {
     elements.get()
 }
 
+/// The no-op pass that also registers a boxed end-tag handler on every element that can have
+/// content, as a pass that must see end tags does: the floor of such a pass.
+fn end_tag_pass(html: &str) -> usize {
+    let closes = std::rc::Rc::new(Cell::new(0usize));
+    let settings = Settings::new()
+        .with_strict(false)
+        .append_element_content_handler(element!("*", |el: &mut Element<'_, '_>| {
+            if el.can_have_content() {
+                let closes = std::rc::Rc::clone(&closes);
+                // Only fails for elements that cannot have content.
+                let _ = el.on_end_tag(Box::new(move |_| {
+                    closes.set(closes.get() + 1);
+                    Ok(())
+                }));
+            }
+            Ok(())
+        }))
+        .append_document_content_handler(doc_text!(|_text| Ok(())));
+    let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
+    rewriter.write(html.as_bytes()).expect("no handler fails");
+    rewriter.end().expect("no handler fails");
+    closes.get()
+}
+
 fn klartext(html: &str) -> usize {
     let options = klartext::Options {
         url: Some(MOZILLA_URL.to_owned()),
@@ -105,21 +130,26 @@ fn main() {
     let allocations = ALLOCATIONS.load(Ordering::Relaxed) - before;
 
     let (mut ratios, mut floors, mut cores) = (Vec::new(), Vec::new(), Vec::new());
+    let mut end_tags = Vec::new();
     // Round 0 warms up and is not counted.
     for round in 0..=rounds {
-        let (mut floor, mut core) = (Duration::ZERO, Duration::ZERO);
+        let (mut floor, mut core, mut end_tag) = (Duration::ZERO, Duration::ZERO, Duration::ZERO);
         for page in &pages {
             let start = Instant::now();
             black_box(noop_pass(black_box(page)));
             let middle = Instant::now();
             black_box(klartext(black_box(page)));
+            let end = Instant::now();
+            black_box(end_tag_pass(black_box(page)));
             floor += middle - start;
-            core += middle.elapsed();
+            core += end - middle;
+            end_tag += end.elapsed();
         }
         if round > 0 {
             ratios.push(core.as_secs_f64() / floor.as_secs_f64());
             floors.push(floor.as_secs_f64());
             cores.push(core.as_secs_f64());
+            end_tags.push(end_tag.as_secs_f64() / floor.as_secs_f64());
         }
     }
     let mib = bytes as f64 / (1024.0 * 1024.0);
@@ -137,6 +167,10 @@ fn main() {
         "klartext::extract    {:8.1} ms  {:7.1} MiB/s",
         core * 1e3,
         mib / core
+    );
+    println!(
+        "no-op + on_end_tag   {:8.2}x  the floor (median of per-round ratios)",
+        median(&mut end_tags)
     );
     println!(
         "ratio to the floor   {:8.2}x  (median of per-round ratios; range {:.2} to {:.2})",

@@ -302,7 +302,7 @@ const APP_LINK_HOSTS: &[&str] = &[
 /// Whether `href` leads to signing in or up, or to the site's app: a path segment that names
 /// a sign-in or sign-up page (`/m/signin?operation=register`, `/login`), or an app link.
 pub fn is_account_url(href: &str) -> bool {
-    let href = href.trim().to_ascii_lowercase();
+    let href = ascii_lowercase(href.trim());
     let (host, path) = if let Some(rest) = href
         .strip_prefix("https://")
         .or_else(|| href.strip_prefix("http://"))
@@ -310,7 +310,7 @@ pub fn is_account_url(href: &str) -> bool {
     {
         rest.split_at(rest.find(['/', '?', '#']).unwrap_or(rest.len()))
     } else if href.starts_with('/') {
-        ("", href.as_str())
+        ("", &*href)
     } else {
         return false;
     };
@@ -325,10 +325,19 @@ pub fn is_account_url(href: &str) -> bool {
         .any(|segment| ACCOUNT_PATH_WORDS.contains(&segment.trim_end_matches(".php")))
 }
 
+/// `text` in ASCII lowercase, copied only when it has an uppercase letter (a URL seldom has).
+fn ascii_lowercase(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(text.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 /// Whether `href` is a share link: a share endpoint, or a `mailto:` with only a subject and
 /// body (mailing the page to someone), not an address.
 fn is_share_url(href: &str) -> bool {
-    let href = href.trim().to_ascii_lowercase();
+    let href = ascii_lowercase(href.trim());
     if let Some(mail) = href.strip_prefix("mailto:") {
         return mail.starts_with('?');
     }

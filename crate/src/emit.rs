@@ -11,7 +11,7 @@ use lol_html::html_content::Element;
 
 use crate::clean::{Action, Plan};
 use crate::declutter::{Previews, Removed};
-use crate::scan::{scan, Sink};
+use crate::scan::{scan, scan_range, Context, Sink};
 use crate::tag::Tag;
 use crate::text;
 use crate::tree::{flag, Tree};
@@ -106,8 +106,15 @@ struct Emitter<'a> {
     base: Option<&'a Url>,
     /// Index of the next node to open: node 0 is the document itself.
     next: usize,
-    /// What was done with each open element, and its tag.
-    frames: Vec<(Frame, Tag)>,
+    /// In a pass over the article's byte range: the nodes open at its start, outermost first,
+    /// which the scanner opens first, and how many of them it has opened.
+    ancestors: Vec<u32>,
+    ancestors_opened: usize,
+    /// Whether an element opened with another key or parent than in pass 1: a pass over a
+    /// range did not see what pass 1 saw, and its output is not used.
+    diverged: bool,
+    /// What was done with each open element, its tag and its node.
+    frames: Vec<(Frame, Tag, u32)>,
     pre_depth: u32,
     math_depth: u32,
     out: Output,
@@ -391,20 +398,32 @@ fn is_srcset_descriptor(d: &str) -> bool {
 
 impl Sink for Emitter<'_> {
     fn open(&mut self, tag: Tag, key: u32, el: &mut Element<'_, '_>) {
-        let index = self.next;
+        let index = match self.ancestors.get(self.ancestors_opened) {
+            Some(&ancestor) => {
+                self.ancestors_opened += 1;
+                ancestor as usize
+            }
+            None => {
+                self.next += 1;
+                self.next - 1
+            }
+        };
         self.previews.open(index as u32);
-        self.next += 1;
-        debug_assert_eq!(
-            self.tree.nodes.get(index).map(|n| n.key),
-            Some(key),
-            "passes diverged"
-        );
+        let parent_node = self.frames.last().map_or(0, |f| f.2);
+        if self
+            .tree
+            .nodes
+            .get(index)
+            .is_none_or(|n| n.key != key || n.parent != parent_node)
+        {
+            self.diverged = true;
+        }
         let parent = self.frames.last().map_or(Frame::Outside, |f| f.0);
         if tag == Tag::Picture {
             self.picture_srcset = None;
         } else if tag == Tag::Source
             && self.picture_srcset.is_none()
-            && matches!(self.frames.last(), Some((_, Tag::Picture)))
+            && matches!(self.frames.last(), Some((_, Tag::Picture, _)))
         {
             self.picture_srcset = el
                 .get_attribute("srcset")
@@ -452,7 +471,7 @@ impl Sink for Emitter<'_> {
                 },
             }
         };
-        self.frames.push((frame, tag));
+        self.frames.push((frame, tag, index as u32));
         if !matches!(frame, Frame::Written(_) | Frame::Unwrapped) {
             return;
         }
@@ -497,9 +516,13 @@ impl Sink for Emitter<'_> {
         {
             self.out.first_paragraph = self.first_paragraph.take().map(|(_, text)| text);
         }
-        let Some((frame, tag)) = self.frames.pop() else {
+        let Some((frame, tag, _)) = self.frames.pop() else {
             return;
         };
+        if tag == Tag::Picture {
+            // Its sources are for its own image only.
+            self.picture_srcset = None;
+        }
         if frame == Frame::Noscript && tag == Tag::Noscript {
             self.noscript_image();
             return;
@@ -526,7 +549,7 @@ impl Sink for Emitter<'_> {
     }
 
     fn text(&mut self, chunk: &str, raw: bool) {
-        if matches!(self.frames.last(), Some((Frame::Noscript, _))) {
+        if matches!(self.frames.last(), Some((Frame::Noscript, ..))) {
             if self.noscript.len() + chunk.len() <= NOSCRIPT_MAX {
                 self.noscript.push_str(chunk);
             }
@@ -535,7 +558,7 @@ impl Sink for Emitter<'_> {
         if !raw {
             self.previews.text(chunk);
         }
-        if !raw && matches!(self.frames.last(), Some((Frame::Kicker, _))) {
+        if !raw && matches!(self.frames.last(), Some((Frame::Kicker, ..))) {
             self.out
                 .kicker
                 .get_or_insert_with(String::new)
@@ -545,7 +568,7 @@ impl Sink for Emitter<'_> {
         if raw
             || !matches!(
                 self.frames.last(),
-                Some((Frame::Written(_) | Frame::Unwrapped, _))
+                Some((Frame::Written(_) | Frame::Unwrapped, ..))
             )
         {
             return;
@@ -587,12 +610,15 @@ pub fn emit<'a>(
     plan: &'a Plan,
     base: Option<&'a Url>,
 ) -> Result<(Output, Vec<Removed>), crate::Error> {
-    let emitter = Emitter {
+    let emitter = |ancestors: Vec<u32>, next: usize| Emitter {
         tree,
         actions: &plan.actions,
         previews: Previews::new(&plan.removed),
         base,
-        next: 1,
+        next,
+        ancestors,
+        ancestors_opened: 0,
+        diverged: false,
         frames: Vec::new(),
         pre_depth: 0,
         math_depth: 0,
@@ -605,15 +631,43 @@ pub fn emit<'a>(
         noscript_images: Vec::new(),
         picture_srcset: None,
     };
-    // Pass 2 stops after the last element it writes, drops or previews (see
-    // `Tree::end_of_subtrees`): the rest of the page is read for nothing.
+    // Pass 2 reads from the first element it writes, drops or previews to just after the
+    // last (see `Tree::end_of_subtrees`): the rest of the page is read for nothing.
     let mut previewed: Vec<u32> = plan.removed.iter().map(|r| r.node).collect();
     previewed.sort_unstable();
-    let end = tree.end_of_subtrees(html, |i| {
+    let wanted = |i: usize| {
         plan.actions.get(i).is_some_and(|a| *a != Action::Outside)
             || previewed.binary_search(&(i as u32)).is_ok()
-    });
-    let mut emitter = scan(&html[..end], emitter)?;
+    };
+    let end = tree.end_of_subtrees(html, wanted);
+    let first = (1..tree.nodes.len()).find(|&i| wanted(i));
+    if let Some(first) = first.filter(|&first| {
+        let node = &tree.nodes[first];
+        tree.in_step(first as u32) && !node.has(flag::FOREIGN) && (node.key as usize) < end
+    }) {
+        let ancestors = tree.ancestors(first as u32);
+        let keys: Vec<u32> = ancestors
+            .iter()
+            .map(|&a| tree.nodes[a as usize].key)
+            .collect();
+        let seen_before = |tag: Tag| tree.nodes[1..first].iter().any(|n| n.tag == tag);
+        let context = Context {
+            ancestors: &keys,
+            seen: [
+                seen_before(Tag::Html),
+                seen_before(Tag::Head),
+                tree.body.is_some_and(|b| (b as usize) < first),
+            ],
+        };
+        let range = tree.nodes[first].key as usize..end;
+        let mut emitter = scan_range(html, range, &context, emitter(ancestors, first))?;
+        if !emitter.diverged {
+            emitter.flush_block();
+            return Ok((emitter.out, emitter.previews.finish()));
+        }
+    }
+    let mut emitter = scan(&html[..end], emitter(Vec::new(), 1))?;
+    debug_assert!(!emitter.diverged, "passes diverged");
     emitter.flush_block();
     Ok((emitter.out, emitter.previews.finish()))
 }

@@ -481,45 +481,75 @@ impl<'r> Matcher<'r> {
         id: &str,
         attributes: impl Iterator<Item = (&'a str, &'a str)>,
     ) -> Option<u16> {
+        let by_name = earlier(self.class_rule(class), self.id_rule(id));
+        earlier(by_name, self.attribute_rule(attributes))
+    }
+
+    /// The first `.class` rule that one of the tokens of a `class` attribute matches. Pass 1
+    /// asks once per distinct attribute value (see [`crate::token::Interner`]).
+    pub fn class_rule(&self, class: &str) -> Option<u16> {
+        if self.classes.0.is_empty() {
+            return None;
+        }
+        // As lol_html: split at HTML whitespace, compare case-sensitively.
+        class
+            .split_ascii_whitespace()
+            .filter_map(|token| self.classes.get(token))
+            .min()
+    }
+
+    /// The `#id` rule an `id` attribute matches.
+    pub fn id_rule(&self, id: &str) -> Option<u16> {
+        if self.ids.0.is_empty() {
+            return None;
+        }
+        self.ids.get(id)
+    }
+
+    /// Whether any attribute rule is active: without one, [`Matcher::attribute_rule`] need
+    /// not be asked.
+    pub fn has_attribute_rules(&self) -> bool {
+        !self.attributes.is_empty()
+    }
+
+    /// The first attribute rule (`[data-ad]`, `[id^="div-gpt"]`) that an element with these
+    /// `attributes` (names as written, values as in the page) matches.
+    pub fn attribute_rule<'a>(
+        &self,
+        attributes: impl Iterator<Item = (&'a str, &'a str)>,
+    ) -> Option<u16> {
         let mut first: Option<u16> = None;
-        let mut consider = |index: u16| {
-            if first.is_none_or(|f| index < f) {
-                first = Some(index);
-            }
-        };
-        if !self.classes.0.is_empty() {
-            // As lol_html: split at HTML whitespace, compare case-sensitively.
-            for token in class.split_ascii_whitespace() {
-                if let Some(index) = self.classes.get(token) {
-                    consider(index);
+        if self.attributes.is_empty() {
+            return first;
+        }
+        // Bit i: rule i of `attributes` has seen its attribute (selectors see the first
+        // attribute of a name only).
+        let mut seen = 0u64;
+        for (name, value) in attributes {
+            for (position, (rule_name, test, index)) in self.attributes.iter().enumerate() {
+                if seen & 1 << position != 0 || !rule_name.eq_ignore_ascii_case(name) {
+                    continue;
                 }
-            }
-        }
-        if let Some(index) = self.ids.get(id) {
-            consider(index);
-        }
-        if !self.attributes.is_empty() {
-            // Bit i: rule i of `attributes` has seen its attribute (selectors see the first
-            // attribute of a name only).
-            let mut seen = 0u64;
-            for (name, value) in attributes {
-                for (position, (rule_name, test, index)) in self.attributes.iter().enumerate() {
-                    if seen & 1 << position != 0 || !rule_name.eq_ignore_ascii_case(name) {
-                        continue;
-                    }
-                    seen |= 1 << position;
-                    let matches = match test {
-                        Test::Present => true,
-                        Test::Equals(v) => value == *v,
-                        Test::Prefix(v) => value.starts_with(v),
-                    };
-                    if matches {
-                        consider(*index);
-                    }
+                seen |= 1 << position;
+                let matches = match test {
+                    Test::Present => true,
+                    Test::Equals(v) => value == *v,
+                    Test::Prefix(v) => value.starts_with(v),
+                };
+                if matches {
+                    first = earlier(first, Some(*index));
                 }
             }
         }
         first
+    }
+}
+
+/// The earlier of two rules (the one listed first counts), or the one there is.
+pub fn earlier(a: Option<u16>, b: Option<u16>) -> Option<u16> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
     }
 }
 

@@ -39,6 +39,26 @@ pub trait Sink {
     /// A chunk of text inside the innermost open element. `raw` is false for script and style
     /// content; character references are still encoded in data text.
     fn text(&mut self, text: &str, raw: bool);
+    /// Whether lol_html's open elements are the scanner's, from the next [`Sink::open`] on
+    /// (called when that changes; they are at the start). They differ while an element the
+    /// scanner closed by an implied end tag is still open for lol_html: its end tag may then
+    /// close elements that the scanner keeps open. A pass may start at an element only where
+    /// they are the same ([`scan_range`]).
+    fn in_step(&mut self, _in_step: bool) {}
+}
+
+/// Where a pass over a byte range of the page starts: lol_html is first given the start tags
+/// of the open elements there, so that it and the scanner see the page from there on as in a
+/// pass from the start.
+struct RangeStart {
+    /// Bytes of the made-up start tags written before the range.
+    prefix_len: usize,
+    /// Keys of the elements open at the range's start, outermost first, and how many of them
+    /// lol_html has reported so far.
+    ancestors: Vec<u32>,
+    opened: usize,
+    /// Where the range starts in the page.
+    start: usize,
 }
 
 #[derive(Clone, Copy)]
@@ -56,6 +76,12 @@ struct Driver<'h, S> {
     seen_html: bool,
     seen_head: bool,
     seen_body: bool,
+    /// Keys of the elements closed here by an implied end tag (or left out, as a second
+    /// `<body>`) that lol_html still has open, as far as the scanner can tell.
+    dangling: Vec<u32>,
+    /// Whether the sink was last told that lol_html's open elements are the scanner's.
+    in_step: bool,
+    range: Option<RangeStart>,
 }
 
 impl<S: Sink> Driver<'_, S> {
@@ -66,11 +92,23 @@ impl<S: Sink> Driver<'_, S> {
         }
     }
 
+    /// Pops `count` elements that their end tags did not close: lol_html keeps them open.
+    fn pop_implied(&mut self, count: usize) {
+        for _ in 0..count {
+            if let Some(frame) = self.stack.pop() {
+                self.dangling.push(frame.key);
+            }
+            self.sink.close();
+        }
+    }
+
     /// Closes the element with `key` and everything opened inside it, if it is still open.
     fn close_key(&mut self, key: u32) {
         if let Some(pos) = self.stack.iter().rposition(|f| f.key == key) {
             self.pop(self.stack.len() - pos);
         }
+        // lol_html closed it and everything it opened after it.
+        self.dangling.retain(|&d| d < key);
     }
 
     /// Depth from the top of the stack of the nearest `target`, searching down until a frame
@@ -92,7 +130,7 @@ impl<S: Sink> Driver<'_, S> {
         use Tag::*;
         if tag.closes_p() {
             if let Some(n) = self.find_open(|t| t == P, |t| t.is_scope_boundary() || t == Button) {
-                self.pop(n);
+                self.pop_implied(n);
             }
         }
         let implied = match tag {
@@ -110,13 +148,28 @@ impl<S: Sink> Driver<'_, S> {
             _ => None,
         };
         if let Some(n) = implied {
-            self.pop(n);
+            self.pop_implied(n);
         }
     }
 
     fn open(&mut self, el: &mut Element<'_, '_>, closes: &Rc<RefCell<Vec<u32>>>) {
-        let key = el.source_location().bytes().start;
+        let mut key = el.source_location().bytes().start;
+        if let Some(range) = &mut self.range {
+            if key < range.prefix_len {
+                // A made-up start tag of an element open at the range's start: it is opened
+                // as it stood then, without the implied end tags its tag caused.
+                let key = range.ancestors[range.opened];
+                range.opened += 1;
+                let tag = tag_at(self.html, key as usize);
+                self.stack.push(Frame { tag, key });
+                self.sink.open(tag, key, el);
+                self.close_on_end_tag(el, key, closes);
+                return;
+            }
+            key = key - range.prefix_len + range.start;
+        }
         let tag = tag_at(self.html, key);
+        let key = key as u32;
         // A second <html>, <head> or <body> only merges attributes in a browser.
         let seen = match tag {
             Tag::Html => Some(&mut self.seen_html),
@@ -126,28 +179,42 @@ impl<S: Sink> Driver<'_, S> {
         };
         if let Some(seen) = seen {
             if std::mem::replace(seen, true) {
+                self.dangling.push(key);
                 return;
             }
         }
         if tag == Tag::Body {
             // Content before <body> may have left <head> open.
             if let Some(n) = self.find_open(|t| t == Tag::Head, |_| false) {
-                self.pop(n);
+                self.pop_implied(n);
             }
         }
         self.close_implied(tag);
         if self.stack.len() >= MAX_DEPTH {
-            self.pop(1);
+            self.pop_implied(1);
         }
-        let key = key as u32;
         self.stack.push(Frame { tag, key });
+        if self.dangling.is_empty() != self.in_step {
+            self.in_step = self.dangling.is_empty();
+            self.sink.in_step(self.in_step);
+        }
         self.sink.open(tag, key, el);
         if !el.can_have_content() {
             self.pop(1);
             return;
         }
+        self.close_on_end_tag(el, key, closes);
+    }
+
+    /// Has lol_html report the end tag of the element `key` (which can have content).
+    fn close_on_end_tag(
+        &mut self,
+        el: &mut Element<'_, '_>,
+        key: u32,
+        closes: &Rc<RefCell<Vec<u32>>>,
+    ) {
         let closes = Rc::clone(closes);
-        // Only fails for elements that can't have content, handled above.
+        // Only fails for elements that can't have content.
         let _ = el.on_end_tag(Box::new(move |_| {
             closes.borrow_mut().push(key);
             Ok(())
@@ -220,14 +287,37 @@ pub fn scan_with_rules<S: Sink>(
     sink: S,
     rules: &[(&Selector, u16)],
 ) -> Result<S, Error> {
-    run(html, sink, rules, None)
+    run(html, sink, rules, None, None)
+}
+
+/// The elements open where a pass over a byte range of a page starts, as a pass from the
+/// start saw them.
+pub struct Context<'a> {
+    /// Keys of the open elements, outermost first (the document itself not counted).
+    pub ancestors: &'a [u32],
+    /// Whether an `<html>`, `<head>` and `<body>` were opened before the range.
+    pub seen: [bool; 3],
+}
+
+/// Runs one pass over `html[range]`, which starts at a start tag where lol_html and the
+/// scanner agree on the open elements ([`Sink::in_step`]) outside foreign content, as a pass
+/// from the start of the page would: the sink first sees `context`'s open elements opened
+/// (with made-up start tags: no attributes), then the range's events with their keys in
+/// `html`.
+pub fn scan_range<S: Sink>(
+    html: &str,
+    range: std::ops::Range<usize>,
+    context: &Context<'_>,
+    sink: S,
+) -> Result<S, Error> {
+    run(html, sink, &[], None, Some((range, context)))
 }
 
 /// Runs one pass over `html` and returns the page as the sink rewrote it (elements it
 /// removed with `Element::remove` are gone).
 pub fn rewrite<S: Sink>(html: &str, sink: S) -> Result<(S, String), Error> {
     let mut output = Vec::with_capacity(html.len());
-    let sink = run(html, sink, &[], Some(&mut output))?;
+    let sink = run(html, sink, &[], Some(&mut output), None)?;
     Ok((sink, String::from_utf8_lossy(&output).into_owned()))
 }
 
@@ -236,16 +326,43 @@ fn run<S: Sink>(
     sink: S,
     rules: &[(&Selector, u16)],
     mut output: Option<&mut Vec<u8>>,
+    range: Option<(std::ops::Range<usize>, &Context<'_>)>,
 ) -> Result<S, Error> {
     let closes: Rc<RefCell<Vec<u32>>> = Rc::default();
+    // The made-up start tags of the elements open at the range's start.
+    let mut prefix = Vec::new();
+    if let Some((_, context)) = &range {
+        for &key in context.ancestors {
+            let name = &html.as_bytes()[key as usize + 1..];
+            let len = name
+                .iter()
+                .position(|b| matches!(b, b'\t' | b'\n' | b'\x0C' | b'\r' | b' ' | b'/' | b'>'))
+                .unwrap_or(name.len());
+            prefix.push(b'<');
+            prefix.extend_from_slice(&name[..len]);
+            prefix.push(b'>');
+        }
+    }
+    let (seen, bytes) = match &range {
+        Some((range, context)) => (context.seen, &html.as_bytes()[range.clone()]),
+        None => ([false; 3], html.as_bytes()),
+    };
     let driver = RefCell::new(Driver {
         html,
         sink,
         stack: Vec::with_capacity(64),
         pending: Vec::new(),
-        seen_html: false,
-        seen_head: false,
-        seen_body: false,
+        seen_html: seen[0],
+        seen_head: seen[1],
+        seen_body: seen[2],
+        dangling: Vec::new(),
+        in_step: true,
+        range: range.as_ref().map(|(range, context)| RangeStart {
+            prefix_len: prefix.len(),
+            ancestors: context.ancestors.to_vec(),
+            opened: 0,
+            start: range.start,
+        }),
     });
     {
         let mut settings = Settings::new()
@@ -283,7 +400,10 @@ fn run<S: Sink>(
                 output.extend_from_slice(chunk);
             }
         });
-        rewriter.write(html.as_bytes()).map_err(rewriting_error)?;
+        if !prefix.is_empty() {
+            rewriter.write(&prefix).map_err(rewriting_error)?;
+        }
+        rewriter.write(bytes).map_err(rewriting_error)?;
         rewriter.end().map_err(rewriting_error)?;
     }
     let mut driver = driver.into_inner();
@@ -367,6 +487,46 @@ mod tests {
             outline("<div><section><p>a</span></div></div>"),
             "(div(section(p a)))"
         );
+    }
+
+    /// A pass over a range sees from its start what a pass over the whole page sees, the
+    /// elements open there first: an ancestor's end tag inside the range closes it and what
+    /// it holds, as it does in the whole page.
+    #[test]
+    fn a_range_is_scanned_as_in_the_whole_page() {
+        let cases = [
+            (
+                "<div><section><p>a</p><p>b<span>c</span></section>tail</div>",
+                "<p>b",
+                &["<div", "<section"][..],
+                "(div(section(p b(span c))) tail)",
+            ),
+            (
+                "<body><div><p>x</div>y<p>z",
+                "<p>x",
+                &["<body", "<div"],
+                "(body(div(p x)) y(p z))",
+            ),
+            (
+                "<ul><li>a<li>b<ul><li>c</ul>d</ul>",
+                "<li>b",
+                &["<ul"],
+                "(ul(li b(ul(li c)) d))",
+            ),
+        ];
+        for (html, start, ancestors, expected) in cases {
+            let keys: Vec<u32> = ancestors
+                .iter()
+                .map(|a| html.find(a).unwrap() as u32)
+                .collect();
+            let context = Context {
+                ancestors: &keys,
+                seen: [false; 3],
+            };
+            let range = html.find(start).unwrap()..html.len();
+            let outline = scan_range(html, range, &context, Outline::default()).unwrap();
+            assert_eq!(outline.0, expected, "{html}");
+        }
     }
 
     #[test]

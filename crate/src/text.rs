@@ -48,7 +48,31 @@ pub fn measure(chunk: &str, last_was_space: &mut bool) -> Stats {
     let mut stats = Stats::default();
     let mut prev_period = false;
     let mut only_whitespace = true;
-    for c in chunk.chars() {
+    let bytes = chunk.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let byte = bytes[at];
+        // ASCII, most of most pages, without decoding a char: the same tests as below.
+        let c = if byte.is_ascii() {
+            at += 1;
+            if byte.is_ascii_alphanumeric() {
+                stats.chars += 1;
+                *last_was_space = false;
+                only_whitespace = false;
+                if byte.is_ascii_alphabetic() {
+                    stats.letters += 1;
+                } else {
+                    stats.digits += 1;
+                }
+                prev_period = false;
+                continue;
+            }
+            byte as char
+        } else {
+            let c = chunk[at..].chars().next().expect("at a char boundary");
+            at += c.len_utf8();
+            c
+        };
         if c.is_whitespace() {
             if !*last_was_space {
                 stats.chars += 1;
@@ -132,6 +156,64 @@ pub fn style_hides(style: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `measure` as one loop over chars: the definition its ASCII shortcut must keep.
+    fn measure_by_chars(chunk: &str, last_was_space: &mut bool) -> Stats {
+        let decoded = decode(chunk);
+        let mut stats = Stats::default();
+        let (mut prev_period, mut only_whitespace) = (false, true);
+        for c in decoded.chars() {
+            if c.is_whitespace() {
+                if !*last_was_space {
+                    stats.chars += 1;
+                    *last_was_space = true;
+                }
+                stats.sentence_end |= prev_period;
+            } else {
+                stats.chars += if is_cjk(c) { 2 } else { 1 };
+                *last_was_space = false;
+                only_whitespace = false;
+                if c.is_alphabetic() {
+                    stats.letters += 1;
+                } else if c.is_numeric() {
+                    stats.digits += 1;
+                }
+                stats.commas += u32::from(is_comma(c));
+            }
+            prev_period = matches!(c, '.' | '。' | '!' | '?');
+        }
+        stats.sentence_end |= prev_period;
+        if only_whitespace {
+            stats.chars = 0;
+        }
+        stats
+    }
+
+    #[test]
+    fn measure_counts_as_one_loop_over_chars() {
+        let chunks = [
+            "",
+            "   ",
+            "Hello, world. It is 10:30!",
+            "  two  spaces\t\nand\u{a0}nbsp&nbsp;x ",
+            "Zahl 3,5 ist größer. Ende.",
+            "中文，日本語。한국어 ١٢٣ ٫",
+            "a.b c.\u{3000}d?",
+            "x\u{0B}y\u{85}z\u{2028}",
+            "&amp;&#x41;&unknown; ½ Ⅳ",
+        ];
+        for chunk in chunks {
+            for start in [true, false] {
+                let (mut a, mut b) = (start, start);
+                assert_eq!(
+                    measure(chunk, &mut a),
+                    measure_by_chars(chunk, &mut b),
+                    "{chunk:?}"
+                );
+                assert_eq!(a, b, "{chunk:?}");
+            }
+        }
+    }
 
     #[test]
     fn measures_collapsed_characters_and_commas() {

@@ -12,6 +12,7 @@ use std::sync::LazyLock;
 
 use crate::clutter::{self, Category};
 use crate::patterns;
+use crate::rules::Matcher;
 
 /// What the patterns say about one lowercase class or id token, as bits.
 pub mod fact {
@@ -161,6 +162,10 @@ pub struct ValueFacts {
     pub category: Option<Category>,
     /// FNV-1a of the lowercase value (0 for an empty one), to compare class attributes.
     pub hash: u32,
+    /// The first clutter rule the value matches as a `class` attribute (`.name` rules) and as
+    /// an `id` (`#name` rules): asked once per distinct value instead of once per element.
+    pub class_rule: Option<u16>,
+    pub id_rule: Option<u16>,
 }
 
 impl ValueFacts {
@@ -219,8 +224,9 @@ pub struct Interner {
 }
 
 impl Interner {
-    /// The facts of a class or id attribute value as written in the page (any case).
-    pub fn value(&mut self, raw: &str) -> ValueFacts {
+    /// The facts of a class or id attribute value as written in the page (any case), with the
+    /// rules of `matcher` it matches.
+    pub fn value(&mut self, raw: &str, matcher: &Matcher<'_>) -> ValueFacts {
         if raw.is_empty() {
             return ValueFacts::default();
         }
@@ -232,6 +238,8 @@ impl Interner {
         self.lower.make_ascii_lowercase();
         let mut out = ValueFacts {
             hash: fnv32(self.lower.as_bytes()),
+            class_rule: matcher.class_rule(raw),
+            id_rule: matcher.id_rule(raw),
             ..ValueFacts::default()
         };
         for token in self.lower.split_ascii_whitespace() {
@@ -242,7 +250,7 @@ impl Interner {
                     let facts = ValueFacts {
                         bits,
                         category,
-                        hash: 0,
+                        ..ValueFacts::default()
                     };
                     self.known.insert(token.into(), facts);
                     facts
@@ -333,6 +341,7 @@ mod tests {
     #[test]
     fn value_facts_match_the_patterns_on_the_whole_value() {
         let mut interner = Interner::default();
+        let matcher = Matcher::new(&[], &[]);
         for value in [
             "",
             "   ",
@@ -351,7 +360,7 @@ mod tests {
             "download shadow",
             "sharing-with-a-single-developer comments",
         ] {
-            let facts = interner.value(value);
+            let facts = interner.value(value, &matcher);
             let lower = value.to_ascii_lowercase();
             assert_eq!(facts.weight(), patterns::weight(&lower), "{value}");
             assert_eq!(
@@ -377,9 +386,9 @@ mod tests {
                 "{value}"
             );
             // Asked again, the interned verdict is the same, also in another case.
-            assert_eq!(interner.value(value), facts, "{value}");
+            assert_eq!(interner.value(value, &matcher), facts, "{value}");
             assert_eq!(
-                interner.value(&value.to_ascii_uppercase()),
+                interner.value(&value.to_ascii_uppercase(), &matcher),
                 facts,
                 "{value}"
             );

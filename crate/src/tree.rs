@@ -104,6 +104,9 @@ pub struct Tree {
     pub dirs: Vec<(u32, String)>,
     /// The rules the page was matched against: [`Node::rule`] indexes them.
     pub rules: crate::rules::RuleBook,
+    /// Runs of nodes (first, end) opened while lol_html and the scanner disagreed on the open
+    /// elements ([`crate::scan::Sink::in_step`]): a pass cannot start at one of them.
+    pub out_of_step: Vec<(u32, u32)>,
 }
 
 /// A byline-looking element and its text: the text of its `itemprop="name"` descendant when
@@ -115,6 +118,27 @@ pub struct Byline {
 }
 
 impl Tree {
+    /// Whether a pass over the page can start at node `index`'s start tag
+    /// ([`crate::scan::scan_range`]).
+    pub fn in_step(&self, index: u32) -> bool {
+        !self
+            .out_of_step
+            .iter()
+            .any(|&(first, end)| (first..end).contains(&index))
+    }
+
+    /// The elements that node `index` is inside, outermost first (the document not counted).
+    pub fn ancestors(&self, index: u32) -> Vec<u32> {
+        let mut ancestors: Vec<u32> = std::iter::successors(Some(index), |&n| {
+            Some(self.nodes[n as usize].parent).filter(|&p| p != NO_PARENT)
+        })
+        .skip(1)
+        .filter(|&n| n != 0)
+        .collect();
+        ancestors.reverse();
+        ancestors
+    }
+
     /// The element the article is searched in: `<body>`, or the document for fragments.
     pub fn body_or_root(&self) -> u32 {
         self.body.unwrap_or(0)
@@ -313,10 +337,10 @@ impl<'h> Builder<'h> {
         tag: Tag,
         el: &Element<'_, '_>,
         attrs: &Attrs<'_>,
-    ) -> (u16, i16, Option<Category>, u32) {
+    ) -> (u16, i16, Option<Category>, u32, Option<u16>) {
         let mut flags = 0;
-        let class = self.tokens.value(attrs.class);
-        let id = self.tokens.value(attrs.id);
+        let class = self.tokens.value(attrs.class, self.rules);
+        let id = self.tokens.value(attrs.id, self.rules);
         let weight = (class.weight() + id.weight()) as i16;
         let role = attrs.role;
         let either = class.bits | id.bits;
@@ -392,7 +416,8 @@ impl<'h> Builder<'h> {
             attrs.aria_label,
             class.category.or(id.category),
         );
-        (flags, weight, clutter, class.hash)
+        let rule = crate::rules::earlier(class.class_rule, id.id_rule);
+        (flags, weight, clutter, class.hash, rule)
     }
 
     fn collect_meta(&mut self, tag: Tag, el: &Element<'_, '_>) {
@@ -430,6 +455,17 @@ impl<'h> Builder<'h> {
 }
 
 impl Sink for Builder<'_> {
+    fn in_step(&mut self, in_step: bool) {
+        let next = self.tree.nodes.len() as u32;
+        if in_step {
+            if let Some(run) = self.tree.out_of_step.last_mut() {
+                run.1 = next;
+            }
+        } else {
+            self.tree.out_of_step.push((next, u32::MAX));
+        }
+    }
+
     fn matched(&mut self, rule: u16) {
         // The last node pushed is the element just opened (void elements are closed already).
         if let Some(node) = self.tree.nodes.last_mut() {
@@ -445,7 +481,8 @@ impl Sink for Builder<'_> {
         let index = self.tree.nodes.len() as u32;
         let parent = *self.stack.last().unwrap();
         let attrs = Attrs::read(self.html, el);
-        let (mut flags, weight, clutter, class_hash) = self.attribute_flags(tag, el, &attrs);
+        let (mut flags, weight, clutter, class_hash, by_name) =
+            self.attribute_flags(tag, el, &attrs);
         let parent_node = &mut self.tree.nodes[parent as usize];
         parent_node.children += 1;
         if tag.is_block() && self.in_foreign == 0 {
@@ -470,10 +507,12 @@ impl Sink for Builder<'_> {
             inline_commas: 0,
             children: 0,
         });
-        let rule = self
-            .rules
-            .first_simple(attrs.class, attrs.id, source_attributes(self.html, el));
-        if let Some(rule) = rule {
+        let by_attribute = if self.rules.has_attribute_rules() {
+            self.rules.attribute_rule(source_attributes(self.html, el))
+        } else {
+            None
+        };
+        if let Some(rule) = crate::rules::earlier(by_name, by_attribute) {
             self.matched(rule);
         }
         if tag == Tag::Body && self.tree.body.is_none() {
@@ -668,6 +707,23 @@ pub fn build(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A `<p>` closed by the `<div>` opened in it stays open for lol_html until its end tag:
+    /// no pass can start in between, where its end tag would close what the scanner keeps.
+    #[test]
+    fn a_pass_cannot_start_while_an_implied_end_tag_is_pending() {
+        let html = "<div><p>a<div>b<i>c</i></div>d</p><span>e</span><p>f<p>g</div>";
+        let tree = build(html, None, &crate::rules::RuleBook::default()).unwrap();
+        let at = |start: &str| {
+            let key = html.find(start).unwrap() as u32;
+            let index = tree.nodes.iter().position(|n| n.key == key).unwrap() as u32;
+            tree.in_step(index)
+        };
+        assert!(at("<div>") && at("<p>a"));
+        assert!(!at("<div>b") && !at("<i>"));
+        assert!(at("<span>") && at("<p>f"));
+        assert!(!at("<p>g"));
+    }
 
     #[test]
     fn subtrees_end_at_the_next_element_outside_them() {

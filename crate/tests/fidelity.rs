@@ -87,6 +87,13 @@ const CASES: &[Case] = &[
         absent: &["hall.webp"],
     },
     Case {
+        name: "picture: its sources are not another image's (a dropped lazy picture before an img without a source)",
+        head: "",
+        feature: r#"<div hidden><picture><source data-srcset="/img/teaser.webp 1x" type="image/webp"><img alt="Teaser"></picture></div><figure><img alt="The hall" width="77"></figure>"#,
+        present: &[r#"<img alt="The hall" width="77">"#],
+        absent: &["teaser.webp"],
+    },
+    Case {
         name: "srcset resolved against <base>",
         head: r#"<base href="https://cdn.example.net/assets/">"#,
         feature: r#"<figure><img src="hall.jpg" srcset="hall-640.jpg 640w, hall-1280.jpg 1280w" alt="The hall"></figure>"#,
