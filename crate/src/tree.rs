@@ -21,46 +21,81 @@ pub const NO_PARENT: u32 = u32::MAX;
 pub mod flag {
     /// `hidden`, `aria-hidden="true"`, inline `display:none`/`visibility:hidden`, or a modal
     /// dialog: never shown, whatever the scorer's mode.
-    pub const HIDDEN: u16 = 1;
+    pub const HIDDEN: u32 = 1;
     /// Class, id or role of a container that is almost never the article.
-    pub const UNLIKELY: u16 = 1 << 1;
+    pub const UNLIKELY: u32 = 1 << 1;
     /// A link to a fragment of the same page (counts less towards link density).
-    pub const HASH_LINK: u16 = 1 << 2;
+    pub const HASH_LINK: u32 = 1 << 2;
     /// Its own text ends a sentence (a period followed by a space or the end).
-    pub const SENTENCE: u16 = 1 << 3;
+    pub const SENTENCE: u32 = 1 << 3;
     /// Looks like a byline (rel/itemprop author, or a byline class).
-    pub const BYLINE: u16 = 1 << 4;
+    pub const BYLINE: u32 = 1 << 4;
     /// A share control (class or id).
-    pub const SHARE: u16 = 1 << 5;
+    pub const SHARE: u32 = 1 << 5;
     /// Inside a table or code, where unlikely-looking classes are not trusted.
-    pub const IN_TABLE_OR_CODE: u16 = 1 << 6;
+    pub const IN_TABLE_OR_CODE: u32 = 1 << 6;
     /// An embed (iframe, object, embed, video) from a known video host.
-    pub const VIDEO: u16 = 1 << 7;
+    pub const VIDEO: u32 = 1 << 7;
     /// A table marked as layout (`role=presentation`, `datatable=0`).
-    pub const LAYOUT_TABLE: u16 = 1 << 8;
+    pub const LAYOUT_TABLE: u32 = 1 << 8;
     /// A table with a `summary`: a data table.
-    pub const DATA_TABLE: u16 = 1 << 9;
+    pub const DATA_TABLE: u32 = 1 << 9;
     /// Has a direct child that is a block element.
-    pub const HAS_BLOCK_CHILD: u16 = 1 << 10;
+    pub const HAS_BLOCK_CHILD: u32 = 1 << 10;
     /// Inside an `<svg>` or `<math>`.
-    pub const FOREIGN: u16 = 1 << 11;
+    pub const FOREIGN: u32 = 1 << 11;
     /// Holds a text node that is video-player chrome (`play_arrow`, `00:00 / 00:00`).
-    pub const PLAYER_TEXT: u16 = 1 << 12;
+    pub const PLAYER_TEXT: u32 = 1 << 12;
     /// Its own text has at least as many digits as letters (a date, a time, a score).
-    pub const DIGITS: u16 = 1 << 13;
+    pub const DIGITS: u32 = 1 << 13;
     /// Its class or id alone looks unlikely (what the readerable check looks at).
-    pub const UNLIKELY_CLASS: u16 = 1 << 14;
+    pub const UNLIKELY_CLASS: u32 = 1 << 14;
     /// A link to sign in or up, or to open or install the site's app: the site's account
     /// chrome ("Sign in", "Open in app", "Follow" for members).
-    pub const ACCOUNT_LINK: u16 = 1 << 15;
+    pub const ACCOUNT_LINK: u32 = 1 << 15;
     /// A `<br>` is among its children.
-    pub const HAS_BR_CHILD: u16 = 1 << 15;
+    pub const HAS_BR_CHILD: u32 = 1 << 16;
+
+    /// Every flag, for the test that no two share a bit.
+    #[cfg(test)]
+    pub const ALL: [u32; 17] = [
+        HIDDEN,
+        UNLIKELY,
+        HASH_LINK,
+        SENTENCE,
+        BYLINE,
+        SHARE,
+        IN_TABLE_OR_CODE,
+        VIDEO,
+        LAYOUT_TABLE,
+        DATA_TABLE,
+        HAS_BLOCK_CHILD,
+        FOREIGN,
+        PLAYER_TEXT,
+        DIGITS,
+        UNLIKELY_CLASS,
+        ACCOUNT_LINK,
+        HAS_BR_CHILD,
+    ];
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn every_flag_has_a_bit_of_its_own() {
+            let mut seen = 0u32;
+            for flag in super::ALL {
+                assert_eq!(flag.count_ones(), 1, "{flag:#x} is one bit");
+                assert_eq!(seen & flag, 0, "{flag:#x} is used twice");
+                seen |= flag;
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
 pub struct Node {
     pub tag: Tag,
-    pub flags: u16,
+    pub flags: u32,
     /// Readability's class/id weight.
     pub weight: i16,
     /// A clutter category from the generic rules, if one matched.
@@ -84,7 +119,7 @@ pub struct Node {
 }
 
 impl Node {
-    pub fn has(&self, flag: u16) -> bool {
+    pub fn has(&self, flag: u32) -> bool {
         self.flags & flag != 0
     }
 }
@@ -337,7 +372,7 @@ impl<'h> Builder<'h> {
         tag: Tag,
         el: &Element<'_, '_>,
         attrs: &Attrs<'_>,
-    ) -> (u16, i16, Option<Category>, u32, Option<u16>) {
+    ) -> (u32, i16, Option<Category>, u32, Option<u16>) {
         let mut flags = 0;
         let class = self.tokens.value(attrs.class, self.rules);
         let id = self.tokens.value(attrs.id, self.rules);

@@ -643,6 +643,31 @@ fn small_blocks_after_the_article_go_unless_they_are_the_pages_other_sections() 
 
 /// On a page without an article (a front page of teasers), the lists of links are the page's
 /// content: clean in place leaves them.
+/// A short block with a line break of its own (an address, a stanza), alone in its wrapper, is
+/// content: it once shared a flag bit with "a sign-in or app link" and was hidden as one.
+#[test]
+fn a_short_block_with_a_line_break_is_not_taken_for_an_account_button() {
+    let paragraph = "The council voted on Tuesday to keep the library open on Sundays, after \
+        residents collected more than two thousand signatures in a month, and the mayor said \
+        the cost would be met from the culture budget without new fees for anyone.";
+    let page = format!(
+        "<html><body><main><article><h1>Library stays open</h1><p>{paragraph}</p>\
+         <div><p>City Library<br>Main Street 1</p></div><p>{paragraph}</p><p>{paragraph}</p>\
+         </article></main></body></html>"
+    );
+    let cleaned = klartext::clean(&page, &Default::default()).unwrap();
+    let text = visible_text(&cleaned.html);
+    assert!(
+        text.iter().any(|l| l.contains("City Library")),
+        "{text:?} {:?}",
+        cleaned.removed
+    );
+    assert!(cleaned
+        .removed
+        .iter()
+        .all(|r| !r.preview.contains("City Library")));
+}
+
 #[test]
 fn a_front_page_keeps_its_teasers() {
     let teasers = |section: &str| -> String {
