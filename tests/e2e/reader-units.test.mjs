@@ -4,7 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, normalize as normalizePath, relative } from 'node:path';
 import { test } from 'node:test';
 import { JSDOM } from 'jsdom';
 import { ROOT } from './support.mjs';
@@ -127,6 +127,26 @@ test('settings: the reader panel and the options page get the same controls, one
   // Filled again (a second call), nothing doubles.
   fillFields(container);
   assert.equal(container.querySelectorAll('#set-font').length, 1);
+});
+
+test('the reader page preloads exactly the modules its script imports, at any depth', () => {
+  const readerDir = join(ROOT, 'extension/reader');
+  const html = readFileSync(join(readerDir, 'reader.html'), 'utf8');
+  const preloaded = new Set([...html.matchAll(/<link rel="modulepreload" href="([^"]+)">/g)]
+    .map((m) => normalizePath(join(readerDir, m[1]))));
+  const imported = new Set();
+  const visit = (file) => {
+    const source = readFileSync(file, 'utf8');
+    for (const m of source.matchAll(/^import\s+(?:[^'"]*?\s+from\s+)?'([^']+)';/gms)) {
+      const target = normalizePath(join(dirname(file), m[1]));
+      if (imported.has(target)) continue;
+      imported.add(target);
+      visit(target);
+    }
+  };
+  visit(join(readerDir, 'reader.js'));
+  const name = (file) => relative(readerDir, file);
+  assert.deepEqual([...preloaded].map(name).sort(), [...imported].map(name).sort());
 });
 
 test('protocol: the selection and readerable messages', () => {
