@@ -551,6 +551,14 @@ function containWheel(event) {
 }
 
 async function main() {
+  // Started first, so that the core's compilation and the token's round trip to the background
+  // overlap the view's set-up (about 5 to 15 ms after a click, measured on the reference page).
+  const token = location.hash.slice(1);
+  const hasToken = TOKEN_PATTERN.test(token);
+  const ready = hasToken ? init() : null;
+  ready?.catch(() => {}); // Awaited below, once there is a source to read.
+  const taking = hasToken ? api.runtime.sendMessage({ type: TAKE, token }) : null;
+  taking?.catch(() => {});
   window.addEventListener('wheel', containWheel, { passive: false });
   document.documentElement.lang = UI_LANG;
   document.documentElement.dir = t('@@bidi_dir') === 'rtl' ? 'rtl' : 'ltr';
@@ -592,15 +600,12 @@ async function main() {
   prefs.apply(settings);
   panel.show(settings);
 
-  const token = location.hash.slice(1);
-  if (!TOKEN_PATTERN.test(token)) {
+  if (!hasToken) {
     pageReceiver.stop();
     showMessage(t('errorNoSource'));
     return;
   }
-  const ready = init();
-  ready.catch(() => {}); // Awaited below, once there is a source to read.
-  const taken = await api.runtime.sendMessage({ type: TAKE, token });
+  const taken = await taking.catch(() => null);
   const page = taken && taken.ok === true && typeof taken.url === 'string' && typeof taken.key === 'string'
     ? await pageReceiver.take(taken.key, HANDOVER_TIMEOUT_MS)
     : (pageReceiver.stop(), null);
