@@ -224,9 +224,9 @@ pub struct Interner {
 }
 
 impl Interner {
-    /// The facts of a class or id attribute value as written in the page (any case), with the
-    /// rules of `matcher` it matches.
-    pub fn value(&mut self, raw: &str, matcher: &Matcher<'_>) -> ValueFacts {
+    /// The facts of a class attribute value as written in the page (any case), with the
+    /// `.name` rule of `matcher` it matches (`id_rule` stays `None`).
+    pub fn class_value(&mut self, raw: &str, matcher: &Matcher<'_>) -> ValueFacts {
         if raw.is_empty() {
             return ValueFacts::default();
         }
@@ -239,7 +239,6 @@ impl Interner {
         let mut out = ValueFacts {
             hash: fnv32(self.lower.as_bytes()),
             class_rule: matcher.class_rule(raw),
-            id_rule: matcher.id_rule(raw),
             ..ValueFacts::default()
         };
         for token in self.lower.split_ascii_whitespace() {
@@ -260,6 +259,37 @@ impl Interner {
             out.category = out.category.or(facts.category);
         }
         self.values.insert(raw.into(), out);
+        out
+    }
+
+    /// The facts of an id attribute value as written in the page (any case), with the `#name`
+    /// rule of `matcher` it matches (`class_rule` stays `None`, `hash` 0).
+    ///
+    /// Ids are mostly unique per element (`post-48213`), so neither the value nor an unknown
+    /// token is interned: storing a first sighting that is never seen again costs more than
+    /// judging it. A token already interned from a class is looked up.
+    pub fn id_value(&mut self, raw: &str, matcher: &Matcher<'_>) -> ValueFacts {
+        if raw.is_empty() {
+            return ValueFacts::default();
+        }
+        self.lower.clear();
+        self.lower.push_str(raw);
+        self.lower.make_ascii_lowercase();
+        let mut out = ValueFacts {
+            id_rule: matcher.id_rule(raw),
+            ..ValueFacts::default()
+        };
+        for token in self.lower.split_ascii_whitespace() {
+            let (bits, category) = match self.known.get(token) {
+                Some(facts) => (facts.bits, facts.category),
+                None => {
+                    let Facts { bits, category } = Facts::of(token);
+                    (bits, category)
+                }
+            };
+            out.bits |= bits;
+            out.category = out.category.or(category);
+        }
         out
     }
 }
@@ -360,7 +390,7 @@ mod tests {
             "download shadow",
             "sharing-with-a-single-developer comments",
         ] {
-            let facts = interner.value(value, &matcher);
+            let facts = interner.class_value(value, &matcher);
             let lower = value.to_ascii_lowercase();
             assert_eq!(facts.weight(), patterns::weight(&lower), "{value}");
             assert_eq!(
@@ -386,12 +416,21 @@ mod tests {
                 "{value}"
             );
             // Asked again, the interned verdict is the same, also in another case.
-            assert_eq!(interner.value(value, &matcher), facts, "{value}");
+            assert_eq!(interner.class_value(value, &matcher), facts, "{value}");
             assert_eq!(
-                interner.value(&value.to_ascii_uppercase(), &matcher),
+                interner.class_value(&value.to_ascii_uppercase(), &matcher),
                 facts,
                 "{value}"
             );
+            // As an id, not interned, the value says the same.
+            let id = interner.id_value(value, &matcher);
+            assert_eq!(
+                (id.bits, id.category),
+                (facts.bits, facts.category),
+                "{value}"
+            );
+            let fresh = Interner::default().id_value(value, &matcher);
+            assert_eq!(fresh, id, "{value}");
         }
     }
 }

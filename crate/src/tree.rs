@@ -374,8 +374,8 @@ impl<'h> Builder<'h> {
         attrs: &Attrs<'_>,
     ) -> (u32, i16, Option<Category>, u32, Option<u16>) {
         let mut flags = 0;
-        let class = self.tokens.value(attrs.class, self.rules);
-        let id = self.tokens.value(attrs.id, self.rules);
+        let class = self.tokens.class_value(attrs.class, self.rules);
+        let id = self.tokens.id_value(attrs.id, self.rules);
         let weight = (class.weight() + id.weight()) as i16;
         let role = attrs.role;
         let either = class.bits | id.bits;
