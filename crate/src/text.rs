@@ -143,8 +143,31 @@ pub fn collapse(s: &str) -> String {
     out
 }
 
-/// Whether an inline style hides the element.
+/// Whether an inline style hides the element: it says `display:none` or `visibility:hidden`
+/// once whitespace is dropped and letters are lowercased.
 pub fn style_hides(style: &str) -> bool {
+    if !style.is_ascii() {
+        return style_hides_by_copy(style);
+    }
+    // Without the lowercase copy (an allocation per styled element, then two substring
+    // searchers): the compact text is matched where it stands.
+    let bytes = style.as_bytes();
+    let compact_starts_with = |from: usize, pattern: &[u8]| {
+        let mut compact = bytes[from..]
+            .iter()
+            .filter(|b| !b.is_ascii_whitespace() && **b != 0x0B)
+            .map(u8::to_ascii_lowercase);
+        pattern.iter().all(|&p| compact.next() == Some(p))
+    };
+    (0..bytes.len()).any(|from| match bytes[from].to_ascii_lowercase() {
+        b'd' => compact_starts_with(from, b"display:none"),
+        b'v' => compact_starts_with(from, b"visibility:hidden"),
+        _ => false,
+    })
+}
+
+/// [`style_hides`] on a lowercase copy without whitespace: the definition, for any text.
+fn style_hides_by_copy(style: &str) -> bool {
     let compact: String = style
         .chars()
         .filter(|c| !c.is_whitespace())
@@ -241,5 +264,29 @@ mod tests {
         assert!(style_hides("color:red; DISPLAY : none"));
         assert!(style_hides("visibility: hidden"));
         assert!(!style_hides("display: block"));
+    }
+
+    /// Read in place, an ASCII style says what the lowercase copy without whitespace says.
+    #[test]
+    fn style_hides_in_place_as_on_a_copy() {
+        for style in [
+            "",
+            "display:none",
+            "DISPLAY : NONE",
+            "color:red;display:\tnone\n",
+            "display\x0B:\x0Cnone",
+            "display\x1F:none",
+            "d isplay:no ne",
+            "display:nonesuch",
+            "ddisplay:none",
+            "display:block;visibility : Hidden !important",
+            "visibility:visible",
+            "vvisibility:hidde",
+            "display:",
+            "v",
+            "d",
+        ] {
+            assert_eq!(style_hides(style), style_hides_by_copy(style), "{style:?}");
+        }
     }
 }
