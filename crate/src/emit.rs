@@ -11,7 +11,7 @@ use lol_html::html_content::Element;
 
 use crate::clean::{Action, Plan};
 use crate::declutter::{Previews, Removed};
-use crate::scan::{scan, scan_range, Context, Sink};
+use crate::scan::{attribute, scan, scan_range, Context, Sink};
 use crate::tag::Tag;
 use crate::text;
 use crate::tree::{flag, Tree};
@@ -99,6 +99,8 @@ fn is_void(name: &str) -> bool {
 }
 
 struct Emitter<'a> {
+    /// The page, which attribute values are read from.
+    html: &'a str,
     tree: &'a Tree,
     actions: &'a [Action],
     /// Text previews of the blocks the plan removed.
@@ -181,7 +183,8 @@ impl Emitter<'_> {
         self.out.text.push_str(&block);
     }
 
-    fn write_attributes(&mut self, tag: Tag, el: &Element<'_, '_>) {
+    /// Writes the allowed attributes of an element, read by `get` (values as in the page).
+    fn write_attributes<'h>(&mut self, tag: Tag, get: impl Fn(&str) -> Option<&'h str>) {
         let html = &mut self.out.html;
         let mut put = |name: &str, value: &str| {
             html.push(' ');
@@ -191,8 +194,8 @@ impl Emitter<'_> {
             html.push('"');
         };
         for name in ["lang", "dir"] {
-            if let Some(v) = el.get_attribute(name) {
-                let v = text::decode_attribute(&v);
+            if let Some(v) = get(name) {
+                let v = text::decode_attribute(v);
                 if name == "lang"
                     || matches!(
                         v.trim().to_ascii_lowercase().as_str(),
@@ -214,25 +217,21 @@ impl Emitter<'_> {
             _ => &[],
         };
         for name in plain {
-            if let Some(v) = el.get_attribute(name) {
-                put(name, &text::decode_attribute(&v));
+            if let Some(v) = get(name) {
+                put(name, &text::decode_attribute(v));
             }
         }
         match tag {
             Tag::A => {
-                if let Some(href) = el
-                    .get_attribute("href")
-                    .and_then(|h| resolve(self.base, &h, false))
-                {
+                if let Some(href) = get("href").and_then(|h| resolve(self.base, h, false)) {
                     put("href", &href);
                 }
             }
             Tag::Img => {
-                let src = image_source(el).and_then(|s| resolve(self.base, &s, true));
-                let srcset = el
-                    .get_attribute("srcset")
-                    .or_else(|| el.get_attribute("data-srcset"))
-                    .and_then(|s| resolve_srcset(self.base, &s));
+                let src = image_source(&get).and_then(|s| resolve(self.base, s, true));
+                let srcset = get("srcset")
+                    .or_else(|| get("data-srcset"))
+                    .and_then(|s| resolve_srcset(self.base, s));
                 let sources = self.picture_srcset.take();
                 match (src, srcset, sources) {
                     // A lazy picture: its sources carry the image, its <img> a placeholder.
@@ -257,10 +256,7 @@ impl Emitter<'_> {
                 }
             }
             Tag::Blockquote | Tag::Q => {
-                if let Some(cite) = el
-                    .get_attribute("cite")
-                    .and_then(|c| resolve(self.base, &c, false))
-                {
+                if let Some(cite) = get("cite").and_then(|c| resolve(self.base, c, false)) {
                     put("cite", &cite);
                 }
             }
@@ -271,7 +267,7 @@ impl Emitter<'_> {
 
 /// An image as the reader writes it (alt, title, size, an http(s) or data: source, srcset),
 /// or `None` when it has no source.
-fn image_tag(el: &Element<'_, '_>, base: Option<&Url>) -> Option<String> {
+fn image_tag<'h>(get: impl Fn(&str) -> Option<&'h str>, base: Option<&Url>) -> Option<String> {
     let mut tag = String::from("<img");
     let mut put = |name: &str, value: &str| {
         tag.push(' ');
@@ -281,14 +277,12 @@ fn image_tag(el: &Element<'_, '_>, base: Option<&Url>) -> Option<String> {
         tag.push('"');
     };
     for name in ["alt", "title", "width", "height"] {
-        if let Some(v) = el.get_attribute(name) {
-            put(name, &text::decode_attribute(&v));
+        if let Some(v) = get(name) {
+            put(name, &text::decode_attribute(v));
         }
     }
-    let src = image_source(el).and_then(|s| resolve(base, &s, true));
-    let srcset = el
-        .get_attribute("srcset")
-        .and_then(|s| resolve_srcset(base, &s));
+    let src = image_source(&get).and_then(|s| resolve(base, s, true));
+    let srcset = get("srcset").and_then(|s| resolve_srcset(base, s));
     if src.is_none() && srcset.is_none() {
         return None;
     }
@@ -307,7 +301,8 @@ fn noscript_images(markup: &str, base: Option<&Url>, images: &mut Vec<String>) {
     let settings = lol_html::Settings::new()
         .with_strict(false)
         .append_element_content_handler(lol_html::element!("img", |el| {
-            images.extend(image_tag(el, base));
+            let key = el.source_location().bytes().start as u32;
+            images.extend(image_tag(|name| attribute(markup, key, el, name), base));
             Ok(())
         }));
     let mut rewriter = lol_html::HtmlRewriter::new(settings, |_: &[u8]| {});
@@ -317,8 +312,8 @@ fn noscript_images(markup: &str, base: Option<&Url>, images: &mut Vec<String>) {
 }
 
 /// The real source of a lazily loaded image: `src` unless it is missing or a placeholder.
-fn image_source(el: &Element<'_, '_>) -> Option<String> {
-    let src = el.get_attribute("src").filter(|s| {
+fn image_source<'h>(get: &impl Fn(&str) -> Option<&'h str>) -> Option<&'h str> {
+    let src = get("src").filter(|s| {
         let s = s.trim();
         // Tiny data: URLs are the placeholders lazy loaders put in `src`.
         !(s.is_empty() || s.starts_with("data:") && s.len() < 200)
@@ -333,7 +328,7 @@ fn image_source(el: &Element<'_, '_>) -> Option<String> {
             "data-hi-res-src",
         ]
         .iter()
-        .find_map(|name| el.get_attribute(name).filter(|v| !v.trim().is_empty()))
+        .find_map(|name| get(name).filter(|v| !v.trim().is_empty()))
     })
 }
 
@@ -398,6 +393,8 @@ fn is_srcset_descriptor(d: &str) -> bool {
 
 impl Sink for Emitter<'_> {
     fn open(&mut self, tag: Tag, key: u32, el: &mut Element<'_, '_>) {
+        let html = self.html;
+        let get = |name: &str| attribute(html, key, el, name);
         let index = match self.ancestors.get(self.ancestors_opened) {
             Some(&ancestor) => {
                 self.ancestors_opened += 1;
@@ -425,14 +422,13 @@ impl Sink for Emitter<'_> {
             && self.picture_srcset.is_none()
             && matches!(self.frames.last(), Some((_, Tag::Picture, _)))
         {
-            self.picture_srcset = el
-                .get_attribute("srcset")
-                .or_else(|| el.get_attribute("data-srcset"))
-                .and_then(|s| resolve_srcset(self.base, &s));
+            self.picture_srcset = get("srcset")
+                .or_else(|| get("data-srcset"))
+                .and_then(|s| resolve_srcset(self.base, s));
         }
         let frame = if matches!(parent, Frame::Dropped | Frame::Kicker | Frame::Noscript) {
             if parent == Frame::Noscript && tag == Tag::Img && self.noscript_images.len() < 2 {
-                self.noscript_images.extend(image_tag(el, self.base));
+                self.noscript_images.extend(image_tag(get, self.base));
             }
             parent
         } else if tag == Tag::Noscript && matches!(parent, Frame::Written(_) | Frame::Unwrapped) {
@@ -497,7 +493,7 @@ impl Sink for Emitter<'_> {
             let start = self.out.html.len();
             self.out.html.push('<');
             self.out.html.push_str(name);
-            self.write_attributes(tag, el);
+            self.write_attributes(tag, get);
             self.out.html.push('>');
             if tag == Tag::Img {
                 let has_source = self.out.html[start..].contains(" src=\"")
@@ -605,12 +601,13 @@ impl Sink for Emitter<'_> {
 
 /// Runs pass 2 over `html` with the plan's actions.
 pub fn emit<'a>(
-    html: &str,
+    html: &'a str,
     tree: &'a Tree,
     plan: &'a Plan,
     base: Option<&'a Url>,
 ) -> Result<(Output, Vec<Removed>), crate::Error> {
     let emitter = |ancestors: Vec<u32>, next: usize| Emitter {
+        html,
         tree,
         actions: &plan.actions,
         previews: Previews::new(&plan.removed),

@@ -281,6 +281,32 @@ pub fn source_attributes<'a, 'h: 'a>(
     })
 }
 
+/// The value of an element's attribute `name` (any case) as a slice of the page, character
+/// references still encoded, as `Element::get_attribute` gives it (a leading byte order mark
+/// dropped) but without copying it.
+/// `key` is the element's key as [`Sink::open`] got it: in a pass over a range, lol_html's
+/// locations are in the bytes it was given (made-up start tags, then the range), and the key
+/// says where the start tag is in the page.
+pub fn attribute<'h>(html: &'h str, key: u32, el: &Element<'_, '_>, name: &str) -> Option<&'h str> {
+    let shift = key as isize - el.source_location().bytes().start as isize;
+    let in_page = |bytes: std::ops::Range<usize>| {
+        html.get(bytes.start.checked_add_signed(shift)?..bytes.end.checked_add_signed(shift)?)
+    };
+    el.attributes().iter().find_map(|attribute| {
+        let written = in_page(attribute.name_source_location()?.bytes())?;
+        if !written.eq_ignore_ascii_case(name) {
+            return None;
+        }
+        let value = attribute
+            .value_source_location()
+            .and_then(|value| in_page(value.bytes()))
+            .unwrap_or_default();
+        // `get_attribute` decodes the value with `Encoding::decode`, which takes a leading
+        // byte order mark for one and drops it.
+        Some(value.strip_prefix('\u{feff}').unwrap_or(value))
+    })
+}
+
 /// Elements that end the search for an open `<li>`, `<dd>` or `<dt>`: the parser's special
 /// elements other than address, div and p.
 fn list_stop(tag: Tag) -> bool {
@@ -539,6 +565,69 @@ mod tests {
             let outline = scan_range(html, range, &context, Outline::default()).unwrap();
             assert_eq!(outline.0, expected, "{html}");
         }
+    }
+
+    /// Lists, per element, `attribute` beside `Element::get_attribute` for a few names.
+    struct AttributePairs<'h> {
+        html: &'h str,
+        pairs: Vec<(Option<String>, Option<String>)>,
+    }
+
+    impl Sink for AttributePairs<'_> {
+        fn open(&mut self, _tag: Tag, key: u32, el: &mut Element<'_, '_>) {
+            for name in ["src", "alt", "title", "reversed", "data-x"] {
+                self.pairs.push((
+                    attribute(self.html, key, el, name).map(str::to_owned),
+                    el.get_attribute(name),
+                ));
+            }
+        }
+        fn close(&mut self) {}
+        fn text(&mut self, _text: &str, _raw: bool) {}
+    }
+
+    /// Read from the page, an attribute is what `get_attribute` gives, in a pass over the whole
+    /// page and over a range of it (where lol_html's locations are not the page's).
+    #[test]
+    fn attributes_read_from_the_page_are_get_attributes() {
+        let html = "<div title=\"a &amp; b\"><ol REVERSED><li>x</li></ol>\
+            <img SRC='\u{feff}data:image/png;base64,AA' alt=\u{feff}\u{feff}y Title=\"\" title=2>\
+            <p data-x=\"\u{e9}t\u{e9}\" alt>z</p></div>";
+        let whole = scan(
+            html,
+            AttributePairs {
+                html,
+                pairs: Vec::new(),
+            },
+        )
+        .unwrap();
+        assert!(whole.pairs.iter().any(|(read, _)| read.is_some()));
+        for (read, got) in &whole.pairs {
+            assert_eq!(read, got);
+        }
+        let key = html.find("<div").unwrap() as u32;
+        let context = Context {
+            ancestors: &[key],
+            seen: [false; 3],
+        };
+        let range = html.find("<ol").unwrap()..html.len();
+        let sink = AttributePairs {
+            html,
+            pairs: Vec::new(),
+        };
+        let ranged = scan_range(html, range, &context, sink).unwrap();
+        // The made-up start tag of the <div> has no attributes; the rest is as in the page.
+        assert_eq!(
+            ranged.pairs[..5],
+            [
+                (None, None),
+                (None, None),
+                (None, None),
+                (None, None),
+                (None, None)
+            ]
+        );
+        assert_eq!(ranged.pairs[5..], whole.pairs[5..]);
     }
 
     #[test]
