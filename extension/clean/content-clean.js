@@ -12,7 +12,8 @@
 //
 // Turning it off removes the attributes, the stylesheet and the panel's host: the page's DOM is
 // then exactly what it was. A classic script (content scripts cannot be modules), so it keeps
-// its own copy of its message types from protocol.js.
+// its own copy of its message types from protocol.js and of the category names from
+// categories.js; store-units.test.mjs keeps both in step.
 
 (() => {
   'use strict';

@@ -12,9 +12,10 @@ import {
 } from '../../extension/storage/store.js';
 import { applyPatch, isHost, isSitePatch, normalizeSite } from '../../extension/storage/sites.js';
 import { DEFAULTS, changes, isPatch, patchSaver } from '../../extension/reader/settings.js';
+import { CATEGORY_MESSAGES } from '../../extension/categories.js';
 import {
-  AUTO, IMPORT, MAX_RULES_LENGTH, PICK, READER_SET, RULES_SET, SITE_REMOVE, SITE_SET, TAB_ACTION,
-  checkMessage,
+  AUTO, CLEAN, CLEAN_SOURCE, IMPORT, KEEP, MAX_RULES_LENGTH, PICK, READER_SET, RULES_SET, SITE_REMOVE,
+  SITE_SET, TAB_ACTION, checkMessage,
 } from '../../extension/protocol.js';
 import { ROOT } from './support.mjs';
 
@@ -281,14 +282,23 @@ test('export and import round-trip; a bad file changes nothing', async () => {
   assert.deepEqual(JSON.parse(JSON.stringify(await target.exportAll())), exported);
 });
 
-test('the auto-mode and picker scripts use the protocol\'s message types', () => {
+test('the classic content scripts (auto mode, picker, clean in place) use the protocol\'s message types and the category names', () => {
   // Classic content scripts cannot import protocol.js: each keeps its own copy.
   for (const [file, name, value] of [
     ['extension/auto/auto-start.js', 'AUTO', AUTO],
     ['extension/picker/picker.js', 'PICK', PICK],
+    ['extension/clean/content-clean.js', 'CLEAN', CLEAN],
+    ['extension/clean/content-clean.js', 'CLEAN_SOURCE', CLEAN_SOURCE],
+    ['extension/clean/content-clean.js', 'KEEP', KEEP],
   ]) {
     const script = readFileSync(join(ROOT, file), 'utf8');
     assert.ok(script.includes(`const ${name} = '${value}';`), `${file} has ${name} = '${value}'`);
+  }
+  // Clean in place names the categories in its panel as the popup and the reader do.
+  const clean = readFileSync(join(ROOT, 'extension/clean/content-clean.js'), 'utf8');
+  for (const [category, message] of Object.entries(CATEGORY_MESSAGES)) {
+    const key = /^[a-z]+$/.test(category) ? category : `'${category}'`;
+    assert.ok(clean.includes(`${key}: '${message}',`), `content-clean.js names ${category} ${message}`);
   }
   // The popup's and the options page's messages: exactly their fields.
   assert.equal(checkMessage({ type: TAB_ACTION, tabId: 3, action: 'pick' }), TAB_ACTION);
