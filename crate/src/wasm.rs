@@ -10,15 +10,7 @@ use crate::{extract as extract_article, Options};
 /// Throws an `Error` with a one-line message when the page can't be processed.
 #[wasm_bindgen]
 pub fn extract(html: &str, url: Option<String>) -> Result<JsValue, JsError> {
-    let article = extract_article(
-        html,
-        &Options {
-            url,
-            ..Default::default()
-        },
-    )
-    .map_err(|e| JsError::new(&e.to_string()))?;
-    to_js(&article)
+    extract_with(html, url, None, None)
 }
 
 /// `extract` for a page handed over as UTF-8 (the reader frame gets the page from the content
@@ -37,26 +29,15 @@ pub fn extract_utf8(html: &[u8], url: Option<String>) -> Result<JsValue, JsError
 /// `category`, the `rule` that fired and a text `preview`. `html` is the cleaned page.
 #[wasm_bindgen]
 pub fn clean(html: &str, url: Option<String>) -> Result<JsValue, JsError> {
-    let cleaned = crate::clean(
-        html,
-        &Options {
-            url,
-            ..Default::default()
-        },
-    )
-    .map_err(|e| JsError::new(&e.to_string()))?;
-    to_js(&cleaned)
+    clean_with(html, url, None, None)
 }
 
 /// One element of the page (`element`, counted as in `clean`'s removed blocks) written through
 /// the article's tag and attribute allowlist: "show what was removed" puts a block back.
 #[wasm_bindgen]
 pub fn block_html(html: &str, url: Option<String>, element: u32) -> Result<String, JsError> {
-    let options = Options {
-        url,
-        ..Default::default()
-    };
-    crate::block_html(html, &options, element).map_err(|e| JsError::new(&e.to_string()))
+    let options = user_options(url, None, None)?;
+    crate::block_html(html, &options, element).map_err(js_error)
 }
 
 /// The core's version, for the extension's about box and bug reports.
@@ -68,12 +49,18 @@ pub fn version() -> String {
 /// The user's options from the extension: their rules text (lines that do not parse are left
 /// out; the options page's editor reports them) and the names of the categories the user
 /// switched off for the site (`keep`): every other category, and one the extension does not
-/// know yet, is acted on.
+/// know yet, is acted on. Without either, the defaults (the built-in rules, every category).
 fn user_options(
     url: Option<String>,
     rules: Option<String>,
     keep: Option<Vec<String>>,
 ) -> Result<Options, JsError> {
+    if rules.is_none() && keep.is_none() {
+        return Ok(Options {
+            url,
+            ..Default::default()
+        });
+    }
     let (user_rules, _errors) = crate::rules::UserRules::parse(rules.as_deref().unwrap_or(""));
     let mut categories = crate::rules::Categories::ALL;
     for name in keep.unwrap_or_default() {
@@ -97,7 +84,7 @@ pub fn extract_with(
     keep: Option<Vec<String>>,
 ) -> Result<JsValue, JsError> {
     let options = user_options(url, rules, keep)?;
-    let article = extract_article(html, &options).map_err(|e| JsError::new(&e.to_string()))?;
+    let article = extract_article(html, &options).map_err(js_error)?;
     to_js(&article)
 }
 
@@ -110,7 +97,7 @@ pub fn clean_with(
     keep: Option<Vec<String>>,
 ) -> Result<JsValue, JsError> {
     let options = user_options(url, rules, keep)?;
-    let cleaned = crate::clean(html, &options).map_err(|e| JsError::new(&e.to_string()))?;
+    let cleaned = crate::clean(html, &options).map_err(js_error)?;
     to_js(&cleaned)
 }
 
@@ -119,12 +106,16 @@ pub fn clean_with(
 #[wasm_bindgen(js_name = validateRules)]
 pub fn validate_rules(text: &str) -> Result<JsValue, JsError> {
     let (_, errors) = crate::rules::UserRules::parse(text);
-    let errors: Vec<(usize, String)> = errors.into_iter().map(|e| (e.line, e.message)).collect();
     let errors: Vec<serde_json::Value> = errors
         .into_iter()
-        .map(|(line, message)| serde_json::json!({ "line": line, "message": message }))
+        .map(|e| serde_json::json!({ "line": e.line, "message": e.message }))
         .collect();
     to_js(&errors)
+}
+
+/// An error of the core as the JS `Error` the binding throws, its message one line.
+fn js_error(error: crate::Error) -> JsError {
+    JsError::new(&error.to_string())
 }
 
 /// A result as plain JS objects and arrays (JSON-compatible: maps become objects).
