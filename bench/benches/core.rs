@@ -18,12 +18,12 @@
 //! KLARTEXT_DATASETS        the datasets folder (default: ../shared/datasets beside the repo)
 //! KLARTEXT_BENCH_SAMPLES   samples per function (default 10, criterion's minimum)
 
-use klartext_bench::{datasets_dir, mozilla_sources, MOZILLA_URL};
+use klartext_bench::{datasets_dir, klartext_extract, mozilla_sources, run_pass, MOZILLA_URL};
 use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion, SamplingMode, Throughput};
-use lol_html::{doc_text, element, HtmlRewriter, Settings};
+use lol_html::{doc_text, element, Settings};
 
 /// One lol_html pass whose element and text handlers do nothing.
 fn noop_pass(html: &str) -> usize {
@@ -31,27 +31,14 @@ fn noop_pass(html: &str) -> usize {
         .with_strict(false)
         .append_element_content_handler(element!("*", |_el| Ok(())))
         .append_document_content_handler(doc_text!(|_text| Ok(())));
-    let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
-    rewriter.write(html.as_bytes()).expect("no handler fails");
-    rewriter.end().expect("no handler fails");
+    run_pass(html, settings);
     html.len()
 }
 
 /// One lol_html pass with no handlers.
 fn bare_pass(html: &str) -> usize {
-    let settings = Settings::new().with_strict(false);
-    let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
-    rewriter.write(html.as_bytes()).expect("no handler fails");
-    rewriter.end().expect("no handler fails");
+    run_pass(html, Settings::new().with_strict(false));
     html.len()
-}
-
-fn klartext(html: &str) -> usize {
-    let options = klartext::Options {
-        url: Some(MOZILLA_URL.to_owned()),
-        ..Default::default()
-    };
-    klartext::extract(html, &options).map_or(0, |article| article.html.len())
 }
 
 fn dom_smoothie(html: &str) -> usize {
@@ -87,7 +74,7 @@ fn bench(c: &mut Criterion) {
     let functions: [(&str, Corpus); 4] = [
         ("lol_html_bare", bare_pass),
         ("lol_html_noop", noop_pass),
-        ("klartext", klartext),
+        ("klartext", klartext_extract),
         ("dom_smoothie", dom_smoothie),
     ];
     for (name, function) in functions {

@@ -14,7 +14,7 @@
 //! KLARTEXT_DATASETS       the datasets folder (default: ../shared/datasets beside the repo)
 //! KLARTEXT_BENCH_ROUNDS   rounds after the warm-up (default 15)
 
-use klartext_bench::{datasets_dir, mozilla_sources, MOZILLA_URL};
+use klartext_bench::{datasets_dir, klartext_extract, mozilla_sources, run_pass};
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::hint::black_box;
@@ -22,7 +22,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use lol_html::html_content::Element;
-use lol_html::{doc_text, element, HtmlRewriter, Settings};
+use lol_html::{doc_text, element, Settings};
 
 /// The system allocator, counting allocations (not frees, not bytes).
 struct Counting;
@@ -62,9 +62,7 @@ fn noop_pass(html: &str) -> usize {
             Ok(())
         }))
         .append_document_content_handler(doc_text!(|_text| Ok(())));
-    let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
-    rewriter.write(html.as_bytes()).expect("no handler fails");
-    rewriter.end().expect("no handler fails");
+    run_pass(html, settings);
     elements.get()
 }
 
@@ -86,18 +84,8 @@ fn end_tag_pass(html: &str) -> usize {
             Ok(())
         }))
         .append_document_content_handler(doc_text!(|_text| Ok(())));
-    let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
-    rewriter.write(html.as_bytes()).expect("no handler fails");
-    rewriter.end().expect("no handler fails");
+    run_pass(html, settings);
     closes.get()
-}
-
-fn klartext(html: &str) -> usize {
-    let options = klartext::Options {
-        url: Some(MOZILLA_URL.to_owned()),
-        ..Default::default()
-    };
-    klartext::extract(html, &options).map_or(0, |article| article.html.len())
 }
 
 fn median(values: &mut [f64]) -> f64 {
@@ -125,7 +113,7 @@ fn main() {
     let floor_allocations = ALLOCATIONS.load(Ordering::Relaxed) - before;
     let before = ALLOCATIONS.load(Ordering::Relaxed);
     for page in &pages {
-        black_box(klartext(black_box(page)));
+        black_box(klartext_extract(black_box(page)));
     }
     let allocations = ALLOCATIONS.load(Ordering::Relaxed) - before;
 
@@ -138,7 +126,7 @@ fn main() {
             let start = Instant::now();
             black_box(noop_pass(black_box(page)));
             let middle = Instant::now();
-            black_box(klartext(black_box(page)));
+            black_box(klartext_extract(black_box(page)));
             let end = Instant::now();
             black_box(end_tag_pass(black_box(page)));
             floor += middle - start;

@@ -1,7 +1,10 @@
 //! What the speed measurements share: the datasets folder and the Mozilla pages they run over,
-//! read one way for the criterion bench, the paired bench and the speed table alike.
+//! read one way for the criterion bench, the paired bench and the speed table alike, and the
+//! passes they time, defined once so that both benches time the same floor and the same core.
 
 use std::path::{Path, PathBuf};
+
+use lol_html::{HtmlRewriter, Settings};
 
 /// The URL Readability's own test suite gives its pages.
 pub const MOZILLA_URL: &str = "http://fakehost/test/page.html";
@@ -32,4 +35,21 @@ pub fn mozilla_sources(datasets: &Path) -> Result<Vec<String>, String> {
                 .map_err(|e| format!("{}: {e}", file.display()))
         })
         .collect()
+}
+
+/// One lol_html pass with `settings` (which should be non-strict, as the core's) over `html`,
+/// its output dropped.
+pub fn run_pass(html: &str, settings: Settings<'_, '_>) {
+    let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
+    rewriter.write(html.as_bytes()).expect("no handler fails");
+    rewriter.end().expect("no handler fails");
+}
+
+/// `klartext::extract` as the wasm binding calls it, on a Mozilla page: the article's length.
+pub fn klartext_extract(html: &str) -> usize {
+    let options = klartext::Options {
+        url: Some(MOZILLA_URL.to_owned()),
+        ..Default::default()
+    };
+    klartext::extract(html, &options).map_or(0, |article| article.html.len())
 }
