@@ -55,20 +55,19 @@ pub fn parse_rules(data: &[u8]) {
                 let active = klartext::rules::active(&parsed, host);
                 assert!(active.iter().all(|&i| (i as usize) < parsed.len()));
             }
-            Err(error) => {
-                let message = error.to_string();
-                assert!(
-                    !message.contains(['\n', '\r']),
-                    "an error is one line: {message:?}"
-                );
-                assert!(
-                    error.line >= 1 && error.line <= rules.lines().count(),
-                    "{message}"
-                );
-            }
+            Err(error) => check_error(&error.to_string(), error.line, rules),
         }
     }
     check_user_rules(host, rules);
+}
+
+/// A rules error, built-in or the user's: one line, naming a line of the text.
+fn check_error(message: &str, line: usize, rules: &str) {
+    assert!(
+        !message.contains(['\n', '\r']),
+        "an error is one line: {message:?}"
+    );
+    assert!(line >= 1 && line <= rules.lines().count(), "{message}");
 }
 
 /// The same text as a user's rules (the options page's editor, the element picker): every line
@@ -77,15 +76,7 @@ pub fn parse_rules(data: &[u8]) {
 fn check_user_rules(host: Option<&str>, rules: &str) {
     let (user_rules, errors) = klartext::rules::UserRules::parse(rules);
     for error in &errors {
-        let message = error.to_string();
-        assert!(
-            !message.contains(['\n', '\r']),
-            "an error is one line: {message:?}"
-        );
-        assert!(
-            error.line >= 1 && error.line <= rules.lines().count(),
-            "{message}"
-        );
+        check_error(&error.to_string(), error.line, rules);
     }
     const PAGE: &str = "<html><body><header id=top><a href=/>Home</a></header><article><h1>T</h1>\
         <p class=lead>A first paragraph, long enough to be an article's, with commas, words.</p>\
