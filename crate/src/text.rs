@@ -39,74 +39,92 @@ fn is_cjk(c: char) -> bool {
     matches!(c as u32, 0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xAC00..=0xD7AF | 0xF900..=0xFAFF)
 }
 
+/// A chunk's statistics as they are counted, char by char.
+#[derive(Default)]
+struct Counter {
+    stats: Stats,
+    prev_period: bool,
+    only_whitespace: bool,
+}
+
+impl Counter {
+    fn new() -> Self {
+        Counter {
+            only_whitespace: true,
+            ..Default::default()
+        }
+    }
+
+    /// Counts one char; `last_was_space` carries whitespace collapsing across chunks.
+    fn push(&mut self, c: char, last_was_space: &mut bool) {
+        let stats = &mut self.stats;
+        if c.is_whitespace() {
+            if !*last_was_space {
+                stats.chars += 1;
+                *last_was_space = true;
+            }
+            stats.sentence_end |= self.prev_period;
+        } else {
+            // A Chinese, Japanese or Korean character carries about as much as a short Latin
+            // word: it counts as two, so that length thresholds tuned on Latin text hold.
+            stats.chars += if is_cjk(c) { 2 } else { 1 };
+            *last_was_space = false;
+            self.only_whitespace = false;
+            if c.is_alphabetic() {
+                stats.letters += 1;
+            } else if c.is_numeric() {
+                stats.digits += 1;
+            }
+            stats.commas += u32::from(is_comma(c));
+        }
+        self.prev_period = matches!(c, '.' | '。' | '!' | '?');
+    }
+
+    fn finish(mut self) -> Stats {
+        self.stats.sentence_end |= self.prev_period;
+        // A chunk of only whitespace between tags adds nothing a reader sees.
+        if self.only_whitespace {
+            self.stats.chars = 0;
+        }
+        self.stats
+    }
+}
+
 /// Measures a chunk; `last_was_space` carries whitespace collapsing across chunks.
 pub fn measure(chunk: &str, last_was_space: &mut bool) -> Stats {
     // Character references are measured as the characters they stand for (`&nbsp;` is one
     // space, not six letters).
     let decoded = decode(chunk);
     let chunk = decoded.as_ref();
-    let mut stats = Stats::default();
-    let mut prev_period = false;
-    let mut only_whitespace = true;
+    let mut counter = Counter::new();
     let bytes = chunk.as_bytes();
     let mut at = 0;
     while at < bytes.len() {
         let byte = bytes[at];
-        // ASCII, most of most pages, without decoding a char: the same tests as below.
-        let c = if byte.is_ascii() {
+        // ASCII letters and digits, most of most pages, without decoding a char: what
+        // `Counter::push` does for them.
+        if byte.is_ascii_alphanumeric() {
             at += 1;
-            if byte.is_ascii_alphanumeric() {
-                stats.chars += 1;
-                *last_was_space = false;
-                only_whitespace = false;
-                if byte.is_ascii_alphabetic() {
-                    stats.letters += 1;
-                } else {
-                    stats.digits += 1;
-                }
-                prev_period = false;
-                continue;
+            counter.stats.chars += 1;
+            *last_was_space = false;
+            counter.only_whitespace = false;
+            if byte.is_ascii_alphabetic() {
+                counter.stats.letters += 1;
+            } else {
+                counter.stats.digits += 1;
             }
+            counter.prev_period = false;
+            continue;
+        }
+        let c = if byte.is_ascii() {
             byte as char
         } else {
-            let c = chunk[at..].chars().next().expect("at a char boundary");
-            at += c.len_utf8();
-            c
+            chunk[at..].chars().next().expect("at a char boundary")
         };
-        if c.is_whitespace() {
-            if !*last_was_space {
-                stats.chars += 1;
-                *last_was_space = true;
-            }
-            if prev_period {
-                stats.sentence_end = true;
-            }
-        } else {
-            // A Chinese, Japanese or Korean character carries about as much as a short Latin
-            // word: it counts as two, so that length thresholds tuned on Latin text hold.
-            stats.chars += if is_cjk(c) { 2 } else { 1 };
-            *last_was_space = false;
-            only_whitespace = false;
-            if c.is_alphabetic() {
-                stats.letters += 1;
-            } else if c.is_numeric() {
-                stats.digits += 1;
-            }
-
-            if is_comma(c) {
-                stats.commas += 1;
-            }
-        }
-        prev_period = matches!(c, '.' | '。' | '!' | '?');
+        at += c.len_utf8();
+        counter.push(c, last_was_space);
     }
-    if prev_period {
-        stats.sentence_end = true;
-    }
-    // A chunk of only whitespace between tags adds nothing a reader sees.
-    if only_whitespace {
-        stats.chars = 0;
-    }
-    stats
+    counter.finish()
 }
 
 /// Decodes character references in text content.
@@ -182,34 +200,11 @@ mod tests {
 
     /// `measure` as one loop over chars: the definition its ASCII shortcut must keep.
     fn measure_by_chars(chunk: &str, last_was_space: &mut bool) -> Stats {
-        let decoded = decode(chunk);
-        let mut stats = Stats::default();
-        let (mut prev_period, mut only_whitespace) = (false, true);
-        for c in decoded.chars() {
-            if c.is_whitespace() {
-                if !*last_was_space {
-                    stats.chars += 1;
-                    *last_was_space = true;
-                }
-                stats.sentence_end |= prev_period;
-            } else {
-                stats.chars += if is_cjk(c) { 2 } else { 1 };
-                *last_was_space = false;
-                only_whitespace = false;
-                if c.is_alphabetic() {
-                    stats.letters += 1;
-                } else if c.is_numeric() {
-                    stats.digits += 1;
-                }
-                stats.commas += u32::from(is_comma(c));
-            }
-            prev_period = matches!(c, '.' | '。' | '!' | '?');
+        let mut counter = Counter::new();
+        for c in decode(chunk).chars() {
+            counter.push(c, last_was_space);
         }
-        stats.sentence_end |= prev_period;
-        if only_whitespace {
-            stats.chars = 0;
-        }
-        stats
+        counter.finish()
     }
 
     #[test]
