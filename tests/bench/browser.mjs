@@ -120,43 +120,17 @@ async function extensionPage(session) {
  * answers with the times on its clock at which the message arrived and the result object existed.
  */
 async function readerReceiver(page, session) {
-  const src = `chrome-extension://${session.extension.id}/reader/reader.html`;
-  await page.evaluate((src) => new Promise((resolve, reject) => {
-    const frame = document.createElement('iframe');
-    frame.id = 'klartext-bench-frame';
-    frame.src = src;
-    frame.addEventListener('load', resolve, { once: true });
-    document.documentElement.appendChild(frame);
-    setTimeout(() => reject(new Error('the extension frame did not load')), 10_000);
-  }), src);
-  const frame = page.frames().find((f) => f.url().startsWith(src));
-  if (!frame) throw new Error('no extension frame in the page');
-  await frame.evaluate(async () => {
-    const core = await import(chrome.runtime.getURL('core/klartext.js'));
-    await core.default();
-    const now = () => performance.timeOrigin + performance.now();
+  const frame = await benchFrame(page, session.extension.id, 10_000);
+  await frame.evaluate(() => {
+    const { core, join, now } = window.klartextBench;
     window.addEventListener('message', (event) => {
       const data = event.data;
-      if (data?.klartextBench === 'clock') {
-        event.source.postMessage({ klartextBench: 'clock', at: now() }, '*');
-        return;
-      }
       if (data?.klartextBench !== 'page') return;
       const received = now();
       let textLength = 0;
       let error = null;
       try {
-        const chunks = data.utf8;
-        let bytes = chunks[0] ?? new Uint8Array(0);
-        if (chunks.length > 1) {
-          bytes = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0));
-          let at = 0;
-          for (const chunk of chunks) {
-            bytes.set(chunk, at);
-            at += chunk.byteLength;
-          }
-        }
-        const article = core.extractUtf8(bytes, data.url);
+        const article = core.extractUtf8(join(data.utf8), data.url);
         textLength = article?.text?.length ?? 0;
       } catch (err) {
         error = String(err?.message ?? err).split('\n')[0];
@@ -205,27 +179,14 @@ async function addScript(page, path, expose = '') {
 async function measureInPage(page, origin, reps, peerBase) {
   await addScript(page, READABILITY_JS, 'window.Readability = Readability;');
   await addScript(page, SERIALISE_JS);
+  await pageMessaging(page, origin);
   return page.evaluate(async (origin, reps, maxLength, peerBase) => {
-    const now = () => performance.timeOrigin + performance.now();
+    const {
+      now, target, reply, clockSkew: measureSkew,
+    } = window.klartextBench;
     const ENCODE_CHUNK = 1 << 20;
-    const target = document.getElementById('klartext-bench-frame').contentWindow;
-    const reply = (kind) => new Promise((resolve) => {
-      const onMessage = (event) => {
-        if (event.source !== target || event.data?.klartextBench !== kind) return;
-        window.removeEventListener('message', onMessage);
-        resolve(event.data);
-      };
-      window.addEventListener('message', onMessage);
-    });
-    // The two clocks must agree: the frame's time of an answer falls between send and receipt.
-    let clockSkew = 0;
-    for (let i = 0; i < 3; i++) {
-      const answer = reply('clock');
-      const before = now();
-      target.postMessage({ klartextBench: 'clock' }, origin);
-      const { at } = await answer;
-      clockSkew = Math.max(clockSkew, before - at, at - now());
-    }
+    // The two clocks must agree.
+    const clockSkew = await measureSkew(3);
     const out = {
       readability: [], klartext: [], serialise: [], handover: [], extract: [], blocked: [], smoothie: [],
       length: 0, textLength: 0, klartextText: 0, smoothieHtml: 0, clockSkew, error: null, klartextError: null,
@@ -304,6 +265,80 @@ async function measureInPage(page, origin, reps, peerBase) {
     }
     return out;
   }, origin, reps, MAX_HTML_LENGTH, peerBase);
+}
+
+/**
+ * Frames reader/reader.html in the loaded page (the frame shows its no-source line: it has no
+ * token) with the core loaded in it, for the bench's receivers, which find in the frame's
+ * `window.klartextBench`: `core`, `now()` (the shared clock) and `join(chunks)` (the chunks as
+ * one buffer, as the reader joins them); the frame answers the page's clock checks
+ * (`pageMessaging`). Returns the frame.
+ */
+export async function benchFrame(page, extensionId, timeoutMs) {
+  const src = `chrome-extension://${extensionId}/reader/reader.html`;
+  await page.evaluate((src, timeoutMs) => new Promise((resolve, reject) => {
+    const frame = document.createElement('iframe');
+    frame.id = 'klartext-bench-frame';
+    frame.src = src;
+    frame.addEventListener('load', resolve, { once: true });
+    document.documentElement.appendChild(frame);
+    setTimeout(() => reject(new Error('the extension frame did not load')), timeoutMs);
+  }), src, timeoutMs);
+  const frame = page.frames().find((f) => f.url().startsWith(src));
+  if (!frame) throw new Error('no extension frame in the page');
+  await frame.evaluate(async () => {
+    const core = await import(chrome.runtime.getURL('core/klartext.js'));
+    await core.default();
+    const now = () => performance.timeOrigin + performance.now();
+    const join = (chunks) => {
+      if (chunks.length === 1) return chunks[0];
+      const bytes = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0));
+      let at = 0;
+      for (const chunk of chunks) {
+        bytes.set(chunk, at);
+        at += chunk.byteLength;
+      }
+      return bytes;
+    };
+    window.klartextBench = { core, now, join };
+    window.addEventListener('message', (event) => {
+      if (event.data?.klartextBench === 'clock') event.source.postMessage({ klartextBench: 'clock', at: now() }, '*');
+    });
+  });
+  return frame;
+}
+
+/**
+ * Gives the page, as `window.klartextBench`, what its measurements share: `now()` on the shared
+ * clock, `reply(kind)` (the bench frame's next answer of that kind) and `clockSkew(rounds)` (how
+ * far the frame's clock is from the page's: its time of an answer must fall between send and
+ * receipt).
+ */
+export function pageMessaging(page, origin) {
+  return page.evaluate((origin) => {
+    const now = () => performance.timeOrigin + performance.now();
+    const target = document.getElementById('klartext-bench-frame').contentWindow;
+    const reply = (kind) => new Promise((resolve) => {
+      const onMessage = (event) => {
+        if (event.source !== target || event.data?.klartextBench !== kind) return;
+        window.removeEventListener('message', onMessage);
+        resolve(event.data);
+      };
+      window.addEventListener('message', onMessage);
+    });
+    const clockSkew = async (rounds) => {
+      let skew = 0;
+      for (let i = 0; i < rounds; i++) {
+        const answer = reply('clock');
+        const before = now();
+        target.postMessage({ klartextBench: 'clock' }, origin);
+        const { at } = await answer;
+        skew = Math.max(skew, before - at, at - now());
+      }
+      return skew;
+    };
+    window.klartextBench = { now, target, reply, clockSkew };
+  }, origin);
 }
 
 /** A tab for the pages: their alert() and confirm() are answered at once, as a page never waits on them here. */

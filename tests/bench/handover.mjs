@@ -26,10 +26,12 @@
 // KLARTEXT_HANDOVER_SETS  mozilla, large, pathological (default: all three; the pathological
 //                         pages are those `cargo run --release -p klartext-bench --bin speed` writes)
 
-/* global document, window, chrome, location */
+/* global document, window, location */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { launch, requireBuild } from './browser.mjs';
+import {
+  benchFrame, launch, pageMessaging, requireBuild,
+} from './browser.mjs';
 import { PATHOLOGICAL_DIR, loadSets, startServer } from './pages.mjs';
 import { quantile } from './report.mjs';
 
@@ -41,42 +43,18 @@ const median = (values) => quantile(values, 0.5);
 
 /** Frames reader/reader.html in the page, with the core loaded and a bench receiver in it. */
 async function frameReceiver(page, extensionId) {
-  const src = `chrome-extension://${extensionId}/reader/reader.html`;
-  await page.evaluate((src) => new Promise((resolve, reject) => {
-    const frame = document.createElement('iframe');
-    frame.id = 'klartext-bench-frame';
-    frame.src = src;
-    frame.addEventListener('load', resolve, { once: true });
-    document.documentElement.appendChild(frame);
-    setTimeout(() => reject(new Error('the extension frame did not load')), 20_000);
-  }), src);
-  const frame = page.frames().find((f) => f.url().startsWith(src));
-  await frame.evaluate(async () => {
-    const core = await import(chrome.runtime.getURL('core/klartext.js'));
-    await core.default();
-    const now = () => performance.timeOrigin + performance.now();
+  const frame = await benchFrame(page, extensionId, 20_000);
+  await frame.evaluate(() => {
+    const { core, join, now } = window.klartextBench;
     window.addEventListener('message', async (event) => {
       const data = event.data;
-      if (!data?.klartextBench) return;
-      if (data.klartextBench === 'clock') {
-        event.source.postMessage({ klartextBench: 'clock', at: now() }, '*');
-        return;
-      }
+      if (!data?.klartextBench || data.klartextBench === 'clock') return;
       const received = now();
       let article;
       let error = null;
       try {
         if (data.klartextBench.startsWith('bytes')) {
-          const chunks = data.utf8;
-          let bytes = chunks[0];
-          if (chunks.length > 1) {
-            bytes = new Uint8Array(chunks.reduce((sum, c) => sum + c.byteLength, 0));
-            let at = 0;
-            for (const c of chunks) {
-              bytes.set(c, at);
-              at += c.byteLength;
-            }
-          }
+          const bytes = join(data.utf8);
           // bytes-lazy, bytes-port: the source text is decoded only when the panel needs it.
           if (data.klartextBench === 'bytes') window.klartextSource = new TextDecoder().decode(bytes);
           article = core.extractUtf8(bytes, data.url);
@@ -99,30 +77,16 @@ async function frameReceiver(page, extensionId) {
 }
 
 /** Every way `reps` times on the page's source (kept in window.klartextBenchHtml), interleaved. */
-function measureWays(page, origin, reps, ways) {
+async function measureWays(page, origin, reps, ways) {
+  await pageMessaging(page, origin);
   return page.evaluate(async (origin, reps, ways) => {
-    const now = () => performance.timeOrigin + performance.now();
+    const {
+      now, target, reply, clockSkew: measureSkew,
+    } = window.klartextBench;
     const html = window.klartextBenchHtml;
     const url = location.href;
-    const target = document.getElementById('klartext-bench-frame').contentWindow;
-    const reply = (kind) => new Promise((resolve) => {
-      const onMessage = (event) => {
-        if (event.source !== target || event.data?.klartextBench !== kind) return;
-        window.removeEventListener('message', onMessage);
-        resolve(event.data);
-      };
-      window.addEventListener('message', onMessage);
-    });
     // The clocks: the frame's time must fall between the page's send and receive.
-    let clockSkew = 0;
-    for (let i = 0; i < 5; i++) {
-      const answer = reply('clock');
-      const before = now();
-      target.postMessage({ klartextBench: 'clock' }, origin);
-      const { at } = await answer;
-      const after = now();
-      clockSkew = Math.max(clockSkew, before - at, at - after);
-    }
+    const clockSkew = await measureSkew(5);
     const out = Object.fromEntries(ways.map((w) => [w, { total: [], oneWay: [], blocked: [], extract: [], text: 0, error: null }]));
     const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
     // A yield that chained timeouts' 4 ms clamp does not slow (as extension/serialise.js yields).
