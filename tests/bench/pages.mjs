@@ -20,6 +20,8 @@ export const PATHOLOGICAL_DIR = join(OUT_DIR, 'pages');
 export const FIXTURES_DIR = join(ROOT, 'tests', 'fixtures');
 /** dom_smoothie built for the browser (`./build.sh bench` builds it from bench/peer-wasm). */
 export const PEER_DIR = join(OUT_DIR, 'dom-smoothie');
+/** The extension's own core (wasm-bindgen --target web), served for tests/bench/handover.mjs's core-in-page way. */
+export const CORE_DIR = join(ROOT, 'extension', 'core');
 export const REFERENCE = 'krone-putin-nordkorea.html';
 export const LARGE_MIN_BYTES = 1_000_000;
 
@@ -91,6 +93,9 @@ export async function startServer(sets) {
     } else if (!body && path.startsWith('/peer/')) {
       file = normalize(join(PEER_DIR, path.slice('/peer/'.length)));
       if (!file.startsWith(PEER_DIR + sep)) file = undefined;
+    } else if (!body && path.startsWith('/klartext-core/')) {
+      file = normalize(join(CORE_DIR, path.slice('/klartext-core/'.length)));
+      if (!file.startsWith(CORE_DIR + sep)) file = undefined;
     } else if (!body && path.startsWith('/fixtures/')) {
       file = normalize(join(FIXTURES_DIR, path.slice('/fixtures/'.length)));
       if (!file.startsWith(FIXTURES_DIR + sep)) file = undefined;
