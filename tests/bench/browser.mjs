@@ -11,7 +11,9 @@
 //   Its parts: serialise (extension/serialise.js, what the content script calls), hand-over one
 //   way (the string encoded to UTF-8 in content.js's steps of 1 Mi UTF-16 units, posted with the
 //   bytes transferred, until the frame's message event), extract (in the frame, as the reader
-//   does it: the chunks joined, extractUtf8, the result as a JS object). The small messages (the
+//   does it: the chunks joined, extractUtf8, the result as a JS object). Beside it, the same
+//   hop with nothing to carry: a message of a few bytes from the page until the frame's message
+//   event (the floor of any hand-over into the frame). The small messages (the
 //   content script's offer of URL, key and token to the background, not awaited; the reader's
 //   taking of its token as its module runs) overlap the frame's own load, which is not in these
 //   rows (it is in click-to-paint).
@@ -38,7 +40,7 @@ import {
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const EXTENSION_DIR = join(ROOT, 'dist', 'unpacked');
 const READABILITY_JS = join(ROOT, 'node_modules', '@mozilla', 'readability', 'Readability.js');
-const SERIALISE_JS = join(EXTENSION_DIR, 'serialise.js');
+export const SERIALISE_JS = join(EXTENSION_DIR, 'serialise.js');
 /** The content script's cap on the source it hands over (UTF-16 code units; extension/content.js). */
 const MAX_HTML_LENGTH = 32 * 1024 * 1024;
 const PAGE_TIMEOUT_MS = 30_000;
@@ -125,6 +127,10 @@ async function readerReceiver(page, session) {
     const { core, join, now } = window.klartextBench;
     window.addEventListener('message', (event) => {
       const data = event.data;
+      if (data?.klartextBench === 'empty') {
+        event.source.postMessage({ klartextBench: 'empty', received: now() }, '*');
+        return;
+      }
       if (data?.klartextBench !== 'page') return;
       const received = now();
       let textLength = 0;
@@ -156,7 +162,7 @@ async function load(page, url, timeout = PAGE_TIMEOUT_MS, waitUntil = 'load') {
  * Its <script> element is taken out again once it has run: the library's source must not be part
  * of the page that Klartext serialises.
  */
-async function addScript(page, path, expose = '') {
+export async function addScript(page, path, expose = '') {
   try {
     const element = await page.addScriptTag({ path });
     await element.evaluate((script) => script.remove());
@@ -188,7 +194,7 @@ async function measureInPage(page, origin, reps, peerBase) {
     // The two clocks must agree.
     const clockSkew = await measureSkew(3);
     const out = {
-      readability: [], klartext: [], serialise: [], handover: [], extract: [], blocked: [], smoothie: [],
+      readability: [], klartext: [], serialise: [], handover: [], extract: [], blocked: [], smoothie: [], empty: [],
       length: 0, textLength: 0, klartextText: 0, smoothieHtml: 0, clockSkew, error: null, klartextError: null,
       smoothieError: null,
     };
@@ -262,6 +268,13 @@ async function measureInPage(page, origin, reps, peerBase) {
       out.extract.push(done - received);
       out.klartextText = textLength;
       out.klartextError ??= error;
+      await new Promise((resolve) => setTimeout(resolve, 0));
+
+      // The fixed cost of any hand-over: a message of a few bytes, page to frame, one way.
+      const emptyAnswer = reply('empty');
+      const emptyStart = now();
+      target.postMessage({ klartextBench: 'empty' }, origin);
+      out.empty.push((await emptyAnswer).received - emptyStart);
     }
     return out;
   }, origin, reps, MAX_HTML_LENGTH, peerBase);
@@ -391,6 +404,7 @@ export async function measureSet(session, server, pages, { reps, log }) {
       serialise: median(m.serialise),
       handover: median(m.handover),
       handoverBlocked: median(m.blocked),
+      emptyHop: median(m.empty),
       extract: median(m.extract),
       klartext: median(m.klartext),
       klartextFirst: m.klartext[0],

@@ -48,6 +48,12 @@ function setStats(all) {
     serialise: stat('serialise'),
     handover: stat('handover'),
     handoverBlocked: stat('handoverBlocked'),
+    emptyHop: stat('emptyHop'),
+    // What this design cannot go below: serialising, and one message into the frame.
+    floor: {
+      median: median(pages.map((p) => p.serialise + p.emptyHop)),
+      p95: quantile(pages.map((p) => p.serialise + p.emptyHop), 0.95),
+    },
     extract: stat('extract'),
     readabilityFirst: stat('readabilityFirst'),
     smoothie: stat('smoothie'),
@@ -89,7 +95,8 @@ export function table({ browser, native, wasm }) {
   out('   the extension-origin reader frame over the page, whose core is loaded already (as it is while the page');
   out('   serialises). Its parts: serialise (extension/serialise.js, as the content script calls it), hand-over one way');
   out('   (the string encoded to UTF-8 in the page in steps, posted with the bytes transferred, until the frame\'s');
-  out('   message event), extract (in the frame: chunks joined, extractUtf8, the result as a JS object). The small');
+  out('   message event), extract (in the frame: chunks joined, extractUtf8, the result as a JS object). One message');
+  out('   page -> frame, empty = a message of a few bytes from the page until the frame\'s message event. The small');
   out('   extension messages (offer, token) overlap the frame\'s load, which is in click-to-paint (section 3), not here.');
   out('   dom_smoothie = its wasm build instantiated in the page: parse(outerHTML, url), no hand-over (what a content');
   out('   script could run where the page allows wasm). Ratios are X / Klartext: above 1 Klartext is faster.');
@@ -112,6 +119,7 @@ export function table({ browser, native, wasm }) {
     row('  serialise (serialise.js, in the page)', s.serialise);
     row('  hand-over, one way (encode + postMessage)', s.handover);
     row('    its longest step on the page\'s thread', s.handoverBlocked);
+    if (Number.isFinite(s.emptyHop.median)) row('    one message page -> frame, empty', s.emptyHop);
     row('  extract (wasm, in the reader frame)', s.extract);
     if (Number.isFinite(s.smoothie.median)) row('dom_smoothie (wasm, in the page)', s.smoothie);
     out(`   ${pad('ratio Readability.js / Klartext', 44)}${lpad(times(s.ratio.median), 9)}${lpad(times(s.ratio.p95), 9)}`);
@@ -122,6 +130,11 @@ export function table({ browser, native, wasm }) {
     }
     out(`   median of the per-page ratios ${times(s.perPageRatio)}; Klartext faster on ${s.faster} of ${s.pages} pages;`
       + ` ceiling if hand-over and core cost nothing (Readability.js / serialise) ${times(s.ceiling)}`);
+    if (Number.isFinite(s.floor.median)) {
+      out(`   floor of this design: serialise + one empty hop = ${ms(s.floor.median)} ms median, ${ms(s.floor.p95)} ms p95 (per page)`
+        + ` -> ceiling ratio Readability.js / floor = ${times(s.readability.median / s.floor.median)} median,`
+        + ` ${times(s.readability.p95 / s.floor.p95)} p95`);
+    }
     for (const error of s.errors.slice(0, 5)) out(`   error: ${error}`);
     if (s.errors.length > 5) out(`   ... and ${s.errors.length - 5} more errors`);
     checks.push([`${summary.sets.at(-1).label}: end to end >= ${TARGETS.medianRatio}x faster at the median`,
