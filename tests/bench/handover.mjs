@@ -36,8 +36,8 @@
 // (start to the frame's message event), the page's longest synchronous step (serialise.js's
 // steps not counted; for core-in-page the extract and the post). Then, once per fresh browser
 // context (a new renderer process: nothing compiled yet), the core's cold start in a page; and
-// with a core-in-page way, whether wasm compiles under a page CSP that does not allow it, in the
-// page and in the content script.
+// with a core-in-page way, whether wasm compiles in the page and in the content script, with and
+// without a page CSP that does not allow it.
 //
 // KLARTEXT_BENCH_REPS   runs per way per page (default 3; a page counts its median)
 // KLARTEXT_BENCH_LIMIT  only the first N pages of each set
@@ -400,18 +400,19 @@ async function coldStarts(session, server, entries, runs) {
 }
 
 /**
- * Whether wasm compiles under a page CSP that does not allow it (the pathological shell's
- * script-src 'none'): in the page's world, and in the extension's content script world (the
+ * Whether wasm compiles in the page's world and in the extension's content script world (the
  * toolbar action injects it; the compile runs in its realm), where the core-in-page design would
- * run it. An empty module (the 8-byte header) is enough: the CSP check comes before compiling.
+ * run it: on a page without a CSP, and under one that does not allow wasm (the pathological
+ * shell's script-src 'none'). An empty module (the 8-byte header) is enough: the CSP check comes
+ * before compiling.
  */
-async function wasmUnderPageCsp(session, server) {
+async function wasmAllowed(session, server, path) {
   const page = await session.browser.newPage();
   try {
-    await page.goto(`${server.base}/pathological/shell.html`, { waitUntil: 'load' });
+    await page.goto(`${server.base}${path}`, { waitUntil: 'load' });
     await page.bringToFront();
     const compile = () => WebAssembly.compile(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0]))
-      .then(() => 'compiles', (err) => `refused (${String(err?.message ?? err).split('\n')[0]})`);
+      .then(() => 'compiles', (err) => `refused (${String(err?.message ?? err).replace(/\s+/g, ' ').slice(0, 160)})`);
     const inPage = await page.evaluate(compile);
     await page.triggerExtensionAction(session.extension);
     let realms = [];
@@ -420,7 +421,7 @@ async function wasmUnderPageCsp(session, server) {
       if (realms.length === 0) await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const inContentScript = realms.length ? await realms[0].evaluate(compile) : 'no content script realm';
-    log(`\nwasm under the page CSP script-src 'none' (Chromium): in the page ${inPage}; in the content script ${inContentScript}`);
+    return { inPage, inContentScript };
   } finally {
     await page.close();
   }
@@ -459,7 +460,12 @@ async function main() {
       summarise(name, results);
     }
     if (COLD > 0) await coldStarts(session, server, sets.mozilla, COLD);
-    if (WAYS.some((w) => w.startsWith('core-in-page'))) await wasmUnderPageCsp(session, server);
+    if (WAYS.some((w) => w.startsWith('core-in-page'))) {
+      for (const [label, path] of [['no CSP', sets.mozilla[0].path], ["CSP script-src 'none'", '/pathological/shell.html']]) {
+        const { inPage, inContentScript } = await wasmAllowed(session, server, path);
+        log(`\nwasm in Chromium, page with ${label}: in the page ${inPage}; in the content script ${inContentScript}`);
+      }
+    }
     if (only.includes('pathological')) {
       for (const file of ['big-10mb.html', 'big-50mb.html']) {
         if (!existsSync(join(PATHOLOGICAL_DIR, file))) {
