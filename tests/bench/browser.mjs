@@ -162,7 +162,7 @@ async function load(page, url, timeout = PAGE_TIMEOUT_MS, waitUntil = 'load') {
  * Its <script> element is taken out again once it has run: the library's source must not be part
  * of the page that Klartext serialises.
  */
-export async function addScript(page, path, expose = '') {
+async function addScript(page, path, expose = '') {
   try {
     const element = await page.addScriptTag({ path });
     await element.evaluate((script) => script.remove());
