@@ -109,6 +109,8 @@ impl Namespaces {
 
     /// A start tag named `name` (as written), self-closing or not, whose attribute values
     /// `attribute` gives by lowercase name.
+    // Out of line: inlined, it was copied into every pass's element handler (10 KB of wasm).
+    #[inline(never)]
     pub fn start_tag<'a>(
         &mut self,
         name: &[u8],

@@ -216,6 +216,8 @@ impl<S: Sink> Driver<'_, S> {
     /// that no handler reported (see [`Driver::text_to`]), whose end tags still move the
     /// tokenizer's namespace. A CDATA section's text goes as raw (lol_html's text type for it
     /// is neither data nor RCDATA).
+    // Out of line: rare work (a `<` in text), kept out of every handler's closure.
+    #[inline(never)]
     fn data_text(&mut self, start: usize, end: usize) {
         let html = self.html;
         let bytes = &html.as_bytes()[..end];
