@@ -721,9 +721,10 @@ const PAYWALL_LABELS: &[&str] = &[
 fn is_paywall_label(tree: &Tree, agg: &[Agg], i: u32, html: &str) -> bool {
     tree.nodes[i as usize].tag.is_block()
         && tiny_text(tree, agg, i, html, 40).is_some_and(|t| {
-            let t =
-                t.trim_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '.' | '|' | '·'));
-            PAYWALL_LABELS.iter().any(|l| t.to_lowercase() == *l)
+            let t = t
+                .trim_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '.' | '|' | '·'))
+                .to_lowercase();
+            PAYWALL_LABELS.contains(&t.as_str())
         })
 }
 
@@ -731,10 +732,12 @@ fn is_paywall_label(tree: &Tree, agg: &[Agg], i: u32, html: &str) -> bool {
 pub(crate) fn is_ad_label(tree: &Tree, agg: &[Agg], i: u32, html: &str) -> bool {
     tree.nodes[i as usize].tag.is_block()
         && tiny_text(tree, agg, i, html, 24).is_some_and(|t| {
-            let t = t.trim_matches(|c: char| {
-                c.is_whitespace() || matches!(c, ':' | '-' | '–' | '|' | '·')
-            });
-            AD_LABELS.iter().any(|l| t.to_lowercase() == *l)
+            let t = t
+                .trim_matches(|c: char| {
+                    c.is_whitespace() || matches!(c, ':' | '-' | '–' | '|' | '·')
+                })
+                .to_lowercase();
+            AD_LABELS.contains(&t.as_str())
         })
 }
 

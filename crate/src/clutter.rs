@@ -428,6 +428,12 @@ pub fn is_player_text(text: &str) -> bool {
     {
         return true;
     }
+    // Time codes and rates start with a digit (a rate perhaps with its point: `.5x`): most
+    // text is done with here, before the searches below (this runs on every chunk of text).
+    // It also keeps `inf`/`NaN`, which `f32` parses, from passing for rates (`infx`).
+    if !matches!(t.as_bytes()[0], b'0'..=b'9' | b'.') {
+        return false;
+    }
     if t.split(" / ").all(is_time_code) {
         return true;
     }
@@ -548,6 +554,7 @@ mod tests {
             "00:00 / 00:00",
             "1:02:03",
             "1.0x Geschwindigkeit",
+            ".5x",
             "Loading...",
             "LOADING…",
             "Wird geladen",
@@ -562,6 +569,8 @@ mod tests {
             "Loading page",
             "Play",
             "Wir wissen es sehr zu schätzen.",
+            "infx",
+            "NaNx Tage",
             "2x",
         ] {
             assert!(!is_player_text(t) || t == "2x", "{t}");

@@ -10,13 +10,15 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use lol_html::html_content::{Element, TextType};
+use lol_html::html_content::{Element, EndTag};
 use std::borrow::Cow;
 
 use lol_html::{
-    doc_text, element, ElementContentHandlers, HtmlRewriter, MemorySettings, Selector, Settings,
+    doc_comments, doctype, element, ElementContentHandlers, HtmlRewriter, MemorySettings, Selector,
+    Settings,
 };
 
+use crate::namespace::Namespaces;
 use crate::tag::Tag;
 use crate::Error;
 
@@ -65,14 +67,58 @@ struct RangeStart {
 struct Frame {
     tag: Tag,
     key: u32,
+    /// How the tokenizer reads the text directly inside the element.
+    text: TextKind,
+}
+
+/// How the tokenizer reads text, as lol_html's text types group it for a sink.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TextKind {
+    /// Markup: tags and comments are not text.
+    Data,
+    /// `<title>`, `<textarea>`: everything up to the element's end tag is text (entities
+    /// still decoded later, as in data).
+    RcData,
+    /// Script, style and the other raw text elements: everything up to the end tag is text
+    /// that is not the document's (a sink's `raw`).
+    Raw,
+}
+
+impl TextKind {
+    /// The text kind inside a start tag `tag` (named `name` in the page), as lol_html's tree
+    /// builder simulator sets it (in HTML content only).
+    fn inside(tag: Tag, html: &str, key: usize) -> TextKind {
+        match tag {
+            Tag::Title | Tag::Textarea => TextKind::RcData,
+            Tag::Script | Tag::Style | Tag::Iframe | Tag::Xmp | Tag::Noscript => TextKind::Raw,
+            Tag::Other => {
+                let name = tag_name_at(html, key);
+                if ["noembed", "noframes", "plaintext"]
+                    .iter()
+                    .any(|raw| name.eq_ignore_ascii_case(raw.as_bytes()))
+                {
+                    TextKind::Raw
+                } else {
+                    TextKind::Data
+                }
+            }
+            _ => TextKind::Data,
+        }
+    }
 }
 
 struct Driver<'h, S> {
     html: &'h str,
     sink: S,
     stack: Vec<Frame>,
-    /// Keys of the elements whose end tags lol_html reported, being closed.
-    pending: Vec<u32>,
+    /// The elements whose end tags lol_html reported, with where their end tags are, being
+    /// closed.
+    pending: Vec<Close>,
+    /// Where the text not yet given to the sink starts, in the page.
+    text_from: usize,
+    /// The namespace the tokenizer is in: only in HTML content do elements make their text
+    /// raw, only outside it does `<![CDATA[` start a section.
+    namespaces: Namespaces,
     seen_html: bool,
     seen_head: bool,
     seen_body: bool,
@@ -87,9 +133,24 @@ struct Driver<'h, S> {
 }
 
 impl<S: Sink> Driver<'_, S> {
+    /// Pushes an element; `in_html`: whether its start tag came in HTML content (only there
+    /// does a start tag switch the tokenizer to raw text).
+    fn push(&mut self, tag: Tag, key: u32, in_html: bool) {
+        let text = if in_html {
+            TextKind::inside(tag, self.html, key as usize)
+        } else {
+            TextKind::Data
+        };
+        self.stack.push(Frame { tag, key, text });
+    }
+
+    fn pop_frame(&mut self) -> Option<Frame> {
+        self.stack.pop()
+    }
+
     fn pop(&mut self, count: usize) {
         for _ in 0..count {
-            self.stack.pop();
+            self.pop_frame();
             self.sink.close();
         }
     }
@@ -97,10 +158,115 @@ impl<S: Sink> Driver<'_, S> {
     /// Pops `count` elements that their end tags did not close: lol_html keeps them open.
     fn pop_implied(&mut self, count: usize) {
         for _ in 0..count {
-            if let Some(frame) = self.stack.pop() {
+            if let Some(frame) = self.pop_frame() {
                 self.mark_dangling(frame.key);
             }
             self.sink.close();
+        }
+    }
+
+    /// Where lol_html's byte `at` of its input is in the page; `None` inside the made-up
+    /// start tags of a pass over a range.
+    fn in_page(&self, at: usize) -> Option<usize> {
+        match &self.range {
+            Some(range) => at
+                .checked_sub(range.prefix_len)
+                .map(|offset| offset + range.start),
+            None => Some(at),
+        }
+    }
+
+    /// A token lol_html reported at `bytes` of its input (a start tag, comment or doctype):
+    /// the end tags reported before it close their elements, and the text before each of them
+    /// and before the token goes to the sink.
+    fn token(&mut self, bytes: std::ops::Range<usize>, closes: &Closes) {
+        self.flush(closes);
+        if let (Some(start), Some(end)) = (self.in_page(bytes.start), self.in_page(bytes.end)) {
+            self.text_to(start);
+            self.text_from = self.text_from.max(end);
+        }
+    }
+
+    /// Gives the sink the page's text from `text_from` up to `end`.
+    ///
+    /// lol_html reports text as tokens of its own, but producing them (decoding each chunk
+    /// into a buffer, a handler call per chunk) costs almost as much as the rest of a pass:
+    /// text is instead read from the page between the tokens the pass sees anyway. In data,
+    /// that leaves the tokens no handler reports: end tags that close nothing (`</span>`
+    /// with no span open), `</>`, a tag cut off by the end of the page, and the markers of a
+    /// CDATA section in foreign content.
+    fn text_to(&mut self, end: usize) {
+        let start = self.text_from;
+        if end <= start {
+            return;
+        }
+        self.text_from = end;
+        let html = self.html;
+        let Some(text) = html.get(start..end) else {
+            return;
+        };
+        match self.stack.last().map_or(TextKind::Data, |frame| frame.text) {
+            TextKind::Raw => self.sink.text(text, true),
+            TextKind::RcData => self.sink.text(text, false),
+            TextKind::Data => self.data_text(start, end),
+        }
+    }
+
+    /// Gives the sink the text of `html[start..end]`, read in data: without the tokens in it
+    /// that no handler reported (see [`Driver::text_to`]), whose end tags still move the
+    /// tokenizer's namespace. A CDATA section's text goes as raw (lol_html's text type for it
+    /// is neither data nor RCDATA).
+    // Out of line: rare work (a `<` in text), kept out of every handler's closure.
+    #[inline(never)]
+    fn data_text(&mut self, start: usize, end: usize) {
+        let html = self.html;
+        let bytes = &html.as_bytes()[..end];
+        let mut at = start;
+        let mut in_cdata = false;
+        while at < end {
+            let from = at;
+            let raw = in_cdata;
+            // Where the text ends (the next markup that is not text) and starts again.
+            let (to, next) = if in_cdata {
+                in_cdata = false;
+                match find(bytes, from, b"]]>") {
+                    Some(to) => (to, to + 3),
+                    None => (end, end),
+                }
+            } else {
+                let mut scan = from;
+                loop {
+                    let Some(lt) = memchr(bytes, scan, b'<') else {
+                        break (end, end);
+                    };
+                    match &bytes[lt + 1..] {
+                        [b'/', b'>', ..] => break (lt, lt + 3),
+                        [b'/', c, ..] if c.is_ascii_alphabetic() => {
+                            let after = tag_end(bytes, lt + 2);
+                            if after.is_some() {
+                                self.namespaces.end_tag(tag_name_at(html, lt + 1));
+                            }
+                            break (lt, after.unwrap_or(end));
+                        }
+                        // Only a start tag cut off by the end of the page is not reported.
+                        [c, ..] if c.is_ascii_alphabetic() => {
+                            break (lt, tag_end(bytes, lt + 1).unwrap_or(end));
+                        }
+                        rest if !self.namespaces.in_html() && rest.starts_with(b"![CDATA[") => {
+                            in_cdata = true;
+                            break (lt, lt + 9);
+                        }
+                        _ => scan = lt + 1,
+                    }
+                }
+            };
+            if to > from {
+                // Pieces start and end at ASCII bytes.
+                if let Some(piece) = html.get(from..to) {
+                    self.sink.text(piece, raw);
+                }
+            }
+            at = next;
         }
     }
 
@@ -164,7 +330,7 @@ impl<S: Sink> Driver<'_, S> {
         }
     }
 
-    fn open(&mut self, el: &mut Element<'_, '_>, closes: &Rc<RefCell<Vec<u32>>>) {
+    fn open(&mut self, el: &mut Element<'_, '_>, closes: &Closes) {
         let mut key = el.source_location().bytes().start;
         if let Some(range) = &mut self.range {
             if key < range.prefix_len {
@@ -173,7 +339,10 @@ impl<S: Sink> Driver<'_, S> {
                 let key = range.ancestors[range.opened];
                 range.opened += 1;
                 let tag = tag_at(self.html, key as usize);
-                self.stack.push(Frame { tag, key });
+                let name = tag_name_at(self.html, key as usize);
+                let in_html = self.namespaces.in_html();
+                self.namespaces.start_tag(name, false, |_| None);
+                self.push(tag, key, in_html);
                 self.sink.open(tag, key, el);
                 self.close_on_end_tag(el, key, closes);
                 return;
@@ -181,7 +350,13 @@ impl<S: Sink> Driver<'_, S> {
             key = key - range.prefix_len + range.start;
         }
         let tag = tag_at(self.html, key);
+        let html = self.html;
         let key = key as u32;
+        let name = tag_name_at(html, key as usize);
+        let self_closing = el.is_self_closing();
+        let in_html = self.namespaces.in_html();
+        self.namespaces
+            .start_tag(name, self_closing, |name| attribute(html, key, el, name));
         // A second <html>, <head> or <body> only merges attributes in a browser.
         let seen = match tag {
             Tag::Html => Some(&mut self.seen_html),
@@ -205,7 +380,7 @@ impl<S: Sink> Driver<'_, S> {
         if self.stack.len() >= MAX_DEPTH {
             self.pop_implied(1);
         }
-        self.stack.push(Frame { tag, key });
+        self.push(tag, key, in_html);
         if self.dangling.is_empty() != self.in_step {
             self.in_step = self.dangling.is_empty();
             self.sink.in_step(self.in_step);
@@ -219,47 +394,144 @@ impl<S: Sink> Driver<'_, S> {
     }
 
     /// Has lol_html report the end tag of the element `key` (which can have content).
-    fn close_on_end_tag(
-        &mut self,
-        el: &mut Element<'_, '_>,
-        key: u32,
-        closes: &Rc<RefCell<Vec<u32>>>,
-    ) {
+    fn close_on_end_tag(&mut self, el: &mut Element<'_, '_>, key: u32, closes: &Closes) {
         let closes = Rc::clone(closes);
         // Only fails for elements that can't have content.
-        let _ = el.on_end_tag(Box::new(move |_| {
-            closes.borrow_mut().push(key);
+        let _ = el.on_end_tag(Box::new(move |end: &mut EndTag<'_>| {
+            closes.borrow_mut().push(Close {
+                key,
+                bytes: end.source_location().bytes(),
+            });
             Ok(())
         }));
     }
 
-    fn flush(&mut self, closes: &Rc<RefCell<Vec<u32>>>) {
+    /// Closes the elements whose end tags lol_html reported since the last token, each after
+    /// the text before its end tag.
+    fn flush(&mut self, closes: &Closes) {
         // Swapped with a buffer kept for the next flush: taking the vector would leave an
         // empty one that allocates again at the next end tag.
         let mut pending = std::mem::take(&mut self.pending);
         std::mem::swap(&mut pending, &mut *closes.borrow_mut());
-        for &key in &pending {
-            self.close_key(key);
+        for close in &pending {
+            let bytes = close.bytes.clone();
+            if let Some(start) = self.in_page(bytes.start) {
+                self.text_to(start);
+                // The first report of this end tag (several elements' handlers may get it).
+                if start >= self.text_from {
+                    self.namespaces.end_tag(tag_name_at(self.html, start + 1));
+                }
+            }
+            self.close_key(close.key);
+            if let Some(end) = self.in_page(bytes.end) {
+                self.text_from = self.text_from.max(end);
+            }
         }
         pending.clear();
         self.pending = pending;
     }
 }
 
-/// The tag of the start tag at byte `start` of `html`, read from the page (lol_html's
-/// `Element::tag_name` allocates a lowercase copy).
-fn tag_at(html: &str, start: usize) -> Tag {
-    // The tag name ends where the tokenizer's tag-name state ends it.
+/// An end tag lol_html reported: the key of the element it closes, and where it is in
+/// lol_html's input.
+struct Close {
+    key: u32,
+    bytes: std::ops::Range<usize>,
+}
+
+/// The end tags reported and not yet handled: the end-tag handlers push, the next token
+/// handles them.
+type Closes = Rc<RefCell<Vec<Close>>>;
+
+fn memchr(bytes: &[u8], from: usize, byte: u8) -> Option<usize> {
+    bytes[from..]
+        .iter()
+        .position(|&b| b == byte)
+        .map(|i| from + i)
+}
+
+fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    bytes[from..]
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|i| from + i)
+}
+
+/// Where a tag whose name starts at `at` ends (after its `>`), by lol_html's tag states: a `>`
+/// inside a quoted attribute value does not end it, a quote inside a name does not start a
+/// value. `None` for a tag cut off by the end of the text (which is not text either).
+fn tag_end(text: &[u8], at: usize) -> Option<usize> {
+    #[derive(Clone, Copy)]
+    enum State {
+        TagName,
+        SelfClosing,
+        BeforeName,
+        Name,
+        AfterName,
+        BeforeValue,
+        Quoted(u8),
+        Unquoted,
+    }
+    let space = |b: u8| matches!(b, b'\t' | b'\n' | b'\x0C' | b'\r' | b' ');
+    let mut state = State::TagName;
+    let mut i = at;
+    while let Some(&b) = text.get(i) {
+        state = match state {
+            State::Quoted(quote) if b == quote => State::BeforeName,
+            State::Quoted(_) => state,
+            _ if b == b'>' => return Some(i + 1),
+            State::TagName | State::Name | State::Unquoted if space(b) => match state {
+                State::Name => State::AfterName,
+                _ => State::BeforeName,
+            },
+            State::TagName | State::Name | State::BeforeName | State::AfterName if b == b'/' => {
+                State::SelfClosing
+            }
+            State::TagName | State::Unquoted => state,
+            State::SelfClosing => {
+                // Reconsumed in the before-name state.
+                if space(b) {
+                    State::BeforeName
+                } else if b == b'/' {
+                    State::SelfClosing
+                } else {
+                    State::Name
+                }
+            }
+            State::BeforeName | State::AfterName if space(b) => state,
+            State::BeforeName => State::Name,
+            State::Name | State::AfterName if b == b'=' => State::BeforeValue,
+            State::Name => state,
+            State::AfterName => State::Name,
+            State::BeforeValue if space(b) => state,
+            State::BeforeValue if b == b'"' || b == b'\'' => State::Quoted(b),
+            State::BeforeValue => State::Unquoted,
+        };
+        i += 1;
+    }
+    None
+}
+
+/// The name of the start tag at byte `start` of `html`, as written, where the tokenizer's
+/// tag-name state ends it.
+fn tag_name_at(html: &str, start: usize) -> &[u8] {
     let name = html.as_bytes().get(start + 1..).unwrap_or_default();
     let len = name
         .iter()
         .position(|b| matches!(b, b'\t' | b'\n' | b'\x0C' | b'\r' | b' ' | b'/' | b'>'))
         .unwrap_or(name.len());
+    &name[..len]
+}
+
+/// The tag of the start tag at byte `start` of `html`, read from the page (lol_html's
+/// `Element::tag_name` allocates a lowercase copy).
+fn tag_at(html: &str, start: usize) -> Tag {
+    let name = tag_name_at(html, start);
     let mut lower = [0u8; Tag::LONGEST_NAME];
-    let Some(buffer) = lower.get_mut(..len) else {
+    let Some(buffer) = lower.get_mut(..name.len()) else {
         return Tag::Other;
     };
-    buffer.copy_from_slice(&name[..len]);
+    buffer.copy_from_slice(name);
     buffer.make_ascii_lowercase();
     std::str::from_utf8(buffer).map_or(Tag::Other, Tag::from_name)
 }
@@ -366,18 +638,14 @@ fn run<S: Sink>(
     mut output: Option<&mut Vec<u8>>,
     range: Option<(std::ops::Range<usize>, &Context<'_>)>,
 ) -> Result<S, Error> {
-    let closes: Rc<RefCell<Vec<u32>>> = Rc::default();
+    let closes: Closes = Rc::default();
+    let rewriting = output.is_some();
     // The made-up start tags of the elements open at the range's start.
     let mut prefix = Vec::new();
     if let Some((_, context)) = &range {
         for &key in context.ancestors {
-            let name = &html.as_bytes()[key as usize + 1..];
-            let len = name
-                .iter()
-                .position(|b| matches!(b, b'\t' | b'\n' | b'\x0C' | b'\r' | b' ' | b'/' | b'>'))
-                .unwrap_or(name.len());
             prefix.push(b'<');
-            prefix.extend_from_slice(&name[..len]);
+            prefix.extend_from_slice(tag_name_at(html, key as usize));
             prefix.push(b'>');
         }
     }
@@ -390,6 +658,8 @@ fn run<S: Sink>(
         sink,
         stack: Vec::with_capacity(64),
         pending: Vec::new(),
+        text_from: range.as_ref().map_or(0, |(range, _)| range.start),
+        namespaces: Namespaces::default(),
         seen_html: seen[0],
         seen_head: seen[1],
         seen_body: seen[2],
@@ -408,7 +678,12 @@ fn run<S: Sink>(
             .with_memory_settings(MemorySettings::new().with_max_allowed_memory_usage(MEMORY_LIMIT))
             .append_element_content_handler(element!("*", |el| {
                 let mut driver = driver.borrow_mut();
-                driver.flush(&closes);
+                driver.token(el.source_location().bytes(), &closes);
+                // Without an output, nothing needs serialising: an outermost element removed
+                // turns lol_html's output off until its end (handlers still see its content).
+                if !rewriting && driver.stack.is_empty() {
+                    el.remove();
+                }
                 driver.open(el, &closes);
                 Ok(())
             }));
@@ -423,16 +698,21 @@ fn run<S: Sink>(
                 }),
             ));
         }
-        let settings = settings.append_document_content_handler(doc_text!(|chunk| {
-            let mut driver = driver.borrow_mut();
-            driver.flush(&closes);
-            let text = chunk.as_str();
-            if !text.is_empty() {
-                let raw = !matches!(chunk.text_type(), TextType::Data | TextType::RCData);
-                driver.sink.text(text, raw);
-            }
-            Ok(())
-        }));
+        // Text is read from the page between tokens (Driver::text_to): comments and doctypes
+        // are reported only so that their bytes are not taken for text.
+        let settings = settings
+            .append_document_content_handler(doc_comments!(|comment| {
+                driver
+                    .borrow_mut()
+                    .token(comment.source_location().bytes(), &closes);
+                Ok(())
+            }))
+            .append_document_content_handler(doctype!(|doctype| {
+                driver
+                    .borrow_mut()
+                    .token(doctype.source_location().bytes(), &closes);
+                Ok(())
+            }));
         let mut rewriter = HtmlRewriter::new(settings, |chunk: &[u8]| {
             if let Some(output) = output.as_deref_mut() {
                 output.extend_from_slice(chunk);
@@ -446,6 +726,8 @@ fn run<S: Sink>(
     }
     let mut driver = driver.into_inner();
     driver.flush(&closes);
+    let end = range.as_ref().map_or(html.len(), |(range, _)| range.end);
+    driver.text_to(end);
     let open = driver.stack.len();
     driver.pop(open);
     Ok(driver.sink)
@@ -628,6 +910,223 @@ mod tests {
             ]
         );
         assert_eq!(ranged.pairs[5..], whole.pairs[5..]);
+    }
+
+    /// Records where in the page each text it is given lies, and whether it is raw.
+    struct TextSpans<'h> {
+        html: &'h str,
+        spans: Vec<(std::ops::Range<usize>, bool)>,
+    }
+
+    impl Sink for TextSpans<'_> {
+        fn open(&mut self, _tag: Tag, _key: u32, _el: &mut Element<'_, '_>) {}
+        fn close(&mut self) {}
+        fn text(&mut self, text: &str, raw: bool) {
+            let start = text.as_ptr() as usize - self.html.as_ptr() as usize;
+            self.spans.push((start..start + text.len(), raw));
+        }
+    }
+
+    /// Spans in order, empty ones dropped, touching ones of the same kind joined: what the
+    /// text is, whatever the chunks.
+    fn joined(spans: Vec<(std::ops::Range<usize>, bool)>) -> Vec<(std::ops::Range<usize>, bool)> {
+        let mut out: Vec<(std::ops::Range<usize>, bool)> = Vec::new();
+        for (span, raw) in spans.into_iter().filter(|(span, _)| !span.is_empty()) {
+            match out.last_mut() {
+                Some((last, last_raw)) if last.end == span.start && *last_raw == raw => {
+                    last.end = span.end;
+                }
+                _ => out.push((span, raw)),
+            }
+        }
+        out
+    }
+
+    /// The text lol_html itself reports, with its text types, as spans of the page.
+    fn lol_html_text(html: &str) -> Vec<(std::ops::Range<usize>, bool)> {
+        use lol_html::doc_text;
+        use lol_html::html_content::TextType;
+        let spans = RefCell::new(Vec::new());
+        let settings = Settings::new()
+            .with_strict(false)
+            .append_element_content_handler(element!("*", |_el| Ok(())))
+            .append_document_content_handler(doc_text!(|chunk| {
+                let raw = !matches!(chunk.text_type(), TextType::Data | TextType::RCData);
+                spans
+                    .borrow_mut()
+                    .push((chunk.source_location().bytes(), raw));
+                Ok(())
+            }));
+        let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
+        rewriter.write(html.as_bytes()).unwrap();
+        rewriter.end().unwrap();
+        joined(spans.into_inner())
+    }
+
+    fn scanned_text(html: &str) -> Vec<(std::ops::Range<usize>, bool)> {
+        let sink = TextSpans {
+            html,
+            spans: Vec::new(),
+        };
+        joined(scan(html, sink).unwrap().spans)
+    }
+
+    /// The text read from the page between tokens is, byte for byte and kind for kind, the
+    /// text lol_html reports: on markup that leaves tokens unreported or changes how text
+    /// is read, on the repository's fixture pages and on the Mozilla pages where the datasets
+    /// are present.
+    #[test]
+    fn text_between_tokens_is_the_text_lol_html_reports() {
+        let mut pages: Vec<String> = [
+            "a<b>b</b>c",
+            "<p>a</span>b</p>c</div>d",
+            "<p>x</>y</ >z",
+            "<p>a < b <3 <- c</p>",
+            "<!doctype html><!-- c -->t<?xml x?>u<!x>v</ x>w",
+            "<title>a<b>c</b>&amp;</title><textarea>x</p>y</textarea>z",
+            "<script>if (a<b) { x = '</div>'; }</script>t<style>p>a{}</style>u",
+            "<noscript><img src=x></noscript><xmp><b></xmp><iframe><p>q</iframe>",
+            "<noembed><i>a</i></noembed><noframes><i>b</i></noframes>c",
+            "<svg><style>a<b></b></style><title>t</title><![CDATA[x<y]]>z</svg>w",
+            "<math><mi>x</mi><![CDATA[ c ]]></math><![CDATA[not]]>",
+            "<p>a</p x=\">\" y='>'>b",
+            "<div>tail <span class=\"a>b",
+            "<p>cut </di",
+            "text <",
+            "<plaintext><b>all text</b></plaintext>",
+            "<table><tr><td>a</td>b</tr></table>c",
+            "<ul><li>a<li>b</ul></li>c",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+        let mut dirs = vec![
+            repo.join("crate/tests/fixtures"),
+            repo.join("tests/fixtures"),
+        ];
+        let mozilla = repo.join("../shared/datasets/readability");
+        if let Ok(entries) = std::fs::read_dir(&mozilla) {
+            dirs.extend(entries.filter_map(Result::ok).map(|e| e.path()));
+        }
+        for dir in dirs {
+            let mut stack = vec![dir];
+            while let Some(dir) = stack.pop() {
+                let Ok(entries) = std::fs::read_dir(&dir) else {
+                    continue;
+                };
+                for path in entries.filter_map(Result::ok).map(|e| e.path()) {
+                    if path.is_dir() {
+                        stack.push(path);
+                    } else if path.extension().is_some_and(|e| e == "html") {
+                        let bytes = std::fs::read(&path).unwrap();
+                        pages.push(String::from_utf8_lossy(&bytes).into_owned());
+                    }
+                }
+            }
+        }
+        assert!(pages.len() > 40, "the fixture pages were not found");
+        for html in &pages {
+            let expected = lol_html_text(html);
+            let got = scanned_text(html);
+            if got != expected {
+                let at = got
+                    .iter()
+                    .zip(&expected)
+                    .position(|(a, b)| a != b)
+                    .unwrap_or(got.len().min(expected.len()));
+                let show = |spans: &[(std::ops::Range<usize>, bool)]| {
+                    spans
+                        .get(at)
+                        .map(|(span, raw)| format!("{raw} {:?}", &html[span.clone()]))
+                };
+                panic!(
+                    "text differs at span {at}: read {:?}, lol_html {:?}\nin {}",
+                    show(&got),
+                    show(&expected),
+                    &html[..html.len().min(200)]
+                );
+            }
+        }
+    }
+
+    /// The same on made-up markup: pieces of tags, comments, raw text elements, foreign
+    /// content and quotes strung together at random (a fixed seed: the same cases every run).
+    #[test]
+    fn text_between_tokens_is_the_text_lol_html_reports_on_random_markup() {
+        const PIECES: &[&str] = &[
+            "<",
+            "</",
+            ">",
+            "/>",
+            "</>",
+            "<!--",
+            "-->",
+            "<!",
+            "<?",
+            "<![CDATA[",
+            "]]>",
+            "p",
+            "div",
+            "span",
+            "b",
+            "li",
+            "td",
+            "table",
+            "script",
+            "style",
+            "title",
+            "textarea",
+            "noscript",
+            "xmp",
+            "iframe",
+            "plaintext",
+            "svg",
+            "math",
+            "mi",
+            "foreignObject",
+            " ",
+            "\n",
+            "=",
+            "\"",
+            "'",
+            "a",
+            "x=",
+            "text",
+            "&amp;",
+            "é",
+            "<p>",
+            "</p>",
+            "<div>",
+            "</div>",
+            "<svg>",
+            "</svg>",
+            "<script>",
+            "</script>",
+            "<title>",
+            "</title>",
+            "<font color=red>",
+            "<annotation-xml encoding=text/html>",
+            "</annotation-xml>",
+            "<math>",
+            "<mi>",
+            "</mi>",
+            "<desc>",
+            "</br>",
+            "<foreignObject/>",
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = |bound: usize| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as usize % bound
+        };
+        for _ in 0..20_000 {
+            let len = 1 + next(24);
+            let html: String = (0..len).map(|_| PIECES[next(PIECES.len())]).collect();
+            assert_eq!(scanned_text(&html), lol_html_text(&html), "{html:?}");
+        }
     }
 
     #[test]
