@@ -282,6 +282,8 @@ function summarise(name, results) {
     || WAYS.some((w) => r.ways[w].error));
   for (const r of mismatched) log(`  ${r.id}: ways differ or failed: ${JSON.stringify(WAYS.map((w) => [w, r.ways[w].text, r.ways[w].error]))}`);
   const pct = (part, whole) => `${((100 * part) / whole).toFixed(0)}%`;
+  /** How `after` compares with `before`: "12% less" or "40% more". */
+  const change = (before, after) => (after <= before ? `${pct(before - after, before)} less` : `${pct(after - before, before)} more`);
   if (WAYS.includes('empty') && WAYS.includes('bytes-port')) {
     const empty = col('empty', 'oneWay');
     const bytes = col('bytes-port', 'oneWay');
@@ -315,19 +317,18 @@ function summarise(name, results) {
     const perPage = both.map((r) => median(r.ways[way].total) / median(r.ways.reader.total));
     log(`end to end on the ${both.length} pages with both: reader ${median(reader).toFixed(2)} / ${quantile(reader, 0.95).toFixed(2)} ms,`
       + ` ${way} ${median(inPage).toFixed(2)} / ${quantile(inPage, 0.95).toFixed(2)} ms (median / p95):`
-      + ` ${pct(median(reader) - median(inPage), median(reader))} less at the median,`
-      + ` ${pct(quantile(reader, 0.95) - quantile(inPage, 0.95), quantile(reader, 0.95))} at p95;`
+      + ` ${change(median(reader), median(inPage))} at the median, ${change(quantile(reader, 0.95), quantile(inPage, 0.95))} at p95;`
       + ` per page ${way} / reader median ${median(perPage).toFixed(2)}`);
   }
-  if (['reader', 'bytes-port', 'result-bytes'].every((w) => WAYS.includes(w))) {
+  if (['reader', 'result-bytes'].every((w) => WAYS.includes(w))) {
     // The page's core is fresh on every page (its renderer's first wasm run), the frame's warm
     // from earlier pages (one extension process): the design at its best, from measured parts.
-    const best = results.map((r) => median(r.ways.reader.serialise) + median(r.ways['bytes-port'].extract)
+    const best = results.map((r) => median(r.ways.reader.serialise) + median(r.ways.reader.extract)
       + median(r.ways['result-bytes'].total));
     const reader = results.map((r) => median(r.ways.reader.total));
     log(`core in the page at its best (serialise + the frame's warm extract + result-bytes, per page): ${median(best).toFixed(2)}`
       + ` / ${quantile(best, 0.95).toFixed(2)} ms against reader ${median(reader).toFixed(2)} / ${quantile(reader, 0.95).toFixed(2)}`
-      + ` (${pct(median(reader) - median(best), median(reader))} less at the median, ${pct(quantile(reader, 0.95) - quantile(best, 0.95), quantile(reader, 0.95))} at p95)`);
+      + ` (${change(median(reader), median(best))} at the median, ${change(quantile(reader, 0.95), quantile(best, 0.95))} at p95)`);
   }
   if (WAYS.some((w) => w.startsWith('core-in-page'))) {
     const init = results.map((r) => r.coreInit);
