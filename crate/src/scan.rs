@@ -585,7 +585,6 @@ fn run<S: Sink>(
     mut output: Option<&mut Vec<u8>>,
     range: Option<(std::ops::Range<usize>, &Context<'_>)>,
 ) -> Result<S, Error> {
-    let rewriting = output.is_some();
     // The made-up start tags of the elements open at the range's start.
     let mut prefix = Vec::new();
     if let Some((_, context)) = &range {
@@ -626,11 +625,6 @@ fn run<S: Sink>(
             .append_element_content_handler(element!("*", |el| {
                 let mut driver = driver.borrow_mut();
                 driver.token(el.source_location().bytes());
-                // Without an output, nothing needs serialising: an outermost element removed
-                // turns lol_html's output off until its end (handlers still see its content).
-                if !rewriting && driver.stack.is_empty() {
-                    el.remove();
-                }
                 driver.open(el);
                 Ok(())
             }));
