@@ -6,6 +6,12 @@
 //! structure (paragraphs, list items, table cells, options, headings), and treats an explicit
 //! end tag as closing everything opened after its element. Elements are keyed by the byte
 //! offset of their start tag, which is the same in every pass over the same bytes.
+//!
+//! lol_html reports only start tags, comments and doctypes here: text and end tags are read
+//! from the page between them (see [`Driver::text_to`]), because having lol_html produce
+//! them costs more than the rest of a pass. Where that reading must agree with lol_html's
+//! tokenizer (raw text, namespaces, which element an end tag closes), it follows lol_html's
+//! own rules (`markup`, `namespace`), and tests hold it to lol_html's answers.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
