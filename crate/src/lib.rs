@@ -72,6 +72,7 @@ mod clean;
 pub mod clutter;
 mod declutter;
 mod emit;
+mod markup;
 mod namespace;
 mod page_clutter;
 mod patterns;

@@ -6,11 +6,18 @@
 //! structure (paragraphs, list items, table cells, options, headings), and treats an explicit
 //! end tag as closing everything opened after its element. Elements are keyed by the byte
 //! offset of their start tag, which is the same in every pass over the same bytes.
+//!
+//! lol_html reports only start tags, comments and doctypes here: text and end tags are read
+//! from the page between them (see [`Driver::text_to`]), because having lol_html produce
+//! them costs more than the rest of a pass. Where that reading must agree with lol_html's
+//! tokenizer (raw text, namespaces, which element an end tag closes), it follows lol_html's
+//! own rules (`markup`, `namespace`), and tests hold it to lol_html's answers.
 
 use std::cell::RefCell;
-use std::rc::Rc;
+use std::collections::HashMap;
+use std::hash::BuildHasherDefault;
 
-use lol_html::html_content::{Element, EndTag};
+use lol_html::html_content::Element;
 use std::borrow::Cow;
 
 use lol_html::{
@@ -18,6 +25,7 @@ use lol_html::{
     Settings,
 };
 
+use crate::markup::{self, TextKind};
 use crate::namespace::Namespaces;
 use crate::tag::Tag;
 use crate::Error;
@@ -71,49 +79,33 @@ struct Frame {
     text: TextKind,
 }
 
-/// How the tokenizer reads text, as lol_html's text types group it for a sink.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum TextKind {
-    /// Markup: tags and comments are not text.
-    Data,
-    /// `<title>`, `<textarea>`: everything up to the element's end tag is text (entities
-    /// still decoded later, as in data).
-    RcData,
-    /// Script, style and the other raw text elements: everything up to the end tag is text
-    /// that is not the document's (a sink's `raw`).
-    Raw,
-}
-
-impl TextKind {
-    /// The text kind inside a start tag `tag` (named `name` in the page), as lol_html's tree
-    /// builder simulator sets it (in HTML content only).
-    fn inside(tag: Tag, html: &str, key: usize) -> TextKind {
-        match tag {
-            Tag::Title | Tag::Textarea => TextKind::RcData,
-            Tag::Script | Tag::Style | Tag::Iframe | Tag::Xmp | Tag::Noscript => TextKind::Raw,
-            Tag::Other => {
-                let name = tag_name_at(html, key);
-                if ["noembed", "noframes", "plaintext"]
-                    .iter()
-                    .any(|raw| name.eq_ignore_ascii_case(raw.as_bytes()))
-                {
-                    TextKind::Raw
-                } else {
-                    TextKind::Data
-                }
-            }
-            _ => TextKind::Data,
-        }
-    }
+/// An element open in lol_html's selector VM, which decides which elements an end tag closes
+/// (the nearest open one of its name, and all opened after it).
+#[derive(Clone, Copy)]
+struct Open {
+    key: u32,
+    /// Where its start tag's name is in the page.
+    name: u32,
+    name_len: u32,
+    /// [`name_hash`] of its name.
+    hash: u64,
+    /// Whether its end tag closes the scanner's element `key` (not for a second `<body>`,
+    /// which the scanner merges into the first).
+    closes: bool,
 }
 
 struct Driver<'h, S> {
     html: &'h str,
     sink: S,
     stack: Vec<Frame>,
-    /// The elements whose end tags lol_html reported, with where their end tags are, being
-    /// closed.
-    pending: Vec<Close>,
+    /// The elements lol_html's selector VM has open, as it keeps them: every start tag that
+    /// can have content, closed only by an end tag of its own name or one of an element
+    /// opened before it (no implied end tags).
+    open: Vec<Open>,
+    /// How many of `open` have each name (FNV of the lowercase name): an end tag whose name
+    /// is not open is passed over without a walk down `open` (which a page nested 100,000
+    /// deep makes long).
+    open_names: HashMap<u64, u32, BuildHasherDefault<crate::token::Fnv>>,
     /// Where the text not yet given to the sink starts, in the page.
     text_from: usize,
     /// The namespace the tokenizer is in: only in HTML content do elements make their text
@@ -137,11 +129,26 @@ impl<S: Sink> Driver<'_, S> {
     /// does a start tag switch the tokenizer to raw text).
     fn push(&mut self, tag: Tag, key: u32, in_html: bool) {
         let text = if in_html {
-            TextKind::inside(tag, self.html, key as usize)
+            TextKind::after_start_tag(tag_name_at(self.html, key as usize))
         } else {
             TextKind::Data
         };
         self.stack.push(Frame { tag, key, text });
+    }
+
+    /// An element lol_html's VM opens (one that can have content); `closes`: whether its end
+    /// tag closes the scanner's element `key`.
+    fn vm_open(&mut self, key: u32, closes: bool) {
+        let name = tag_name_at(self.html, key as usize);
+        let hash = name_hash(name);
+        *self.open_names.entry(hash).or_insert(0) += 1;
+        self.open.push(Open {
+            key,
+            name: key + 1,
+            name_len: name.len() as u32,
+            hash,
+            closes,
+        });
     }
 
     fn pop_frame(&mut self) -> Option<Frame> {
@@ -177,45 +184,95 @@ impl<S: Sink> Driver<'_, S> {
     }
 
     /// A token lol_html reported at `bytes` of its input (a start tag, comment or doctype):
-    /// the end tags reported before it close their elements, and the text before each of them
-    /// and before the token goes to the sink.
-    fn token(&mut self, bytes: std::ops::Range<usize>, closes: &Closes) {
-        self.flush(closes);
+    /// the page before it, its text and its end tags, goes to the sink first.
+    fn token(&mut self, bytes: std::ops::Range<usize>) {
         if let (Some(start), Some(end)) = (self.in_page(bytes.start), self.in_page(bytes.end)) {
             self.text_to(start);
             self.text_from = self.text_from.max(end);
         }
     }
 
-    /// Gives the sink the page's text from `text_from` up to `end`.
+    /// Reads the page from `text_from` up to `end`, where lol_html reports the next token:
+    /// text for the sink, and end tags.
     ///
-    /// lol_html reports text as tokens of its own, but producing them (decoding each chunk
-    /// into a buffer, a handler call per chunk) costs almost as much as the rest of a pass:
-    /// text is instead read from the page between the tokens the pass sees anyway. In data,
-    /// that leaves the tokens no handler reports: end tags that close nothing (`</span>`
-    /// with no span open), `</>`, a tag cut off by the end of the page, and the markers of a
-    /// CDATA section in foreign content.
+    /// lol_html reports text and end tags as tokens of its own, but producing them costs more
+    /// than the rest of a pass: text chunks are decoded into a buffer and handed out one call
+    /// each, and an end tag is reported only to a handler registered on its element (several
+    /// allocations per element). Both are read instead from the page between the tokens the
+    /// pass reports anyway (start tags, comments, doctypes): raw text up to its element's end
+    /// tag by lol_html's own rules (`markup::raw_text_end`), then data, where every tag not
+    /// reported is an end tag or cut off by the end of the page (see [`Driver::data_text`]).
     fn text_to(&mut self, end: usize) {
-        let start = self.text_from;
+        let mut start = self.text_from;
         if end <= start {
             return;
         }
         self.text_from = end;
         let html = self.html;
-        let Some(text) = html.get(start..end) else {
-            return;
+        let bytes = &html.as_bytes()[..end];
+        let Some(&Frame {
+            key, text: kind, ..
+        }) = self.stack.last()
+        else {
+            return self.data_text(start, end);
         };
-        match self.stack.last().map_or(TextKind::Data, |frame| frame.text) {
-            TextKind::Raw => self.sink.text(text, true),
-            TextKind::RcData => self.sink.text(text, false),
-            TextKind::Data => self.data_text(start, end),
+        if kind != TextKind::Data {
+            let name = tag_name_at(html, key as usize);
+            let close = markup::raw_text_end(bytes, start, name, kind);
+            let text_end = close.map_or(end, |(lt, _)| lt);
+            if let Some(text) = html.get(start..text_end).filter(|t| !t.is_empty()) {
+                self.sink.text(text, kind.is_raw());
+            }
+            let Some((lt, name_end)) = close else {
+                return;
+            };
+            // An end tag cut off by the end of the page is no token, and not text either.
+            let Some(after) = markup::tag_end(bytes, name_end) else {
+                return;
+            };
+            self.end_tag(lt);
+            start = after;
         }
+        self.data_text(start, end);
     }
 
-    /// Gives the sink the text of `html[start..end]`, read in data: without the tokens in it
-    /// that no handler reported (see [`Driver::text_to`]), whose end tags still move the
-    /// tokenizer's namespace. A CDATA section's text goes as raw (lol_html's text type for it
-    /// is neither data nor RCDATA).
+    /// The end tag at byte `lt` of the page: the namespace follows it, and it closes the
+    /// elements lol_html's VM closes for it.
+    fn end_tag(&mut self, lt: usize) {
+        let html = self.html;
+        let name = tag_name_at(html, lt + 1);
+        self.namespaces.end_tag(name);
+        let hash = name_hash(name);
+        if self.open_names.get(&hash).is_none_or(|&n| n == 0) {
+            return;
+        }
+        let Some(at) = self.open.iter().rposition(|open| {
+            let start = open.name as usize;
+            open.hash == hash
+                && html.as_bytes()[start..start + open.name_len as usize].eq_ignore_ascii_case(name)
+        }) else {
+            return;
+        };
+        // Innermost first, as lol_html calls the end-tag handlers.
+        for index in (at..self.open.len()).rev() {
+            let open = self.open[index];
+            if let Some(count) = self.open_names.get_mut(&open.hash) {
+                *count -= 1;
+            }
+            if open.closes {
+                #[cfg(test)]
+                tests::CLOSED.with(|closed| closed.borrow_mut().push((open.key, lt)));
+                self.close_key(open.key);
+            }
+        }
+        self.open.truncate(at);
+    }
+
+    /// Reads `html[start..end]` in data: the tokens in it are those no handler reports, end
+    /// tags (each closes what lol_html's VM closes for it), `</>` (nothing), a tag cut off by
+    /// the end of the page, and in foreign content the markers of a CDATA section; the rest is
+    /// text for the sink. A CDATA section's text goes as raw (lol_html's text type for it is
+    /// neither data nor RCDATA).
     // Out of line: rare work (a `<` in text), kept out of every handler's closure.
     #[inline(never)]
     fn data_text(&mut self, start: usize, end: usize) {
@@ -226,31 +283,33 @@ impl<S: Sink> Driver<'_, S> {
         while at < end {
             let from = at;
             let raw = in_cdata;
+            // An end tag found after the text: it closes elements once the text is given.
+            let mut pending_end = None;
             // Where the text ends (the next markup that is not text) and starts again.
             let (to, next) = if in_cdata {
                 in_cdata = false;
-                match find(bytes, from, b"]]>") {
+                match markup::find(bytes, from, b"]]>") {
                     Some(to) => (to, to + 3),
                     None => (end, end),
                 }
             } else {
                 let mut scan = from;
                 loop {
-                    let Some(lt) = memchr(bytes, scan, b'<') else {
+                    let Some(lt) = markup::memchr(bytes, scan, b'<') else {
                         break (end, end);
                     };
                     match &bytes[lt + 1..] {
                         [b'/', b'>', ..] => break (lt, lt + 3),
                         [b'/', c, ..] if c.is_ascii_alphabetic() => {
-                            let after = tag_end(bytes, lt + 2);
+                            let after = markup::tag_end(bytes, lt + 2);
                             if after.is_some() {
-                                self.namespaces.end_tag(tag_name_at(html, lt + 1));
+                                pending_end = Some(lt);
                             }
                             break (lt, after.unwrap_or(end));
                         }
                         // Only a start tag cut off by the end of the page is not reported.
                         [c, ..] if c.is_ascii_alphabetic() => {
-                            break (lt, tag_end(bytes, lt + 1).unwrap_or(end));
+                            break (lt, markup::tag_end(bytes, lt + 1).unwrap_or(end));
                         }
                         rest if !self.namespaces.in_html() && rest.starts_with(b"![CDATA[") => {
                             in_cdata = true;
@@ -265,6 +324,9 @@ impl<S: Sink> Driver<'_, S> {
                 if let Some(piece) = html.get(from..to) {
                     self.sink.text(piece, raw);
                 }
+            }
+            if let Some(lt) = pending_end {
+                self.end_tag(lt);
             }
             at = next;
         }
@@ -330,7 +392,7 @@ impl<S: Sink> Driver<'_, S> {
         }
     }
 
-    fn open(&mut self, el: &mut Element<'_, '_>, closes: &Closes) {
+    fn open(&mut self, el: &mut Element<'_, '_>) {
         let mut key = el.source_location().bytes().start;
         if let Some(range) = &mut self.range {
             if key < range.prefix_len {
@@ -343,8 +405,8 @@ impl<S: Sink> Driver<'_, S> {
                 let in_html = self.namespaces.in_html();
                 self.namespaces.start_tag(name, false, |_| None);
                 self.push(tag, key, in_html);
+                self.vm_open(key, true);
                 self.sink.open(tag, key, el);
-                self.close_on_end_tag(el, key, closes);
                 return;
             }
             key = key - range.prefix_len + range.start;
@@ -367,6 +429,8 @@ impl<S: Sink> Driver<'_, S> {
         if let Some(seen) = seen {
             if std::mem::replace(seen, true) {
                 self.mark_dangling(key);
+                // Open in lol_html, but its end tag closes nothing of the scanner's.
+                self.vm_open(key, false);
                 return;
             }
         }
@@ -390,126 +454,15 @@ impl<S: Sink> Driver<'_, S> {
             self.pop(1);
             return;
         }
-        self.close_on_end_tag(el, key, closes);
-    }
-
-    /// Has lol_html report the end tag of the element `key` (which can have content).
-    fn close_on_end_tag(&mut self, el: &mut Element<'_, '_>, key: u32, closes: &Closes) {
-        let closes = Rc::clone(closes);
-        // Only fails for elements that can't have content.
-        let _ = el.on_end_tag(Box::new(move |end: &mut EndTag<'_>| {
-            closes.borrow_mut().push(Close {
-                key,
-                bytes: end.source_location().bytes(),
-            });
-            Ok(())
-        }));
-    }
-
-    /// Closes the elements whose end tags lol_html reported since the last token, each after
-    /// the text before its end tag.
-    fn flush(&mut self, closes: &Closes) {
-        // Swapped with a buffer kept for the next flush: taking the vector would leave an
-        // empty one that allocates again at the next end tag.
-        let mut pending = std::mem::take(&mut self.pending);
-        std::mem::swap(&mut pending, &mut *closes.borrow_mut());
-        for close in &pending {
-            let bytes = close.bytes.clone();
-            if let Some(start) = self.in_page(bytes.start) {
-                self.text_to(start);
-                // The first report of this end tag (several elements' handlers may get it).
-                if start >= self.text_from {
-                    self.namespaces.end_tag(tag_name_at(self.html, start + 1));
-                }
-            }
-            self.close_key(close.key);
-            if let Some(end) = self.in_page(bytes.end) {
-                self.text_from = self.text_from.max(end);
-            }
-        }
-        pending.clear();
-        self.pending = pending;
+        self.vm_open(key, true);
     }
 }
 
-/// An end tag lol_html reported: the key of the element it closes, and where it is in
-/// lol_html's input.
-struct Close {
-    key: u32,
-    bytes: std::ops::Range<usize>,
-}
-
-/// The end tags reported and not yet handled: the end-tag handlers push, the next token
-/// handles them.
-type Closes = Rc<RefCell<Vec<Close>>>;
-
-fn memchr(bytes: &[u8], from: usize, byte: u8) -> Option<usize> {
-    bytes[from..]
-        .iter()
-        .position(|&b| b == byte)
-        .map(|i| from + i)
-}
-
-fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    bytes[from..]
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|i| from + i)
-}
-
-/// Where a tag whose name starts at `at` ends (after its `>`), by lol_html's tag states: a `>`
-/// inside a quoted attribute value does not end it, a quote inside a name does not start a
-/// value. `None` for a tag cut off by the end of the text (which is not text either).
-fn tag_end(text: &[u8], at: usize) -> Option<usize> {
-    #[derive(Clone, Copy)]
-    enum State {
-        TagName,
-        SelfClosing,
-        BeforeName,
-        Name,
-        AfterName,
-        BeforeValue,
-        Quoted(u8),
-        Unquoted,
-    }
-    let space = |b: u8| matches!(b, b'\t' | b'\n' | b'\x0C' | b'\r' | b' ');
-    let mut state = State::TagName;
-    let mut i = at;
-    while let Some(&b) = text.get(i) {
-        state = match state {
-            State::Quoted(quote) if b == quote => State::BeforeName,
-            State::Quoted(_) => state,
-            _ if b == b'>' => return Some(i + 1),
-            State::TagName | State::Name | State::Unquoted if space(b) => match state {
-                State::Name => State::AfterName,
-                _ => State::BeforeName,
-            },
-            State::TagName | State::Name | State::BeforeName | State::AfterName if b == b'/' => {
-                State::SelfClosing
-            }
-            State::TagName | State::Unquoted => state,
-            State::SelfClosing => {
-                // Reconsumed in the before-name state.
-                if space(b) {
-                    State::BeforeName
-                } else if b == b'/' {
-                    State::SelfClosing
-                } else {
-                    State::Name
-                }
-            }
-            State::BeforeName | State::AfterName if space(b) => state,
-            State::BeforeName => State::Name,
-            State::Name | State::AfterName if b == b'=' => State::BeforeValue,
-            State::Name => state,
-            State::AfterName => State::Name,
-            State::BeforeValue if space(b) => state,
-            State::BeforeValue if b == b'"' || b == b'\'' => State::Quoted(b),
-            State::BeforeValue => State::Unquoted,
-        };
-        i += 1;
-    }
-    None
+/// FNV-1a of a tag name in lowercase: names compare in any case.
+fn name_hash(name: &[u8]) -> u64 {
+    name.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ b.to_ascii_lowercase() as u64).wrapping_mul(0x0000_0100_0000_01b3)
+    })
 }
 
 /// The name of the start tag at byte `start` of `html`, as written, where the tokenizer's
@@ -638,8 +591,6 @@ fn run<S: Sink>(
     mut output: Option<&mut Vec<u8>>,
     range: Option<(std::ops::Range<usize>, &Context<'_>)>,
 ) -> Result<S, Error> {
-    let closes: Closes = Rc::default();
-    let rewriting = output.is_some();
     // The made-up start tags of the elements open at the range's start.
     let mut prefix = Vec::new();
     if let Some((_, context)) = &range {
@@ -657,7 +608,8 @@ fn run<S: Sink>(
         html,
         sink,
         stack: Vec::with_capacity(64),
-        pending: Vec::new(),
+        open: Vec::with_capacity(64),
+        open_names: HashMap::default(),
         text_from: range.as_ref().map_or(0, |(range, _)| range.start),
         namespaces: Namespaces::default(),
         seen_html: seen[0],
@@ -678,13 +630,8 @@ fn run<S: Sink>(
             .with_memory_settings(MemorySettings::new().with_max_allowed_memory_usage(MEMORY_LIMIT))
             .append_element_content_handler(element!("*", |el| {
                 let mut driver = driver.borrow_mut();
-                driver.token(el.source_location().bytes(), &closes);
-                // Without an output, nothing needs serialising: an outermost element removed
-                // turns lol_html's output off until its end (handlers still see its content).
-                if !rewriting && driver.stack.is_empty() {
-                    el.remove();
-                }
-                driver.open(el, &closes);
+                driver.token(el.source_location().bytes());
+                driver.open(el);
                 Ok(())
             }));
         // Registered after "*", so they run after the element was opened.
@@ -702,15 +649,11 @@ fn run<S: Sink>(
         // are reported only so that their bytes are not taken for text.
         let settings = settings
             .append_document_content_handler(doc_comments!(|comment| {
-                driver
-                    .borrow_mut()
-                    .token(comment.source_location().bytes(), &closes);
+                driver.borrow_mut().token(comment.source_location().bytes());
                 Ok(())
             }))
             .append_document_content_handler(doctype!(|doctype| {
-                driver
-                    .borrow_mut()
-                    .token(doctype.source_location().bytes(), &closes);
+                driver.borrow_mut().token(doctype.source_location().bytes());
                 Ok(())
             }));
         let mut rewriter = HtmlRewriter::new(settings, |chunk: &[u8]| {
@@ -725,7 +668,6 @@ fn run<S: Sink>(
         rewriter.end().map_err(rewriting_error)?;
     }
     let mut driver = driver.into_inner();
-    driver.flush(&closes);
     let end = range.as_ref().map_or(html.len(), |(range, _)| range.end);
     driver.text_to(end);
     let open = driver.stack.len();
@@ -971,12 +913,9 @@ mod tests {
         joined(scan(html, sink).unwrap().spans)
     }
 
-    /// The text read from the page between tokens is, byte for byte and kind for kind, the
-    /// text lol_html reports: on markup that leaves tokens unreported or changes how text
-    /// is read, on the repository's fixture pages and on the Mozilla pages where the datasets
-    /// are present.
-    #[test]
-    fn text_between_tokens_is_the_text_lol_html_reports() {
+    /// The markup snippets above and every page of the repository's fixtures and, where the
+    /// datasets are present, of the Mozilla set.
+    fn test_pages() -> Vec<String> {
         let mut pages: Vec<String> = [
             "a<b>b</b>c",
             "<p>a</span>b</p>c</div>d",
@@ -1026,6 +965,16 @@ mod tests {
             }
         }
         assert!(pages.len() > 40, "the fixture pages were not found");
+        pages
+    }
+
+    /// The text read from the page between tokens is, byte for byte and kind for kind, the
+    /// text lol_html reports: on markup that leaves tokens unreported or changes how text
+    /// is read, on the repository's fixture pages and on the Mozilla pages where the datasets
+    /// are present.
+    #[test]
+    fn text_between_tokens_is_the_text_lol_html_reports() {
+        let pages = test_pages();
         for html in &pages {
             let expected = lol_html_text(html);
             let got = scanned_text(html);
@@ -1050,10 +999,72 @@ mod tests {
         }
     }
 
-    /// The same on made-up markup: pieces of tags, comments, raw text elements, foreign
-    /// content and quotes strung together at random (a fixed seed: the same cases every run).
+    thread_local! {
+        /// (element key, end tag) for every element an end tag read from the page closed.
+        pub static CLOSED: RefCell<Vec<(u32, usize)>> = const { RefCell::new(Vec::new()) };
+    }
+
+    /// The same (element key, end tag) pairs as lol_html's own end-tag handlers report them,
+    /// registered as the scanner did before it read end tags itself: on every element that
+    /// can have content but a second `<html>`, `<head>` or `<body>`.
+    fn lol_html_closes(html: &str) -> Vec<(u32, usize)> {
+        use lol_html::html_content::EndTag;
+        let closed = std::rc::Rc::new(RefCell::new(Vec::new()));
+        let seen = RefCell::new(Vec::<String>::new());
+        let settings = Settings::new()
+            .with_strict(false)
+            .append_element_content_handler(element!("*", |el| {
+                let name = el.tag_name();
+                if matches!(name.as_str(), "html" | "head" | "body") {
+                    if seen.borrow().contains(&name) {
+                        return Ok(());
+                    }
+                    seen.borrow_mut().push(name);
+                }
+                let key = el.source_location().bytes().start as u32;
+                let closed = std::rc::Rc::clone(&closed);
+                // Fails for elements that cannot have content.
+                let _ = el.on_end_tag(lol_html::end_tag!(move |end: &mut EndTag<'_>| {
+                    closed
+                        .borrow_mut()
+                        .push((key, end.source_location().bytes().start));
+                    Ok(())
+                }));
+                Ok(())
+            }));
+        let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
+        rewriter.write(html.as_bytes()).unwrap();
+        rewriter.end().unwrap();
+        let closed = closed.borrow().clone();
+        closed
+    }
+
+    fn scanned_closes(html: &str) -> Vec<(u32, usize)> {
+        CLOSED.with(|closed| closed.borrow_mut().clear());
+        scan(html, Outline::default()).unwrap();
+        CLOSED.with(|closed| closed.borrow().clone())
+    }
+
+    /// The end tags read from the page close what lol_html's end-tag handlers said they
+    /// close, on the fixture and Mozilla pages and on random markup.
     #[test]
-    fn text_between_tokens_is_the_text_lol_html_reports_on_random_markup() {
+    fn end_tags_close_what_lol_html_reports_them_closing() {
+        for html in test_pages() {
+            assert_eq!(
+                scanned_closes(&html),
+                lol_html_closes(&html),
+                "{}",
+                &html[..html.len().min(200)]
+            );
+        }
+        for html in random_markup(20_000) {
+            assert_eq!(scanned_closes(&html), lol_html_closes(&html), "{html:?}");
+        }
+    }
+
+    /// Markup strung together at random from pieces of tags, comments, raw text elements,
+    /// script escapes, foreign content and quotes (a fixed seed: the same cases every run).
+    fn random_markup(count: usize) -> impl Iterator<Item = String> {
         const PIECES: &[&str] = &[
             "<",
             "</",
@@ -1114,17 +1125,40 @@ mod tests {
             "<desc>",
             "</br>",
             "<foreignObject/>",
+            "--",
+            "-",
+            "<!--<script>",
+            "</script ",
+            "</SCRIPT>",
+            "<body>",
+            "</body>",
+            "<html>",
+            "<style>",
+            "</style>",
+            "<textarea>",
+            "</textarea >",
+            "<my-el>",
+            "</MY-EL>",
+            "<img>",
+            "<br>",
         ];
         let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = |bound: usize| {
+        let mut next = move |bound: usize| {
             state = state
                 .wrapping_mul(6_364_136_223_846_793_005)
                 .wrapping_add(1_442_695_040_888_963_407);
             (state >> 33) as usize % bound
         };
-        for _ in 0..20_000 {
+        (0..count).map(move |_| {
             let len = 1 + next(24);
-            let html: String = (0..len).map(|_| PIECES[next(PIECES.len())]).collect();
+            (0..len).map(|_| PIECES[next(PIECES.len())]).collect()
+        })
+    }
+
+    /// The same on random markup.
+    #[test]
+    fn text_between_tokens_is_the_text_lol_html_reports_on_random_markup() {
+        for html in random_markup(20_000) {
             assert_eq!(scanned_text(&html), lol_html_text(&html), "{html:?}");
         }
     }

@@ -116,11 +116,28 @@ pub fn measure(chunk: &str, last_was_space: &mut bool) -> Stats {
             counter.prev_period = false;
             continue;
         }
-        let c = if byte.is_ascii() {
-            byte as char
-        } else {
-            chunk[at..].chars().next().expect("at a char boundary")
-        };
+        if byte.is_ascii() {
+            // The rest of ASCII, whitespace and punctuation, also without `Counter::push`'s
+            // Unicode tables: what it does for them.
+            at += 1;
+            // `char::is_whitespace` in ASCII: these and the vertical tab.
+            if matches!(byte, b' ' | b'\t' | b'\n' | b'\r' | b'\x0B' | b'\x0C') {
+                if !*last_was_space {
+                    counter.stats.chars += 1;
+                    *last_was_space = true;
+                }
+                counter.stats.sentence_end |= counter.prev_period;
+                counter.prev_period = false;
+            } else {
+                counter.stats.chars += 1;
+                *last_was_space = false;
+                counter.only_whitespace = false;
+                counter.stats.commas += u32::from(byte == b',');
+                counter.prev_period = matches!(byte, b'.' | b'!' | b'?');
+            }
+            continue;
+        }
+        let c = chunk[at..].chars().next().expect("at a char boundary");
         at += c.len_utf8();
         counter.push(c, last_was_space);
     }
@@ -219,6 +236,8 @@ mod tests {
             "a.b c.\u{3000}d?",
             "x\u{0B}y\u{85}z\u{2028}",
             "&amp;&#x41;&unknown; ½ Ⅳ",
+            "every ASCII byte: \x00\x01\x08\x0B\x0C\x0E\x1C\x1F !\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~\x7F.",
+            "end! ?. , .\r\n",
         ];
         for chunk in chunks {
             for start in [true, false] {

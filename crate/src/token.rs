@@ -48,13 +48,16 @@ impl Facts {
         let set = &*PATTERNS;
         for start in 0..bytes.len() {
             let part_start = start == 0 || is_separator(bytes[start - 1]);
+            let rest = &bytes[start..];
             for pattern in &set.by_first_byte[bytes[start] as usize] {
-                let Some(end) = bytes[start..]
-                    .starts_with(&pattern.bytes)
-                    .then_some(start + pattern.bytes.len())
-                else {
+                // Byte by byte: patterns are a few bytes long, most differ in their second,
+                // and a `memcmp` call per candidate cost more than the comparison.
+                let candidate = &pattern.bytes;
+                if candidate.len() > rest.len() || !candidate.iter().zip(rest).all(|(a, b)| a == b)
+                {
                     continue;
-                };
+                }
+                let end = start + candidate.len();
                 found |= pattern.signals & (ANYWHERE_BITS | CONTAINED_WORD);
                 if unseparated {
                     found |= pattern.signals & LONG_WORD;

@@ -504,7 +504,20 @@ export async function clickToPaint(session, server, runs, log) {
           entries.push(...observer.takeRecords());
           const inArticle = entries.filter((e) => e.element?.closest?.('article'));
           const first = inArticle.sort((a, b) => a.startTime - b.startTime)[0];
+          // The view's steps on the frame's clock (reader.js marks them; the navigation entry
+          // says when the frame's document arrived and was parsed).
+          const navigation = performance.getEntriesByType('navigation')[0];
+          const steps = {
+            frame: 0,
+            document: navigation?.responseEnd ?? null,
+            parsed: navigation?.domInteractive ?? null,
+          };
+          for (const mark of performance.getEntriesByType('mark')) {
+            if (mark.name.startsWith('klartext:')) steps[mark.name.slice('klartext:'.length)] = mark.startTime;
+          }
           resolve({
+            origin: performance.timeOrigin,
+            steps,
             lcp: first ? performance.timeOrigin + first.startTime : null,
             tag: first?.element?.tagName ?? null,
             entries: entries.length,
@@ -514,7 +527,11 @@ export async function clickToPaint(session, server, runs, log) {
       }));
       const clock = await clockOffset(frame);
       const painted = paint.lcp === null ? null : paint.lcp - clock.offset - clicked;
-      results.push({ run, painted, done: done - clicked, clockSpread: clock.spread, element: paint.tag, text: paint.text });
+      const steps = Object.fromEntries(Object.entries(paint.steps)
+        .map(([name, at]) => [name, at === null ? null : paint.origin + at - clock.offset - clicked]));
+      results.push({
+        run, painted, steps, done: done - clicked, clockSpread: clock.spread, element: paint.tag, text: paint.text,
+      });
       log(`  run ${run + 1}: painted ${painted?.toFixed(1)} ms (${paint.tag}), view done seen by the driver at ${(done - clicked).toFixed(1)} ms`);
     }
   } finally {

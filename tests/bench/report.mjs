@@ -187,6 +187,27 @@ export function table({ browser, native, wasm }) {
       + ` (first ${ms(clicks[0])} ms, range ${ms(Math.min(...clicks))}-${ms(Math.max(...clicks))})`);
     out('     from just before triggerExtensionAction to the reader frame\'s largest-contentful-paint entry of the first');
     out('     element inside <article> (the frame\'s clock mapped onto the driver\'s by CDP round trips)');
+    // Where the time goes: the frame's steps, medians over the runs, ms after the click.
+    const STEPS = [
+      ['frame', 'reader frame starts loading'],
+      ['document', 'its document has arrived'],
+      ['parsed', 'and is parsed'],
+      ['main', 'the view\'s script starts (its modules loaded)'],
+      ['taken', 'the page\'s address and key taken from the background'],
+      ['page', 'the page\'s source received'],
+      ['core', 'the core compiled and instantiated'],
+      ['extracted', 'the article extracted'],
+      ['shown', 'the article rendered (and its reading position restored)'],
+    ];
+    const runs = browser.click.filter((c) => c.steps);
+    if (runs.length) {
+      out('     where the time goes (medians, ms after the click):');
+      for (const [step, what] of STEPS) {
+        const at = runs.map((c) => c.steps[step]).filter((v) => typeof v === 'number');
+        if (at.length) out(`       ${lpad(ms(median(at)), 7)}  ${what}`);
+      }
+      out(`       ${lpad(ms(median(clicks)), 7)}  the article painted`);
+    }
   }
 
   out();
