@@ -20,8 +20,8 @@ function block(i) {
     + `<p>Text <a href="/a?x=1&amp;y=2">link</a> <b>bold</b> <img src="i.png" alt="a &quot;b&quot;"></p>`
     + `<script>if (a < b && c > d) { x = "</p>"; }</script><style>p > a { color: red }</style>`
     // Every tenth block, a script and a style sheet long enough to be left out.
-    + (i % 10 ? '' : `<div><script>/* ${'long '.repeat(60)} */ x = "</p>";</script></div>`
-      + `<style>${'p > a { color: red } '.repeat(20)}</style>`)
+    + (i % 10 ? '' : `<div><script>/* ${'long '.repeat(2000)} */ x = "</p>";</script></div>`
+      + `<style>${'p > a { color: red } '.repeat(400)}</style>`)
     + `<p>nbsp\u00a0&nbsp;and &lt;tags&gt; in text</p>`
     + `<pre>\nfirst line kept</pre><textarea>\n two &amp; three</textarea>`
     + '<template><p>inside a template</p></template>'
@@ -58,11 +58,16 @@ async function serialiseIn(blocks, limit, html = page(blocks)) {
     return await tab.evaluate(async (limit) => {
       let ticks = 0;
       const timer = setInterval(() => ticks++, 1);
-      // outerHTML with the long scripts and style sheets emptied, JSON-LD kept (on a copy).
+      // outerHTML with the long scripts and style sheets emptied, JSON-LD kept (on a copy),
+      // where together they are long enough.
+      const { SKIPPED_TEXT, SKIPPED_TOTAL } = globalThis.klartextSerialise.limits;
       const copy = document.documentElement.cloneNode(true);
-      for (const element of copy.querySelectorAll('script, style')) {
+      const long = [...copy.querySelectorAll('script, style')].filter((element) => {
         const json = (element.getAttribute('type') ?? '').trim().toLowerCase() === 'application/ld+json';
-        if (!json && element.textContent.length >= 256) element.textContent = '';
+        return !json && element.textContent.length >= SKIPPED_TEXT;
+      });
+      if (long.reduce((sum, element) => sum + element.textContent.length, 0) >= SKIPPED_TOTAL) {
+        for (const element of long) element.textContent = '';
       }
       const expected = copy.outerHTML;
       const whole = document.documentElement.outerHTML.length;
@@ -79,20 +84,26 @@ async function serialiseIn(blocks, limit, html = page(blocks)) {
 }
 
 test('a small page is outerHTML itself, its long scripts and style sheets left out', async () => {
-  const r = await serialiseIn(10);
+  const r = await serialiseIn(40);
   assert.ok(r.elements < 4000);
   assert.ok(r.same, `lengths ${r.gotLength} and ${r.length}`);
   assert.ok(r.whole > r.length, 'something was left out');
 });
 
+test('a page whose long scripts are short together is outerHTML itself', async () => {
+  const r = await serialiseIn(10);
+  assert.ok(r.same, `lengths ${r.gotLength} and ${r.length}`);
+  assert.equal(r.whole, r.length, 'nothing was left out');
+});
+
 test('what is left out: long scripts and style sheets anywhere; JSON-LD, short scripts and the elements themselves stay', async () => {
-  const long = 'var data = ' + JSON.stringify('y'.repeat(2000)) + ';';
+  const long = 'var data = ' + JSON.stringify('y'.repeat(40_000)) + ';';
   const html = '<!doctype html><html><head><title>T</title>'
-    + `<script>${long}</script><style>${'b { color: red } '.repeat(40)}</style>`
+    + `<script>${long}</script><style>${'b { color: red } '.repeat(400)}</style>`
     + `<script type=" Application/LD+JSON ">{"headline": "Kept", "pad": "${'z'.repeat(2000)}"}</script>`
     + '<script>var short = 1;</script></head><body><p>Text</p>'
     + `<div><section><script id="deep">${long}</script></section></div>`
-    + `<svg><style>${'circle { fill: red } '.repeat(40)}</style></svg>`
+    + `<svg><style>${'circle { fill: red } '.repeat(400)}</style></svg>`
     + `<template><script>${long.replace('data', 'templated')}</script></template></body></html>`;
   const r = await serialiseIn(0, undefined, html);
   assert.ok(r.same, `lengths ${r.gotLength} and ${r.length}`);
