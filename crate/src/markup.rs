@@ -53,18 +53,14 @@ impl TextKind {
     }
 }
 
+/// The first `byte` in `bytes` from `from` on.
 pub fn memchr(bytes: &[u8], from: usize, byte: u8) -> Option<usize> {
-    bytes[from..]
-        .iter()
-        .position(|&b| b == byte)
-        .map(|i| from + i)
+    memchr::memchr(byte, &bytes[from..]).map(|i| from + i)
 }
 
+/// The first `needle` in `bytes` from `from` on.
 pub fn find(bytes: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    bytes[from..]
-        .windows(needle.len())
-        .position(|w| w == needle)
-        .map(|i| from + i)
+    memchr::memmem::find(&bytes[from..], needle).map(|i| from + i)
 }
 
 fn is_space(b: u8) -> bool {

@@ -273,7 +273,7 @@ impl<S: Sink> Driver<'_, S> {
     /// the end of the page, and in foreign content the markers of a CDATA section; the rest is
     /// text for the sink. A CDATA section's text goes as raw (lol_html's text type for it is
     /// neither data nor RCDATA).
-    // Out of line: rare work (a `<` in text), kept out of every handler's closure.
+    // Out of line: one copy of it, not one in each pass's handler closures (10 KB of wasm).
     #[inline(never)]
     fn data_text(&mut self, start: usize, end: usize) {
         let html = self.html;
