@@ -74,9 +74,9 @@ build_wasm() {
     "target/$WASM_TARGET/release/klartext.wasm"
   # -Oz, chosen by measurement (tests/bench/opt-levels.sh, tests/bench/wasm-core.mjs): 61 KB
   # (7%) smaller than -O3 with no extract time lost that the machine's noise would show; rustc
-  # stays at opt-level 3 (Cargo.toml). Rust enables these wasm features by default; wasm-opt
-  # must accept them.
-  node_modules/.bin/wasm-opt -Oz --enable-bulk-memory --enable-nontrapping-float-to-int \
+  # stays at opt-level 3 (Cargo.toml). Rust enables these wasm features by default, and SIMD
+  # by .cargo/config.toml; wasm-opt must accept them.
+  node_modules/.bin/wasm-opt -Oz --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int \
     --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
     extension/core/klartext_bg.wasm -o extension/core/klartext_bg.wasm
   local raw gz
@@ -139,7 +139,7 @@ build_peer_wasm() {
   rm -rf "$out"
   wasm-bindgen --target web --no-typescript --out-dir "$out" --out-name dom_smoothie \
     "target/$WASM_TARGET/release/dom_smoothie_wasm.wasm"
-  node_modules/.bin/wasm-opt -O3 --enable-bulk-memory --enable-nontrapping-float-to-int \
+  node_modules/.bin/wasm-opt -O3 --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int \
     --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
     "$out/dom_smoothie_bg.wasm" -o "$out/dom_smoothie_bg.wasm"
 }

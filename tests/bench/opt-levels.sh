@@ -32,7 +32,7 @@ for candidate in "${@:-${ALL[@]}}"; do
   rm -rf "$core"
   wasm-bindgen --target web --no-typescript --out-dir "$core" --out-name klartext \
     "$dir/$WASM_TARGET/release/klartext.wasm"
-  node_modules/.bin/wasm-opt "-$wasmopt" --enable-bulk-memory --enable-nontrapping-float-to-int \
+  node_modules/.bin/wasm-opt "-$wasmopt" --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int \
     --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
     "$core/klartext_bg.wasm" -o "$core/klartext_bg.wasm"
 done
