@@ -4,6 +4,8 @@
 //! (`parser/state_machine/syntax`), deviations from the HTML standard included, so that the
 //! scanner reads exactly what lol_html would report.
 
+use crate::tag::Tag;
+
 /// How the tokenizer reads the content of an element.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum TextKind {
@@ -23,23 +25,22 @@ pub enum TextKind {
 }
 
 impl TextKind {
-    /// The content's kind after a start tag named `name` in HTML content (lol_html's text
-    /// type adjustment; in foreign content there is none).
-    pub fn after_start_tag(name: &[u8]) -> TextKind {
-        let is = |n: &str| name.eq_ignore_ascii_case(n.as_bytes());
-        if is("title") || is("textarea") {
-            TextKind::RcData
-        } else if is("plaintext") {
-            TextKind::PlainText
-        } else if is("script") {
-            TextKind::ScriptData
-        } else if ["style", "iframe", "xmp", "noembed", "noframes", "noscript"]
-            .iter()
-            .any(|n| is(n))
-        {
-            TextKind::RawText
-        } else {
-            TextKind::Data
+    /// The content's kind after a start tag `tag` named `name` (as written) in HTML content
+    /// (lol_html's text type adjustment; in foreign content there is none).
+    pub fn after_start_tag(tag: Tag, name: &[u8]) -> TextKind {
+        match tag {
+            Tag::Title | Tag::Textarea => TextKind::RcData,
+            Tag::Script => TextKind::ScriptData,
+            Tag::Style | Tag::Iframe | Tag::Xmp | Tag::Noscript => TextKind::RawText,
+            // Names the scanner has no tag of its own for.
+            Tag::Other if name.eq_ignore_ascii_case(b"plaintext") => TextKind::PlainText,
+            Tag::Other
+                if name.eq_ignore_ascii_case(b"noembed")
+                    || name.eq_ignore_ascii_case(b"noframes") =>
+            {
+                TextKind::RawText
+            }
+            _ => TextKind::Data,
         }
     }
 

@@ -125,21 +125,20 @@ struct Driver<'h, S> {
 }
 
 impl<S: Sink> Driver<'_, S> {
-    /// Pushes an element; `in_html`: whether its start tag came in HTML content (only there
-    /// does a start tag switch the tokenizer to raw text).
-    fn push(&mut self, tag: Tag, key: u32, in_html: bool) {
+    /// Pushes an element named `name`; `in_html`: whether its start tag came in HTML content
+    /// (only there does a start tag switch the tokenizer to raw text).
+    fn push(&mut self, tag: Tag, name: &[u8], key: u32, in_html: bool) {
         let text = if in_html {
-            TextKind::after_start_tag(tag_name_at(self.html, key as usize))
+            TextKind::after_start_tag(tag, name)
         } else {
             TextKind::Data
         };
         self.stack.push(Frame { tag, key, text });
     }
 
-    /// An element lol_html's VM opens (one that can have content); `closes`: whether its end
-    /// tag closes the scanner's element `key`.
-    fn vm_open(&mut self, key: u32, closes: bool) {
-        let name = tag_name_at(self.html, key as usize);
+    /// An element lol_html's VM opens (one that can have content), named `name`; `closes`:
+    /// whether its end tag closes the scanner's element `key`.
+    fn vm_open(&mut self, key: u32, name: &[u8], closes: bool) {
         let hash = name_hash(name);
         *self.open_names.entry(hash).or_insert(0) += 1;
         self.open.push(Open {
@@ -151,13 +150,9 @@ impl<S: Sink> Driver<'_, S> {
         });
     }
 
-    fn pop_frame(&mut self) -> Option<Frame> {
-        self.stack.pop()
-    }
-
     fn pop(&mut self, count: usize) {
         for _ in 0..count {
-            self.pop_frame();
+            self.stack.pop();
             self.sink.close();
         }
     }
@@ -165,7 +160,7 @@ impl<S: Sink> Driver<'_, S> {
     /// Pops `count` elements that their end tags did not close: lol_html keeps them open.
     fn pop_implied(&mut self, count: usize) {
         for _ in 0..count {
-            if let Some(frame) = self.pop_frame() {
+            if let Some(frame) = self.stack.pop() {
                 self.mark_dangling(frame.key);
             }
             self.sink.close();
@@ -400,21 +395,21 @@ impl<S: Sink> Driver<'_, S> {
                 // as it stood then, without the implied end tags its tag caused.
                 let key = range.ancestors[range.opened];
                 range.opened += 1;
-                let tag = tag_at(self.html, key as usize);
                 let name = tag_name_at(self.html, key as usize);
+                let tag = tag_named(name);
                 let in_html = self.namespaces.in_html();
                 self.namespaces.start_tag(name, false, |_| None);
-                self.push(tag, key, in_html);
-                self.vm_open(key, true);
+                self.push(tag, name, key, in_html);
+                self.vm_open(key, name, true);
                 self.sink.open(tag, key, el);
                 return;
             }
             key = key - range.prefix_len + range.start;
         }
-        let tag = tag_at(self.html, key);
         let html = self.html;
+        let name = tag_name_at(html, key);
+        let tag = tag_named(name);
         let key = key as u32;
-        let name = tag_name_at(html, key as usize);
         let self_closing = el.is_self_closing();
         let in_html = self.namespaces.in_html();
         self.namespaces
@@ -430,7 +425,7 @@ impl<S: Sink> Driver<'_, S> {
             if std::mem::replace(seen, true) {
                 self.mark_dangling(key);
                 // Open in lol_html, but its end tag closes nothing of the scanner's.
-                self.vm_open(key, false);
+                self.vm_open(key, name, false);
                 return;
             }
         }
@@ -444,7 +439,7 @@ impl<S: Sink> Driver<'_, S> {
         if self.stack.len() >= MAX_DEPTH {
             self.pop_implied(1);
         }
-        self.push(tag, key, in_html);
+        self.push(tag, name, key, in_html);
         if self.dangling.is_empty() != self.in_step {
             self.in_step = self.dangling.is_empty();
             self.sink.in_step(self.in_step);
@@ -454,15 +449,18 @@ impl<S: Sink> Driver<'_, S> {
             self.pop(1);
             return;
         }
-        self.vm_open(key, true);
+        self.vm_open(key, name, true);
     }
 }
 
-/// FNV-1a of a tag name in lowercase: names compare in any case.
+/// The token interner's FNV-1a of a tag name in lowercase: names compare in any case.
 fn name_hash(name: &[u8]) -> u64 {
-    name.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
-        (h ^ b.to_ascii_lowercase() as u64).wrapping_mul(0x0000_0100_0000_01b3)
-    })
+    use std::hash::Hasher;
+    let mut hasher = crate::token::Fnv::default();
+    for &b in name {
+        hasher.write_u8(b.to_ascii_lowercase());
+    }
+    hasher.finish()
 }
 
 /// The name of the start tag at byte `start` of `html`, as written, where the tokenizer's
@@ -476,10 +474,9 @@ fn tag_name_at(html: &str, start: usize) -> &[u8] {
     &name[..len]
 }
 
-/// The tag of the start tag at byte `start` of `html`, read from the page (lol_html's
-/// `Element::tag_name` allocates a lowercase copy).
-fn tag_at(html: &str, start: usize) -> Tag {
-    let name = tag_name_at(html, start);
+/// The tag named `name` (as written in the page: lol_html's `Element::tag_name` allocates a
+/// lowercase copy).
+fn tag_named(name: &[u8]) -> Tag {
     let mut lower = [0u8; Tag::LONGEST_NAME];
     let Some(buffer) = lower.get_mut(..name.len()) else {
         return Tag::Other;
