@@ -642,7 +642,6 @@ async function main() {
         return;
       }
     }
-    mark('extract');
     article = extractPage(source);
     mark('extracted');
   } catch (err) {

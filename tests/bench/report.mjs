@@ -195,6 +195,7 @@ export function table({ browser, native, wasm }) {
       ['main', 'the view\'s script starts (its modules loaded)'],
       ['taken', 'the page\'s address and key taken from the background'],
       ['page', 'the page\'s source received'],
+      ['settings', 'the reader settings read from storage'],
       ['core', 'the core compiled and instantiated'],
       ['extracted', 'the article extracted'],
       ['shown', 'the article rendered (and its reading position restored)'],
