@@ -181,34 +181,44 @@ export function table({ browser, native, wasm }) {
     out(`   wasm memory, largest page of the ${name} set (${m.id}, ${mib(m.chars)} of outerHTML):`
       + ` ${mib(m.before)} after init, ${mib(m.after)} after extract (${times(m.after / m.chars)} the page's chars)`);
   }
+  const STEPS = [
+    ['frame', 'reader frame starts loading'],
+    ['document', 'its document has arrived'],
+    ['parsed', 'and is parsed'],
+    ['main', 'the view\'s script starts (its modules loaded)'],
+    ['taken', 'the page\'s address and key taken from the background'],
+    ['page', 'the page\'s source received'],
+    ['settings', 'the reader settings read from storage'],
+    ['core', 'the core compiled and instantiated'],
+    ['extracted', 'the article extracted'],
+    ['shown', 'the article rendered (and its reading position restored)'],
+  ];
+  /** Where the time goes: the frame's steps, medians over the runs, ms after the click. */
+  const steps = (runs, painted) => {
+    const timed = runs.filter((c) => c.steps);
+    if (!timed.length) return;
+    out('     where the time goes (medians, ms after the click):');
+    for (const [step, what] of STEPS) {
+      const at = timed.map((c) => c.steps[step]).filter((v) => typeof v === 'number');
+      if (at.length) out(`       ${lpad(ms(median(at)), 7)}  ${what}`);
+    }
+    out(`       ${lpad(ms(median(painted)), 7)}  the article painted`);
+  };
   const clicks = (browser.click ?? []).map((c) => c.painted);
   if (clicks.length) {
     out(`   click to painted article, reference page: median ${ms(median(clicks))} ms of ${clicks.length} runs`
       + ` (first ${ms(clicks[0])} ms, range ${ms(Math.min(...clicks))}-${ms(Math.max(...clicks))})`);
     out('     from just before triggerExtensionAction to the reader frame\'s largest-contentful-paint entry of the first');
-    out('     element inside <article> (the frame\'s clock mapped onto the driver\'s by CDP round trips)');
-    // Where the time goes: the frame's steps, medians over the runs, ms after the click.
-    const STEPS = [
-      ['frame', 'reader frame starts loading'],
-      ['document', 'its document has arrived'],
-      ['parsed', 'and is parsed'],
-      ['main', 'the view\'s script starts (its modules loaded)'],
-      ['taken', 'the page\'s address and key taken from the background'],
-      ['page', 'the page\'s source received'],
-      ['settings', 'the reader settings read from storage'],
-      ['core', 'the core compiled and instantiated'],
-      ['extracted', 'the article extracted'],
-      ['shown', 'the article rendered (and its reading position restored)'],
-    ];
-    const runs = browser.click.filter((c) => c.steps);
-    if (runs.length) {
-      out('     where the time goes (medians, ms after the click):');
-      for (const [step, what] of STEPS) {
-        const at = runs.map((c) => c.steps[step]).filter((v) => typeof v === 'number');
-        if (at.length) out(`       ${lpad(ms(median(at)), 7)}  ${what}`);
-      }
-      out(`       ${lpad(ms(median(clicks)), 7)}  the article painted`);
-    }
+    out('     element inside <article> (the frame\'s clock mapped onto the driver\'s by CDP round trips); the');
+    out('     extension\'s process is warm: the core compiled and its hot code optimised by the pages before');
+    steps(browser.click, clicks);
+  }
+  const cold = (browser.coldClick ?? []).map((c) => c.painted).filter((v) => typeof v === 'number');
+  if (cold.length) {
+    out(`   the same, the first click in a freshly started browser: median ${ms(median(cold))} ms of ${cold.length} browsers`
+      + ` (range ${ms(Math.min(...cold))}-${ms(Math.max(...cold))})`);
+    out('     nothing compiled yet: the core is compiled lazily, function by function on first call, during the extract');
+    steps(browser.coldClick, cold);
   }
 
   out();
