@@ -302,52 +302,62 @@ const APP_LINK_HOSTS: &[&str] = &[
 /// Whether `href` leads to signing in or up, or to the site's app: a path segment that names
 /// a sign-in or sign-up page (`/m/signin?operation=register`, `/login`), or an app link.
 pub fn is_account_url(href: &str) -> bool {
-    let href = ascii_lowercase(href.trim());
-    let (host, path) = if let Some(rest) = href
-        .strip_prefix("https://")
-        .or_else(|| href.strip_prefix("http://"))
+    // In any ASCII case, compared where it stands: no lowercase copy per link.
+    let href = href.trim();
+    let (host, path) = if let Some(rest) = strip_prefix_ignoring_case(href, "https://")
+        .or_else(|| strip_prefix_ignoring_case(href, "http://"))
         .or_else(|| href.strip_prefix("//"))
     {
         rest.split_at(rest.find(['/', '?', '#']).unwrap_or(rest.len()))
     } else if href.starts_with('/') {
-        ("", &*href)
+        ("", href)
     } else {
         return false;
     };
-    if APP_LINK_HOSTS
-        .iter()
-        .any(|h| host == h.trim_start_matches('.') || (h.starts_with('.') && host.ends_with(h)))
-    {
+    if APP_LINK_HOSTS.iter().any(|h| {
+        host.eq_ignore_ascii_case(h.trim_start_matches('.'))
+            || (h.starts_with('.')
+                && host.len() >= h.len()
+                && host.as_bytes()[host.len() - h.len()..].eq_ignore_ascii_case(h.as_bytes()))
+    }) {
         return true;
     }
     let path = path.split(['?', '#']).next().unwrap_or_default();
-    path.split('/')
-        .any(|segment| ACCOUNT_PATH_WORDS.contains(&segment.trim_end_matches(".php")))
+    path.split('/').any(|segment| {
+        let mut word = segment;
+        while word.len() >= 4 && word.as_bytes()[word.len() - 4..].eq_ignore_ascii_case(b".php") {
+            word = &word[..word.len() - 4];
+        }
+        ACCOUNT_PATH_WORDS
+            .iter()
+            .any(|w| word.eq_ignore_ascii_case(w))
+    })
 }
 
-/// `text` in ASCII lowercase, copied only when it has an uppercase letter (a URL seldom has).
-fn ascii_lowercase(text: &str) -> std::borrow::Cow<'_, str> {
-    if text.bytes().any(|b| b.is_ascii_uppercase()) {
-        std::borrow::Cow::Owned(text.to_ascii_lowercase())
-    } else {
-        std::borrow::Cow::Borrowed(text)
-    }
+/// `text` after `prefix` (ASCII) in any ASCII case.
+fn strip_prefix_ignoring_case<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
+    let head = text.as_bytes().get(..prefix.len())?;
+    // Equal to ASCII in any case, `head` is ASCII: the cut is at a char boundary.
+    head.eq_ignore_ascii_case(prefix.as_bytes())
+        .then(|| &text[prefix.len()..])
 }
 
 /// Whether `href` is a share link: a share endpoint, or a `mailto:` with only a subject and
 /// body (mailing the page to someone), not an address.
 fn is_share_url(href: &str) -> bool {
-    let href = ascii_lowercase(href.trim());
-    if let Some(mail) = href.strip_prefix("mailto:") {
+    let href = href.trim();
+    if let Some(mail) = strip_prefix_ignoring_case(href, "mailto:") {
         return mail.starts_with('?');
     }
-    let rest = href
-        .trim_start_matches("https://")
-        .trim_start_matches("http://")
-        .trim_start_matches("www.")
-        .trim_start_matches("m.")
-        .trim_start_matches("web.");
-    SHARE_ENDPOINTS.iter().any(|e| rest.starts_with(e))
+    let mut rest = href;
+    for prefix in ["https://", "http://", "www.", "m.", "web."] {
+        while let Some(after) = strip_prefix_ignoring_case(rest, prefix) {
+            rest = after;
+        }
+    }
+    SHARE_ENDPOINTS
+        .iter()
+        .any(|e| strip_prefix_ignoring_case(rest, e).is_some())
 }
 
 /// A class or id token matches a category when the whole token or one of its `-`/`_`
@@ -487,6 +497,10 @@ mod tests {
             "https://api.whatsapp.com/send?text=x",
             "whatsapp://send?text=x",
             "mailto:?subject=Read%20this&body=x",
+            // In any case, with the prefixes repeated.
+            " HTTPS://WWW.Facebook.com/Sharer/sharer.php?u=x ",
+            "http://m.web.Twitter.COM/intent/tweet",
+            "MailTo:?subject=x",
         ] {
             assert!(is_share_url(href), "{href}");
         }
@@ -533,6 +547,11 @@ mod tests {
             "/login?next=/a/1",
             "https://www.example.de/registrieren",
             "https://apps.apple.com/app/id123",
+            // In any case, `.php` cut (as often as it is there).
+            "HTTPS://Example.org/LOGIN.PHP?x=1",
+            "//example.org/account/Sign-In.php.php",
+            "https://Go.OneLink.ME/x",
+            "http://RSCI.APP.LINK",
         ] {
             assert!(is_account_url(href), "{href}");
         }
@@ -542,6 +561,8 @@ mod tests {
             "#login",
             "https://app.example.org/",
             "mailto:login@example.org",
+            "https://example.org/loginphp",
+            "https://notapp.link/",
         ] {
             assert!(!is_account_url(href), "{href}");
         }

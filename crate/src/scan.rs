@@ -15,7 +15,6 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::hash::BuildHasherDefault;
 
 use lol_html::html_content::Element;
 use std::borrow::Cow;
@@ -105,7 +104,7 @@ struct Driver<'h, S> {
     /// How many of `open` have each name (FNV of the lowercase name): an end tag whose name
     /// is not open is passed over without a walk down `open` (which a page nested 100,000
     /// deep makes long).
-    open_names: HashMap<u64, u32, BuildHasherDefault<crate::token::Fnv>>,
+    open_names: HashMap<u64, u32, foldhash::fast::FixedState>,
     /// Where the text not yet given to the sink starts, in the page.
     text_from: usize,
     /// The namespace the tokenizer is in: only in HTML content do elements make their text

@@ -7,7 +7,9 @@
 //! distinct token is therefore judged once per page and its verdict looked up afterwards.
 
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::Hasher;
+
+use foldhash::fast::FixedState;
 use std::sync::LazyLock;
 
 use crate::clutter::{self, Category};
@@ -190,9 +192,10 @@ impl ValueFacts {
     }
 }
 
-/// FNV-1a, for short keys: far cheaper than SipHash on tokens of a dozen bytes, and a page
-/// cannot choose its tokens to make the map slow in a way that matters (each distinct token
-/// is at most one entry, and a page's bytes bound their number).
+/// FNV-1a, 64 bits, fed a byte at a time: the scanner's hash of a tag name, lowercased as it
+/// goes. (The interner's maps use foldhash, which reads a word at a time.) A page cannot
+/// choose its names to make a map slow in a way that matters: each distinct name is at most
+/// one entry, and a page's bytes bound their number.
 #[derive(Default)]
 pub struct Fnv(u64);
 
@@ -218,10 +221,10 @@ impl Hasher for Fnv {
 #[derive(Default)]
 pub struct Interner {
     /// Tokens' facts (kept as [`ValueFacts`] without a hash: one map type in the binary).
-    known: HashMap<Box<str>, ValueFacts, BuildHasherDefault<Fnv>>,
+    known: HashMap<Box<str>, ValueFacts, FixedState>,
     /// Whole values as written: most elements repeat a value seen before
     /// (`class="c-link c-link--muted"`), which is then one lookup.
-    values: HashMap<Box<str>, ValueFacts, BuildHasherDefault<Fnv>>,
+    values: HashMap<Box<str>, ValueFacts, FixedState>,
     /// The value being judged, lowercased (reused, so judging allocates nothing).
     lower: String,
 }
