@@ -600,17 +600,25 @@ fn tiny_text(tree: &Tree, agg: &[Agg], i: u32, html: &str, max: u32) -> Option<S
         .get(a.last as usize + 1)
         .map_or(html.len(), |n| n.key as usize);
     let source = html.get(start..end)?;
-    let mut text = String::new();
-    let mut in_tag = false;
-    for c in source.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            _ if !in_tag => text.push(c),
-            _ => {}
-        }
-    }
+    let text = text_outside_tags(source);
     Some(crate::text::decode_collapse(&text))
+}
+
+/// The text of `source` outside `<…>`, stray `>`s dropped; a run at a time (an element with
+/// little text may hold much markup: an icon's SVG, a script).
+fn text_outside_tags(source: &str) -> String {
+    let mut text = String::new();
+    let mut rest = source;
+    loop {
+        let open = memchr::memchr(b'<', rest.as_bytes()).unwrap_or(rest.len());
+        for piece in rest[..open].split('>') {
+            text.push_str(piece);
+        }
+        let Some(close) = memchr::memchr(b'>', &rest.as_bytes()[open..]) else {
+            return text;
+        };
+        rest = &rest[open + close + 1..];
+    }
 }
 
 /// A short paragraph that is mostly link: a "Read also" teaser or a call to action ("Buy
@@ -866,4 +874,45 @@ pub fn similarity(a: &str, b: &str) -> f32 {
     let unique_len =
         unique.iter().map(|w| w.chars().count()).sum::<usize>() + unique.len().saturating_sub(1);
     1.0 - unique_len as f32 / b_len as f32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The definition: a char loop, `<` opening a tag and `>` closing one (and dropped).
+    fn text_outside_tags_by_chars(source: &str) -> String {
+        let mut text = String::new();
+        let mut in_tag = false;
+        for c in source.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' => in_tag = false,
+                _ if !in_tag => text.push(c),
+                _ => {}
+            }
+        }
+        text
+    }
+
+    #[test]
+    fn text_outside_tags_as_the_char_loop_reads_it() {
+        for source in [
+            "",
+            "plain",
+            "<a href=\"x\">Link</a> tail",
+            "a > b < c",
+            "<b><<i>>x</i>>y",
+            "<svg><path d=\"M0 0\"/></svg>PDF",
+            "unclosed <span class=\"x",
+            "x>y>z",
+            "<p>größer &amp; 中文</p>",
+        ] {
+            assert_eq!(
+                text_outside_tags(source),
+                text_outside_tags_by_chars(source),
+                "{source:?}"
+            );
+        }
+    }
 }

@@ -580,22 +580,12 @@ impl Sink for Emitter<'_> {
             self.block.push_str(&decoded);
             return;
         }
-        let mut collapsed = String::with_capacity(decoded.len());
-        for c in decoded.chars() {
-            if c.is_whitespace() {
-                if !self.last_was_space {
-                    collapsed.push(' ');
-                    self.last_was_space = true;
-                }
-            } else {
-                collapsed.push(c);
-                self.last_was_space = false;
-            }
-        }
+        // Collapsed straight onto the block, and that part escaped into the HTML.
+        let from = self.block.len();
+        text::collapse_onto(&decoded, &mut self.last_was_space, &mut self.block);
         self.out
             .html
-            .push_str(&htmlize::escape_text(collapsed.as_str()));
-        self.block.push_str(&collapsed);
+            .push_str(&htmlize::escape_text(&self.block[from..]));
     }
 }
 
