@@ -569,16 +569,16 @@ mod tests {
     }
 
     impl Sink for Both<'_> {
-        fn open(&mut self, _tag: Tag, _key: u32, el: &mut Element<'_, '_>) {
+        fn open(&mut self, _tag: Tag, key: u32, _el: &mut Element<'_, '_>) {
             let first = |name: &str| {
-                source_attributes(self.html, el)
+                source_attributes(self.html, key)
                     .find(|(n, _)| n.eq_ignore_ascii_case(name))
                     .map_or("", |(_, v)| v)
             };
             let (class, id) = (first("class"), first("id"));
             let simple = self
                 .matcher
-                .first_simple(class, id, source_attributes(self.html, el));
+                .first_simple(class, id, source_attributes(self.html, key));
             self.by_matcher.push(simple);
             self.by_lol_html.push(None);
         }

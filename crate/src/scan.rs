@@ -485,21 +485,101 @@ fn tag_named(name: &[u8]) -> Tag {
     std::str::from_utf8(buffer).map_or(Tag::Other, Tag::from_name)
 }
 
-/// The attributes of an element's start tag as slices of the page it was scanned from: names
-/// as written (compare them with `eq_ignore_ascii_case`), values with character references
-/// still encoded, as `Element::get_attribute` gives them but without copying either.
-pub fn source_attributes<'a, 'h: 'a>(
+/// The attributes of the start tag at byte `start` of `html` (its `<`) as slices of the page,
+/// read as lol_html's lexer reads them: names as written (compare them with
+/// `eq_ignore_ascii_case`), values with character references still encoded (`""` where there
+/// is none), in order, repeated names included. The same as `Element::attributes()` gives
+/// (tested on every element of the test pages and of random tags), without the list lol_html
+/// allocates for each element that asks.
+pub fn source_attributes(html: &str, start: u32) -> SourceAttributes<'_> {
+    let at = start as usize + 1 + tag_name_at(html, start as usize).len();
+    SourceAttributes { html, at }
+}
+
+/// The iterator of [`source_attributes`].
+pub struct SourceAttributes<'h> {
     html: &'h str,
-    el: &'a Element<'_, '_>,
-) -> impl Iterator<Item = (&'h str, &'h str)> + 'a {
-    el.attributes().iter().filter_map(move |attribute| {
-        let name = html.get(attribute.name_source_location()?.bytes())?;
-        let value = attribute
-            .value_source_location()
-            .and_then(|value| html.get(value.bytes()))
-            .unwrap_or_default();
-        Some((name, value))
-    })
+    /// Where the lexer's "before attribute name" state goes on; past the end once the tag has.
+    at: usize,
+}
+
+/// Whitespace in lol_html's tag states.
+fn is_tag_space(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\n' | b'\r' | b'\t' | b'\x0C')
+}
+
+impl<'h> Iterator for SourceAttributes<'h> {
+    type Item = (&'h str, &'h str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let bytes = self.html.as_bytes();
+        // Before the attribute's name: whitespace and `/`s that end no tag are passed over.
+        loop {
+            match bytes.get(self.at) {
+                Some(&b) if is_tag_space(b) => self.at += 1,
+                Some(b'/') => {
+                    // "Self-closing start tag": `/>` ends the tag; anything else is read again
+                    // as before a name.
+                    self.at += 1;
+                    if bytes.get(self.at) == Some(&b'>') {
+                        self.at = usize::MAX;
+                        return None;
+                    }
+                }
+                Some(b'>') | None => {
+                    self.at = usize::MAX;
+                    return None;
+                }
+                Some(_) => break,
+            }
+        }
+        // The name: its first byte whatever it is (an `=` too), then up to whitespace, `=`,
+        // `/` or `>`.
+        let name_start = self.at;
+        self.at += 1;
+        while bytes
+            .get(self.at)
+            .is_some_and(|&b| !is_tag_space(b) && !matches!(b, b'=' | b'/' | b'>'))
+        {
+            self.at += 1;
+        }
+        let name = self.html.get(name_start..self.at)?;
+        // After the name: whitespace, then `=` for a value; anything else ends the attribute
+        // without one and is read again as before the next name.
+        while bytes.get(self.at).is_some_and(|&b| is_tag_space(b)) {
+            self.at += 1;
+        }
+        if bytes.get(self.at) != Some(&b'=') {
+            return Some((name, ""));
+        }
+        self.at += 1;
+        while bytes.get(self.at).is_some_and(|&b| is_tag_space(b)) {
+            self.at += 1;
+        }
+        match bytes.get(self.at) {
+            Some(&quote @ (b'"' | b'\'')) => {
+                let value_start = self.at + 1;
+                let Some(length) = memchr::memchr(quote, &bytes[value_start..]) else {
+                    self.at = usize::MAX;
+                    return None;
+                };
+                self.at = value_start + length + 1;
+                Some((name, self.html.get(value_start..value_start + length)?))
+            }
+            // `a=>`: no value; the `>` ends the tag.
+            Some(b'>') | None => Some((name, "")),
+            Some(_) => {
+                let value_start = self.at;
+                while bytes
+                    .get(self.at)
+                    .is_some_and(|&b| !is_tag_space(b) && b != b'>')
+                {
+                    self.at += 1;
+                }
+                Some((name, self.html.get(value_start..self.at)?))
+            }
+        }
+    }
 }
 
 /// The value of an element's attribute `name` (any case) as a slice of the page, character
@@ -1056,6 +1136,109 @@ mod tests {
         for html in random_markup(20_000) {
             assert_eq!(scanned_closes(&html), lol_html_closes(&html), "{html:?}");
         }
+    }
+
+    /// Per element, its attributes as (name, value) ranges of the page: by lol_html's
+    /// `Element::attributes()`, and by [`source_attributes`].
+    /// Where the name is in the page, and the value (`""` for none).
+    type AttributeRange = (std::ops::Range<usize>, String);
+
+    /// Per element, its attributes: by lol_html's `Element::attributes()` and by
+    /// [`source_attributes`].
+    fn attribute_ranges(html: &str) -> Vec<(Vec<AttributeRange>, Vec<AttributeRange>)> {
+        let found = std::cell::RefCell::new(Vec::new());
+        let settings = Settings::new()
+            .with_strict(false)
+            .append_element_content_handler(element!("*", |el| {
+                let start = el.source_location().bytes().start;
+                let by_lol_html: Vec<AttributeRange> = el
+                    .attributes()
+                    .iter()
+                    .map(|a| {
+                        let value = a.value_source_location().map_or("", |v| &html[v.bytes()]);
+                        (a.name_source_location().unwrap().bytes(), value.to_owned())
+                    })
+                    .collect();
+                let ours: Vec<AttributeRange> = source_attributes(html, start as u32)
+                    .map(|(name, value)| {
+                        let at = name.as_ptr() as usize - html.as_ptr() as usize;
+                        (at..at + name.len(), value.to_owned())
+                    })
+                    .collect();
+                found.borrow_mut().push((by_lol_html, ours));
+                Ok(())
+            }));
+        let mut rewriter = HtmlRewriter::new(settings, |_: &[u8]| {});
+        rewriter.write(html.as_bytes()).unwrap();
+        rewriter.end().unwrap();
+        found.into_inner()
+    }
+
+    /// Tags strung together at random from pieces of attributes: names, `=`, quotes, slashes,
+    /// whitespace of every kind, `>` inside quoted values.
+    fn random_tags(count: usize) -> impl Iterator<Item = String> {
+        const PIECES: &[&str] = &[
+            " ",
+            "\t",
+            "\n",
+            "\r",
+            "\x0C",
+            "/",
+            "=",
+            "\"",
+            "'",
+            "a",
+            "B",
+            "x-y",
+            "a=1",
+            "b=\"2\"",
+            "c='3'",
+            "d=\"x>y\"",
+            "e='<'",
+            "f=g/h",
+            "=i",
+            "\u{feff}",
+            "é=ü",
+            "&amp;",
+            "`",
+        ];
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move |bound: usize| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as usize % bound
+        };
+        (0..count).map(move |_| {
+            let mut html = String::from("<p");
+            if next(2) == 0 {
+                html.push(' ');
+            }
+            for _ in 0..next(12) {
+                html.push_str(PIECES[next(PIECES.len())]);
+            }
+            // Closed for certain: a `>` after a quote that may be open, then another.
+            html.push_str(">\"'>text<br>");
+            html
+        })
+    }
+
+    /// Attributes read from the page are lol_html's, on every element of the test pages, of
+    /// random markup and of random tags.
+    #[test]
+    fn source_attributes_are_lol_html_attributes() {
+        let pages = test_pages()
+            .into_iter()
+            .chain(random_markup(5_000))
+            .chain(random_tags(20_000));
+        let mut elements = 0;
+        for html in pages {
+            for (by_lol_html, ours) in attribute_ranges(&html) {
+                assert_eq!(ours, by_lol_html, "{:?}", &html[..html.len().min(300)]);
+                elements += 1;
+            }
+        }
+        assert!(elements > 100_000, "{elements}");
     }
 
     /// Markup strung together at random from pieces of tags, comments, raw text elements,

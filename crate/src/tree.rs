@@ -245,7 +245,7 @@ struct Attrs<'a> {
 }
 
 impl<'a> Attrs<'a> {
-    fn read(html: &'a str, element: &Element<'_, '_>) -> Attrs<'a> {
+    fn read(attributes: &[(&'a str, &'a str)]) -> Attrs<'a> {
         let mut attrs = Attrs {
             class: "",
             id: "",
@@ -264,7 +264,7 @@ impl<'a> Attrs<'a> {
             script_type: None,
         };
         let (mut class, mut id, mut role) = (None, None, None);
-        for (name, value) in source_attributes(html, element) {
+        for &(name, value) in attributes {
             // Longer names are none of these.
             let mut lower = [0u8; 11];
             let Some(buffer) = lower.get_mut(..name.len()) else {
@@ -324,6 +324,8 @@ pub struct Builder<'h> {
     in_foreign: u32,
     in_table_or_code: u32,
     bylines_opened: usize,
+    /// The attributes of the element being opened, as slices of the page.
+    attributes: Vec<(&'h str, &'h str)>,
 }
 
 impl<'h> Builder<'h> {
@@ -359,6 +361,7 @@ impl<'h> Builder<'h> {
             in_foreign: 0,
             in_table_or_code: 0,
             bylines_opened: 0,
+            attributes: Vec::new(),
         }
     }
 
@@ -370,7 +373,6 @@ impl<'h> Builder<'h> {
     fn attribute_flags(
         &mut self,
         tag: Tag,
-        el: &Element<'_, '_>,
         attrs: &Attrs<'_>,
     ) -> (u32, i16, Option<Category>, u32, Option<u16>) {
         let mut flags = 0;
@@ -431,7 +433,7 @@ impl<'h> Builder<'h> {
                 }
             }
             Tag::Iframe | Tag::Embed | Tag::Object | Tag::Video => {
-                let is_video = source_attributes(self.html, el).any(|(_, value)| {
+                let is_video = self.attributes.iter().any(|(_, value)| {
                     let value = value.to_ascii_lowercase();
                     patterns::contains_any(&value, patterns::VIDEO_HOSTS)
                 });
@@ -455,20 +457,28 @@ impl<'h> Builder<'h> {
         (flags, weight, clutter, class.hash, rule)
     }
 
-    fn collect_meta(&mut self, tag: Tag, el: &Element<'_, '_>) {
+    fn collect_meta(&mut self, tag: Tag) {
+        // As `Element::get_attribute`: the first of the name, a leading byte order mark dropped.
+        let attributes = &self.attributes;
+        let get = |name: &str| {
+            attributes
+                .iter()
+                .find(|(written, _)| written.eq_ignore_ascii_case(name))
+                .map(|(_, value)| value.strip_prefix('\u{feff}').unwrap_or(value))
+        };
         let meta = &mut self.tree.meta;
         match tag {
             Tag::Html => {
-                meta.lang = el.get_attribute("lang").map(|v| text::decode_attribute(&v));
-                meta.dir = el.get_attribute("dir").map(|v| text::decode_attribute(&v));
+                meta.lang = get("lang").map(text::decode_attribute);
+                meta.dir = get("dir").map(text::decode_attribute);
             }
             Tag::Meta => {
-                let Some(content) = el.get_attribute("content") else {
+                let Some(content) = get("content") else {
                     return;
                 };
-                let content = text::decode_attribute(&content);
+                let content = text::decode_attribute(content);
                 for attr in ["property", "name", "itemprop"] {
-                    if let Some(key) = el.get_attribute(attr) {
+                    if let Some(key) = get(attr) {
                         // `property` may hold several space-separated names.
                         for key in key.split_ascii_whitespace() {
                             meta.metas.push((key.to_ascii_lowercase(), content.clone()));
@@ -477,11 +487,11 @@ impl<'h> Builder<'h> {
                 }
             }
             Tag::Base if self.tree.base_href.is_none() => {
-                self.tree.base_href = el.get_attribute("href").map(|v| text::decode_attribute(&v));
+                self.tree.base_href = get("href").map(text::decode_attribute);
             }
             Tag::Time if meta.times.len() < MAX_TIMES => {
-                if let Some(dt) = el.get_attribute("datetime") {
-                    meta.times.push(text::decode_attribute(&dt));
+                if let Some(dt) = get("datetime") {
+                    meta.times.push(text::decode_attribute(dt));
                 }
             }
             _ => {}
@@ -512,12 +522,16 @@ impl Sink for Builder<'_> {
         }
     }
 
-    fn open(&mut self, tag: Tag, key: u32, el: &mut Element<'_, '_>) {
+    fn open(&mut self, tag: Tag, key: u32, _el: &mut Element<'_, '_>) {
         let index = self.tree.nodes.len() as u32;
         let parent = *self.stack.last().unwrap();
-        let attrs = Attrs::read(self.html, el);
-        let (mut flags, weight, clutter, class_hash, by_name) =
-            self.attribute_flags(tag, el, &attrs);
+        // The start tag's attributes, read once (into a list kept from element to element).
+        let mut attributes = std::mem::take(&mut self.attributes);
+        attributes.clear();
+        attributes.extend(source_attributes(self.html, key));
+        self.attributes = attributes;
+        let attrs = Attrs::read(&self.attributes);
+        let (mut flags, weight, clutter, class_hash, by_name) = self.attribute_flags(tag, &attrs);
         let parent_node = &mut self.tree.nodes[parent as usize];
         parent_node.children += 1;
         if tag.is_block() && self.in_foreign == 0 {
@@ -543,7 +557,7 @@ impl Sink for Builder<'_> {
             children: 0,
         });
         let by_attribute = if self.rules.has_attribute_rules() {
-            self.rules.attribute_rule(source_attributes(self.html, el))
+            self.rules.attribute_rule(self.attributes.iter().copied())
         } else {
             None
         };
@@ -553,7 +567,7 @@ impl Sink for Builder<'_> {
         if tag == Tag::Body && self.tree.body.is_none() {
             self.tree.body = Some(index);
         }
-        self.collect_meta(tag, el);
+        self.collect_meta(tag);
         if let Some(dir) = attrs.dir {
             self.tree
                 .dirs
