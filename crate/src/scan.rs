@@ -1138,9 +1138,7 @@ mod tests {
         }
     }
 
-    /// Per element, its attributes as (name, value) ranges of the page: by lol_html's
-    /// `Element::attributes()`, and by [`source_attributes`].
-    /// Where the name is in the page, and the value (`""` for none).
+    /// An attribute: where its name is in the page, and its value (`""` for none).
     type AttributeRange = (std::ops::Range<usize>, String);
 
     /// Per element, its attributes: by lol_html's `Element::attributes()` and by

@@ -101,6 +101,7 @@ mod class {
     pub const PERIOD: u8 = 1 << 4;
 }
 
+/// The [`class`] bits of each ASCII byte.
 static ASCII_CLASS: [u8; 128] = {
     let mut table = [0u8; 128];
     let mut byte = 0;
