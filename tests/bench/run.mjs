@@ -25,7 +25,7 @@ const CLICK_RUNS = 6;
  * process, where the core is compiled and its hot code optimised by the earlier pages; a user's
  * first view after the browser (or the extension's idle process) starts has none of that.
  */
-const COLD_RUNS = 3;
+const COLD_RUNS = 5;
 const BROWSER_JSON = join(OUT_DIR, 'browser.json');
 const NATIVE_JSON = join(OUT_DIR, 'native.json');
 
