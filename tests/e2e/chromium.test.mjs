@@ -9,7 +9,7 @@ import {
   freshProfileDir, waitForFrameGone,
   loadExpectations, pageState, preparePage, readerContent, removeDir, requireBuild,
   screenshotPath, sleep, startServer, waitForReaderFrame, wheelThroughReader,
-  waitInWorker,
+  readyWorker, waitInWorker,
 } from './support.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -48,6 +48,7 @@ describe('Chromium', { timeout: 60_000 }, () => {
       if (!extension) await sleep(100);
     }
     assert.ok(extension, `Klartext is not among the loaded extensions: ${loaded.map((e) => e.name)}`);
+    await readyWorker(extension);
   });
 
   after(async () => {

@@ -37,7 +37,7 @@ import {
   EXTENSION_DIR, FIXTURE, FIXTURES_DIR, GECKO_ID, MANIFEST, ROOT, freshProfileDir, loadExpectations,
   normalizeSpace, removeDir, requireBuild, screenshotPath, sleep, startServer, waitForReaderFrame,
   launchFirefox,
-  waitInWorker,
+  readyWorker,
 } from './support.mjs';
 import {
   CLEAN, CLEAN_SOURCE, KEEP, MAX_KEY_LENGTH, checkMessage,
@@ -307,12 +307,7 @@ describe('Clean in place (Chromium)', { timeout: 360_000 }, () => {
       if (!extension) await sleep(100);
     }
     assert.ok(extension, 'Klartext is loaded');
-    for (const deadline = Date.now() + 10_000; !worker && Date.now() < deadline;) {
-      [worker] = await extension.workers();
-      if (!worker) await sleep(100);
-    }
-    assert.ok(worker, 'the background service worker runs');
-    await waitInWorker(worker, () => typeof globalThis.chrome?.commands?.getAll === 'function');
+    worker = await readyWorker(extension);
   });
 
   after(async () => {

@@ -20,7 +20,7 @@ import {
   EXTENSION_DIR, FIXTURE, MADE_PAGES, ROOT, assertShowsArticle, freshProfileDir, loadExpectations,
   normalizeSpace, readerContent, removeDir, requireBuild, screenshotPath, sleep, startServer,
   waitForFrameGone, waitForReaderFrame,
-  waitInWorker,
+  readyWorker, waitInWorker,
 } from './support.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -95,6 +95,7 @@ describe('Reader view features (Chromium)', { timeout: 150_000 }, () => {
       if (!found) await sleep(100);
     }
     assert.ok(found, 'Klartext is loaded');
+    await readyWorker(found);
     return { instance, dir, extension: found };
   }
 

@@ -30,7 +30,7 @@ import puppeteer from 'puppeteer-core';
 import {
   EXTENSION_DIR, FIXTURE, MADE_PAGES, ROOT, freshProfileDir, launchFirefox, normalizeSpace, removeDir,
   requireBuild, screenshotPath, sleep, startServer, waitForReaderFrame,
-  waitInWorker,
+  readyWorker,
 } from './support.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -592,12 +592,7 @@ describe('Sites, rules and settings in Chromium', () => {
       if (!extension) await sleep(100);
     }
     assert.ok(extension, 'Klartext is loaded');
-    for (const deadline = Date.now() + 10_000; !worker && Date.now() < deadline;) {
-      [worker] = await extension.workers();
-      if (!worker) await sleep(100);
-    }
-    assert.ok(worker, 'the background service worker runs');
-    await waitInWorker(worker, () => typeof globalThis.chrome?.storage?.sync?.get === 'function');
+    worker = await readyWorker(extension);
     ctx.origin = `chrome-extension://${extension.id}`;
     ctx.tabIdOf = (url) => worker.evaluate(async (u) => (await chrome.tabs.query({})).filter((t) => t.url === u).at(-1)?.id, url);
     ctx.storageGet = (key) => worker.evaluate(async (k) => (await chrome.storage.sync.get(k))[k], key);

@@ -304,3 +304,19 @@ export async function waitInWorker(worker, ready, timeout = 10_000) {
   }
   throw new Error(`the extension's worker was not ready within ${timeout} ms`);
 }
+
+/**
+ * The extension's background service worker, once it has run its script: its toolbar-action
+ * listener is registered. A press right after the browser started may otherwise come before the
+ * worker has run (seen once: a fresh profile's first press opened no view within 20 s).
+ */
+export async function readyWorker(extension, timeout = 10_000) {
+  let worker;
+  for (const deadline = Date.now() + timeout; !worker && Date.now() < deadline;) {
+    [worker] = await extension.workers();
+    if (!worker) await sleep(100);
+  }
+  assert.ok(worker, 'the background service worker runs');
+  await waitInWorker(worker, () => globalThis.chrome?.action?.onClicked?.hasListeners?.() === true, timeout);
+  return worker;
+}
