@@ -582,9 +582,22 @@ impl<'h> Iterator for SourceAttributes<'h> {
     }
 }
 
+/// The value of the attribute `name` (any case) among `attributes` (name, value) as read from
+/// the page: as `Element::get_attribute` gives it, the first of that name, with a leading byte
+/// order mark dropped (`get_attribute` decodes the value with `Encoding::decode`, which takes
+/// one for a byte order mark), but without copying it.
+pub fn named<'h>(
+    attributes: impl IntoIterator<Item = (&'h str, &'h str)>,
+    name: &str,
+) -> Option<&'h str> {
+    attributes
+        .into_iter()
+        .find(|(written, _)| written.eq_ignore_ascii_case(name))
+        .map(|(_, value)| value.strip_prefix('\u{feff}').unwrap_or(value))
+}
+
 /// The value of an element's attribute `name` (any case) as a slice of the page, character
-/// references still encoded, as `Element::get_attribute` gives it (a leading byte order mark
-/// dropped) but without copying it.
+/// references still encoded, as [`named`] gives it.
 /// `key` is the element's key as [`Sink::open`] got it: in a pass over a range, lol_html's
 /// locations are in the bytes it was given (made-up start tags, then the range), and the key
 /// says where the start tag is in the page.
@@ -593,19 +606,15 @@ pub fn attribute<'h>(html: &'h str, key: u32, el: &Element<'_, '_>, name: &str) 
     let in_page = |bytes: std::ops::Range<usize>| {
         html.get(bytes.start.checked_add_signed(shift)?..bytes.end.checked_add_signed(shift)?)
     };
-    el.attributes().iter().find_map(|attribute| {
+    let attributes = el.attributes().iter().filter_map(|attribute| {
         let written = in_page(attribute.name_source_location()?.bytes())?;
-        if !written.eq_ignore_ascii_case(name) {
-            return None;
-        }
         let value = attribute
             .value_source_location()
             .and_then(|value| in_page(value.bytes()))
             .unwrap_or_default();
-        // `get_attribute` decodes the value with `Encoding::decode`, which takes a leading
-        // byte order mark for one and drops it.
-        Some(value.strip_prefix('\u{feff}').unwrap_or(value))
-    })
+        Some((written, value))
+    });
+    named(attributes, name)
 }
 
 /// Elements that end the search for an open `<li>`, `<dd>` or `<dt>`: the parser's special

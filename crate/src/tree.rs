@@ -10,7 +10,7 @@ use crate::clutter::{self, Category};
 use crate::metadata::RawMeta;
 use crate::patterns;
 use crate::rules::Matcher;
-use crate::scan::{source_attributes, Sink};
+use crate::scan::{named, source_attributes, Sink};
 use crate::tag::Tag;
 use crate::text;
 use crate::token::{fact, Interner};
@@ -458,14 +458,8 @@ impl<'h> Builder<'h> {
     }
 
     fn collect_meta(&mut self, tag: Tag) {
-        // As `Element::get_attribute`: the first of the name, a leading byte order mark dropped.
         let attributes = &self.attributes;
-        let get = |name: &str| {
-            attributes
-                .iter()
-                .find(|(written, _)| written.eq_ignore_ascii_case(name))
-                .map(|(_, value)| value.strip_prefix('\u{feff}').unwrap_or(value))
-        };
+        let get = |name: &str| named(attributes.iter().copied(), name);
         let meta = &mut self.tree.meta;
         match tag {
             Tag::Html => {
@@ -526,10 +520,8 @@ impl Sink for Builder<'_> {
         let index = self.tree.nodes.len() as u32;
         let parent = *self.stack.last().unwrap();
         // The start tag's attributes, read once (into a list kept from element to element).
-        let mut attributes = std::mem::take(&mut self.attributes);
-        attributes.clear();
-        attributes.extend(source_attributes(self.html, key));
-        self.attributes = attributes;
+        self.attributes.clear();
+        self.attributes.extend(source_attributes(self.html, key));
         let attrs = Attrs::read(&self.attributes);
         let (mut flags, weight, clutter, class_hash, by_name) = self.attribute_flags(tag, &attrs);
         let parent_node = &mut self.tree.nodes[parent as usize];
