@@ -1209,13 +1209,7 @@ mod tests {
             "&amp;",
             "`",
         ];
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = move |bound: usize| {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (state >> 33) as usize % bound
-        };
+        let mut next = random_below(0x2545_f491_4f6c_dd1d_u64);
         (0..count).map(move |_| {
             let mut html = String::from("<p");
             if next(2) == 0 {
@@ -1246,6 +1240,17 @@ mod tests {
             }
         }
         assert!(elements > 100_000, "{elements}");
+    }
+
+    /// A generator of numbers below a bound, from a linear congruential generator seeded with
+    /// `state`: the same cases every run.
+    fn random_below(mut state: u64) -> impl FnMut(usize) -> usize {
+        move |bound| {
+            state = state
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (state >> 33) as usize % bound
+        }
     }
 
     /// Markup strung together at random from pieces of tags, comments, raw text elements,
@@ -1328,13 +1333,7 @@ mod tests {
             "<img>",
             "<br>",
         ];
-        let mut state = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = move |bound: usize| {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (state >> 33) as usize % bound
-        };
+        let mut next = random_below(0x9e37_79b9_7f4a_7c15_u64);
         (0..count).map(move |_| {
             let len = 1 + next(24);
             (0..len).map(|_| PIECES[next(PIECES.len())]).collect()
