@@ -81,12 +81,7 @@ describe('Chromium', { timeout: 60_000 }, () => {
   }
 
   test('the keyboard command has a shortcut', async () => {
-    let worker;
-    for (const deadline = Date.now() + 10_000; !worker && Date.now() < deadline;) {
-      [worker] = await extension.workers();
-      if (!worker) await sleep(100);
-    }
-    assert.ok(worker, 'the background service worker runs');
+    const worker = await readyWorker(extension);
     // The extension API appears in the worker's global scope once the worker has started.
     await waitInWorker(worker, () => typeof globalThis.chrome?.commands?.getAll === 'function');
     const commands = await worker.evaluate(() => chrome.commands.getAll());

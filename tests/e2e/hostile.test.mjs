@@ -7,7 +7,7 @@
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { readerContent, sleep } from './support.mjs';
+import { readerContent, readyWorker, sleep } from './support.mjs';
 import {
   launch, openReader, scanReader, startHostileServer, waitForNoFrame,
 } from '../fixtures/hostile/harness.mjs';
@@ -343,12 +343,7 @@ for (const name of ['chromium', 'firefox']) {
           assert.ok(reply === null || String(reply).startsWith('error:'), `content-script message ${i} is refused: ${JSON.stringify(reply)}`);
         }
         // From the background to the content script: only the exact messages count.
-        let worker;
-        for (const deadline = Date.now() + 5000; !worker && Date.now() < deadline;) {
-          [worker] = await driver.extension.workers();
-          if (!worker) await sleep(100);
-        }
-        assert.ok(worker, 'the background runs');
+        const worker = await readyWorker(driver.extension, 5000);
         const tabId = await frame.evaluate(() => chrome.tabs.getCurrent().then((t) => t.id));
         await worker.evaluate(async (tabId) => {
           for (const msg of [{ type: 'klartext:close', extra: 1 }, { type: 'klartext:toggle', x: 1 },

@@ -132,12 +132,7 @@ describe('Reader view features (Chromium)', { timeout: 150_000 }, () => {
   }
 
   async function backgroundWorker() {
-    let worker;
-    for (const deadline = Date.now() + 10_000; !worker && Date.now() < deadline;) {
-      [worker] = await extension.workers();
-      if (!worker) await sleep(100);
-    }
-    assert.ok(worker, 'the background runs');
+    const worker = await readyWorker(extension);
     await waitInWorker(worker, () => typeof globalThis.chrome?.storage?.local?.get === 'function');
     return worker;
   }
