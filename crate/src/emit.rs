@@ -343,6 +343,9 @@ fn resolve(base: Option<&Url>, raw: &str, image: bool) -> Option<String> {
     if value.starts_with('#') {
         return Some(value.to_string());
     }
+    if let Some(path) = crate::resolve::plain_data_url(value) {
+        return is_safe_data_image(path, image).then(|| format!("data:{path}"));
+    }
     let url = match Url::parse(value) {
         Ok(url) => url,
         Err(ParseError::RelativeWithoutBase) => match base {
@@ -355,10 +358,16 @@ fn resolve(base: Option<&Url>, raw: &str, image: bool) -> Option<String> {
     let safe = match url.scheme() {
         "http" | "https" => true,
         "mailto" => !image,
-        "data" => image && url.path().starts_with("image/") && !url.path().starts_with("image/svg"),
+        "data" => is_safe_data_image(url.path(), image),
         _ => false,
     };
     safe.then(|| url.as_str().to_owned())
+}
+
+/// A `data:` URL (its path given) is kept only as an image, and not as SVG, which can hold
+/// script.
+fn is_safe_data_image(path: &str, image: bool) -> bool {
+    image && path.starts_with("image/") && !path.starts_with("image/svg")
 }
 
 fn resolve_srcset(base: Option<&Url>, raw: &str) -> Option<String> {

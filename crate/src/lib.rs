@@ -82,6 +82,8 @@ pub mod rules;
 mod scan;
 mod score;
 mod tag;
+#[cfg(test)]
+mod testing;
 mod text;
 mod token;
 mod tree;

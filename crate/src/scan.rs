@@ -771,6 +771,7 @@ fn rewriting_error(err: lol_html::errors::RewritingError) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::random_below;
 
     /// Records the stream as an S-expression-like string: `(p text)`.
     #[derive(Default)]
@@ -1240,17 +1241,6 @@ mod tests {
             }
         }
         assert!(elements > 100_000, "{elements}");
-    }
-
-    /// A generator of numbers below a bound, from a linear congruential generator seeded with
-    /// `state`: the same cases every run.
-    fn random_below(mut state: u64) -> impl FnMut(usize) -> usize {
-        move |bound| {
-            state = state
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            (state >> 33) as usize % bound
-        }
     }
 
     /// Markup strung together at random from pieces of tags, comments, raw text elements,

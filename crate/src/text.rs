@@ -286,6 +286,7 @@ fn style_hides_by_copy(style: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::testing::random_chunks;
 
     /// `measure` as one loop over chars: the definition its ASCII shortcut must keep.
     fn measure_by_chars(chunk: &str, last_was_space: &mut bool) -> Stats {
@@ -324,27 +325,6 @@ mod tests {
         }
     }
 
-    /// 20,000 chunks of up to `max_pieces - 1` of `pieces` picked by a xorshift from `seed` (the
-    /// same chunks every run).
-    fn random_chunks(
-        pieces: &'static [&'static str],
-        mut seed: u64,
-        max_pieces: u64,
-    ) -> impl Iterator<Item = String> {
-        let mut next = move || {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            seed
-        };
-        (0..20_000).map(move |_| {
-            let len = next() % max_pieces;
-            (0..len)
-                .map(|_| pieces[(next() % pieces.len() as u64) as usize])
-                .collect()
-        })
-    }
-
     /// The same on 20,000 random chunks of ASCII runs, whitespace runs, periods and commas
     /// next to non-ASCII letters, spaces and punctuation, from both whitespace states.
     #[test]
@@ -353,7 +333,7 @@ mod tests {
             "a", "Z", "7", " ", "  ", "\t", "\n", "\x0B", ".", "!", "?", ",", ";", "-", "&amp;",
             "&nbsp;", "\u{a0}", "é", "中", "。", "，", "\u{2028}", "\u{3000}", "١", "x.", ". ",
         ];
-        for chunk in random_chunks(PIECES, 0x2545_f491_4f6c_dd1d, 12) {
+        for chunk in random_chunks(PIECES, 0x2545_f491_4f6c_dd1d, 12, 20_000) {
             for start in [true, false] {
                 let (mut a, mut b) = (start, start);
                 assert_eq!(
@@ -373,7 +353,7 @@ mod tests {
             "a", "Z", "7", " ", "  ", "\t", "\n", "\x0B", "\x1F", ".", "&amp;", "\u{a0}", "é",
             "中", "\u{2028}", "\u{3000}", "\u{85}", "x y",
         ];
-        for chunk in random_chunks(PIECES, 0x9e37_79b9_7f4a_7c15, 10) {
+        for chunk in random_chunks(PIECES, 0x9e37_79b9_7f4a_7c15, 10, 20_000) {
             for start in [true, false] {
                 let (mut a, mut b) = (start, start);
                 let mut fast = String::from("<");
