@@ -594,12 +594,7 @@ fn tiny_text(tree: &Tree, agg: &[Agg], i: u32, html: &str, max: u32) -> Option<S
     if a.text == 0 || a.text > max {
         return None;
     }
-    let start = node.key as usize;
-    let end = tree
-        .nodes
-        .get(a.last as usize + 1)
-        .map_or(html.len(), |n| n.key as usize);
-    let source = html.get(start..end)?;
+    let source = html.get(node.key as usize..node.end as usize)?;
     let text = text_outside_tags(source);
     Some(crate::text::decode_collapse(&text))
 }
@@ -636,23 +631,20 @@ fn is_teaser_paragraph(tree: &Tree, agg: &[Agg], i: u32, html: &str) -> bool {
 fn is_one_word_reference(tree: &Tree, agg: &[Agg], i: u32, html: &str) -> bool {
     let one_word = tiny_text(tree, agg, i, html, ONE_WORD_MAX_TEXT)
         .is_some_and(|t| t.split_whitespace().count() == 1);
-    one_word && !opens_new_tab(tree, agg, i, html)
+    one_word && !opens_new_tab(tree, i, html)
 }
 
 /// Whether a link inside the element opens a new tab or window (`target="_blank"`), read from
 /// its source as `tiny_text` reads text.
-fn opens_new_tab(tree: &Tree, agg: &[Agg], i: u32, html: &str) -> bool {
-    let start = tree.nodes[i as usize].key as usize;
-    let end = tree
-        .nodes
-        .get(agg[i as usize].last as usize + 1)
-        .map_or(html.len(), |n| n.key as usize);
-    html.get(start..end).is_some_and(|source| {
-        let source = source.to_ascii_lowercase();
-        ["target=\"_blank\"", "target='_blank'", "target=_blank"]
-            .iter()
-            .any(|t| source.contains(t))
-    })
+fn opens_new_tab(tree: &Tree, i: u32, html: &str) -> bool {
+    let node = &tree.nodes[i as usize];
+    html.get(node.key as usize..node.end as usize)
+        .is_some_and(|source| {
+            let source = source.to_ascii_lowercase();
+            ["target=\"_blank\"", "target='_blank'", "target=_blank"]
+                .iter()
+                .any(|t| source.contains(t))
+        })
 }
 
 /// Characters of the longest word a one-word link paragraph is read for.
@@ -893,6 +885,26 @@ mod tests {
             }
         }
         text
+    }
+
+    /// A short block's text is its own: not the text that follows it in its parent, up to the
+    /// next element (`Node::end`).
+    #[test]
+    fn a_short_block_is_read_without_the_text_after_it() {
+        let para = "The council met on Tuesday evening to discuss the renovation of the old \
+            stone bridge, which has connected the market square with the mill since 1847.";
+        let html = format!(
+            "<html><body><article><h1>Bridge</h1><p>{para}</p><p>{para}</p>\
+             <div>Anzeige</div> Works start in spring and last two summers, the council said. \
+             <p>{para}</p><p>{para}</p></article></body></html>"
+        );
+        let article = crate::extract(&html, &crate::Options::default()).unwrap();
+        assert!(!article.text.contains("Anzeige"), "{}", article.text);
+        assert!(
+            article.text.contains("last two summers"),
+            "{}",
+            article.text
+        );
     }
 
     #[test]

@@ -118,7 +118,7 @@ impl Sink for Remover<'_> {
         }
     }
 
-    fn close(&mut self) {
+    fn close(&mut self, _end: u32) {
         self.previews.close();
     }
 

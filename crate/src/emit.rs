@@ -512,7 +512,7 @@ impl Sink for Emitter<'_> {
         }
     }
 
-    fn close(&mut self) {
+    fn close(&mut self, _end: u32) {
         self.previews.close();
         if self
             .first_paragraph

@@ -588,7 +588,7 @@ mod tests {
                 *last = Some(rule);
             }
         }
-        fn close(&mut self) {}
+        fn close(&mut self, _end: u32) {}
         fn text(&mut self, _text: &str, _raw: bool) {}
     }
 

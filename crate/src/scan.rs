@@ -41,8 +41,9 @@ const MAX_DEPTH: usize = 512;
 pub trait Sink {
     /// An element opened. Text and child elements follow until the matching [`Sink::close`].
     fn open(&mut self, tag: Tag, key: u32, el: &mut Element<'_, '_>);
-    /// The innermost open element closed.
-    fn close(&mut self);
+    /// The innermost open element closed at byte `end` of the page: where its end tag starts,
+    /// or the start tag or the end of the page that closed it without one.
+    fn close(&mut self, end: u32);
     /// The element opened last matched clutter rule `rule` (called right after its `open`).
     fn matched(&mut self, _rule: u16) {}
     /// A chunk of text inside the innermost open element. `raw` is false for script and style
@@ -149,20 +150,22 @@ impl<S: Sink> Driver<'_, S> {
         });
     }
 
-    fn pop(&mut self, count: usize) {
+    /// Pops `count` elements, which end at byte `end` of the page.
+    fn pop(&mut self, count: usize, end: u32) {
         for _ in 0..count {
             self.stack.pop();
-            self.sink.close();
+            self.sink.close(end);
         }
     }
 
     /// Pops `count` elements that their end tags did not close: lol_html keeps them open.
-    fn pop_implied(&mut self, count: usize) {
+    /// They end at byte `end` of the page, the start tag that implied their end tags.
+    fn pop_implied(&mut self, count: usize, end: u32) {
         for _ in 0..count {
             if let Some(frame) = self.stack.pop() {
                 self.mark_dangling(frame.key);
             }
-            self.sink.close();
+            self.sink.close(end);
         }
     }
 
@@ -256,7 +259,7 @@ impl<S: Sink> Driver<'_, S> {
             if open.closes {
                 #[cfg(test)]
                 tests::CLOSED.with(|closed| closed.borrow_mut().push((open.key, lt)));
-                self.close_key(open.key);
+                self.close_key(open.key, lt as u32);
             }
         }
         self.open.truncate(at);
@@ -326,10 +329,11 @@ impl<S: Sink> Driver<'_, S> {
         }
     }
 
-    /// Closes the element with `key` and everything opened inside it, if it is still open.
-    fn close_key(&mut self, key: u32) {
+    /// Closes the element with `key` and everything opened inside it, if it is still open, at
+    /// the end tag at byte `end`.
+    fn close_key(&mut self, key: u32, end: u32) {
         if let Some(pos) = self.stack.iter().rposition(|f| f.key == key) {
-            self.pop(self.stack.len() - pos);
+            self.pop(self.stack.len() - pos, end);
         }
         // lol_html closed it and everything it opened after it.
         let closed = self.dangling.partition_point(|&d| d < key);
@@ -359,12 +363,13 @@ impl<S: Sink> Driver<'_, S> {
         None
     }
 
-    /// The implied end tags that an opening `tag` causes, as the HTML parser applies them.
-    fn close_implied(&mut self, tag: Tag) {
+    /// The implied end tags that an opening `tag` (its start tag at byte `key`) causes, as the
+    /// HTML parser applies them.
+    fn close_implied(&mut self, tag: Tag, key: u32) {
         use Tag::*;
         if tag.closes_p() {
             if let Some(n) = self.find_open(|t| t == P, |t| t.is_scope_boundary() || t == Button) {
-                self.pop_implied(n);
+                self.pop_implied(n, key);
             }
         }
         let implied = match tag {
@@ -382,7 +387,7 @@ impl<S: Sink> Driver<'_, S> {
             _ => None,
         };
         if let Some(n) = implied {
-            self.pop_implied(n);
+            self.pop_implied(n, key);
         }
     }
 
@@ -431,12 +436,12 @@ impl<S: Sink> Driver<'_, S> {
         if tag == Tag::Body {
             // Content before <body> may have left <head> open.
             if let Some(n) = self.find_open(|t| t == Tag::Head, |_| false) {
-                self.pop_implied(n);
+                self.pop_implied(n, key);
             }
         }
-        self.close_implied(tag);
+        self.close_implied(tag, key);
         if self.stack.len() >= MAX_DEPTH {
-            self.pop_implied(1);
+            self.pop_implied(1, key);
         }
         self.push(tag, name, key, in_html);
         if self.dangling.is_empty() != self.in_step {
@@ -445,7 +450,8 @@ impl<S: Sink> Driver<'_, S> {
         }
         self.sink.open(tag, key, el);
         if !el.can_have_content() {
-            self.pop(1);
+            // No content, no end tag: it ends where it starts.
+            self.pop(1, key);
             return;
         }
         self.vm_open(key, name, true);
@@ -756,7 +762,7 @@ fn run<S: Sink>(
     let end = range.as_ref().map_or(html.len(), |(range, _)| range.end);
     driver.text_to(end);
     let open = driver.stack.len();
-    driver.pop(open);
+    driver.pop(open, end as u32);
     Ok(driver.sink)
 }
 
@@ -787,7 +793,7 @@ mod tests {
             self.0.push('(');
             self.0.push_str(&name);
         }
-        fn close(&mut self) {
+        fn close(&mut self, _end: u32) {
             self.0.push(')');
         }
         fn text(&mut self, text: &str, _raw: bool) {
@@ -892,7 +898,7 @@ mod tests {
                 ));
             }
         }
-        fn close(&mut self) {}
+        fn close(&mut self, _end: u32) {}
         fn text(&mut self, _text: &str, _raw: bool) {}
     }
 
@@ -948,7 +954,7 @@ mod tests {
 
     impl Sink for TextSpans<'_> {
         fn open(&mut self, _tag: Tag, _key: u32, _el: &mut Element<'_, '_>) {}
-        fn close(&mut self) {}
+        fn close(&mut self, _end: u32) {}
         fn text(&mut self, text: &str, raw: bool) {
             let start = text.as_ptr() as usize - self.html.as_ptr() as usize;
             self.spans.push((start..start + text.len(), raw));
@@ -1145,6 +1151,50 @@ mod tests {
         }
         for html in random_markup(20_000) {
             assert_eq!(scanned_closes(&html), lol_html_closes(&html), "{html:?}");
+        }
+    }
+
+    /// Where each element starts and ends, as the scanner reports them to its sink.
+    struct Extents {
+        open: Vec<(u32, u32)>,
+        closed: Vec<(u32, u32)>,
+    }
+
+    impl Sink for Extents {
+        fn open(&mut self, _tag: Tag, key: u32, _el: &mut Element<'_, '_>) {
+            self.open.push((key, key));
+        }
+        fn close(&mut self, end: u32) {
+            let (key, inner_end) = self.open.pop().expect("a close for each open");
+            assert!(
+                end >= key && end >= inner_end,
+                "{key}..{end} holds an element ending at {inner_end}"
+            );
+            if let Some(parent) = self.open.last_mut() {
+                parent.1 = end;
+            }
+            self.closed.push((key, end));
+        }
+        fn text(&mut self, _text: &str, _raw: bool) {}
+    }
+
+    /// Every element ends where a tag starts (its end tag, or the tag that closed it) or at the
+    /// end of the page, after its content and nested in its parent.
+    #[test]
+    fn elements_end_at_the_tag_that_closes_them() {
+        for html in test_pages().into_iter().chain(random_markup(5_000)) {
+            let sink = Extents {
+                open: Vec::new(),
+                closed: Vec::new(),
+            };
+            let closed = scan(&html, sink).unwrap().closed;
+            for (key, end) in closed {
+                let (key, end) = (key as usize, end as usize);
+                assert!(
+                    end == html.len() || html.as_bytes()[end] == b'<',
+                    "{key}..{end} of {html:?}"
+                );
+            }
         }
     }
 

@@ -105,6 +105,9 @@ pub struct Node {
     pub parent: u32,
     /// Byte offset of the start tag: the key shared by both passes.
     pub key: u32,
+    /// Byte offset where the element ends: its end tag's `<`, or the start tag or the end of
+    /// the page that closed it without one. Its content lies between `key` and `end`.
+    pub end: u32,
     /// Hash of the class attribute, to find siblings styled like the article root.
     pub class_hash: u32,
     /// Characters of text directly inside this element (whitespace runs count once).
@@ -341,6 +344,7 @@ impl<'h> Builder<'h> {
             rule: None,
             parent: NO_PARENT,
             key: 0,
+            end: html.len() as u32,
             class_hash: 0,
             text: 0,
             commas: 0,
@@ -541,6 +545,8 @@ impl Sink for Builder<'_> {
             rule: None,
             parent,
             key,
+            // Until it closes: the end of the page.
+            end: self.html.len() as u32,
             class_hash,
             text: 0,
             commas: 0,
@@ -615,8 +621,12 @@ impl Sink for Builder<'_> {
         }
     }
 
-    fn close(&mut self) {
+    fn close(&mut self, end: u32) {
         let depth = self.stack.len();
+        if let [_, .., index] = self.stack[..] {
+            // The document itself (alone on the stack) never closes.
+            self.tree.nodes[index as usize].end = end;
+        }
         while self.captures.last().is_some_and(|c| c.0 == depth) {
             let (_, kind, raw) = self.captures.pop().unwrap();
             let index = self.stack[depth - 1];
