@@ -36,7 +36,7 @@ import puppeteer from 'puppeteer-core';
 import {
   EXTENSION_DIR, FIXTURE, FIXTURES_DIR, GECKO_ID, MANIFEST, ROOT, freshProfileDir, loadExpectations,
   normalizeSpace, removeDir, requireBuild, screenshotPath, sleep, startServer, waitForReaderFrame,
-  launchFirefox,
+  launchFirefox, inFirefoxWindow, typeFirefoxShortcut, chooseFromFirefoxPageMenu, textPoint,
   readyWorker,
 } from './support.mjs';
 import {
@@ -593,41 +593,8 @@ describe('Clean in place (Firefox)', { timeout: 360_000 }, () => {
     if (profile) removeDir(profile);
   });
 
-  async function inBrowserWindow(expression) {
-    const connection = browser.connection;
-    const { result: tree } = await connection.send('browsingContext.getTree', { 'moz:scope': 'chrome' });
-    const window = tree.contexts.find((c) => c.url === 'chrome://browser/content/browser.xhtml');
-    assert.ok(window, 'the browser window is reachable in the chrome scope');
-    const { result } = await connection.send('script.evaluate', {
-      expression, target: { context: window.context }, awaitPromise: true,
-    });
-    if (result.type !== 'success') throw new Error(`privileged script failed: ${JSON.stringify(result)}`);
-    return result.result.value;
-  }
-
-  /** Types the shortcut (e.g. "Alt+Shift+L") as trusted key events in the browser window. */
-  function typeShortcut(shortcut) {
-    return inBrowserWindow(`(() => {
-      const parts = ${JSON.stringify(shortcut.split('+'))};
-      const letter = parts.pop();
-      const MODIFIERS = {
-        Alt: ['Alt', 'AltLeft', KeyEvent.DOM_VK_ALT],
-        Shift: ['Shift', 'ShiftLeft', KeyEvent.DOM_VK_SHIFT],
-        Ctrl: ['Control', 'ControlLeft', KeyEvent.DOM_VK_CONTROL],
-      };
-      const key = ([key, code, keyCode]) => new KeyboardEvent('', { key, code, keyCode });
-      const tip = Cc['@mozilla.org/text-input-processor;1'].createInstance(Ci.nsITextInputProcessor);
-      if (!tip.beginInputTransactionForTests(window)) throw new Error('no input transaction');
-      const mods = parts.map((p) => MODIFIERS[p]);
-      const main = [letter, 'Key' + letter, KeyEvent['DOM_VK_' + letter]];
-      for (const m of mods) tip.keydown(key(m));
-      tip.keydown(key(main));
-      tip.keyup(key(main));
-      for (const m of mods.reverse()) tip.keyup(key(m));
-      return 'typed';
-    })()`);
-  }
-
+  const inBrowserWindow = (expression) => inFirefoxWindow(browser, expression);
+  const typeShortcut = (shortcut) => typeFirefoxShortcut(browser, shortcut);
   const pressClean = () => typeShortcut(CLEAN_SHORTCUT);
 
   test('the clean-page command has its shortcut', async () => {
@@ -691,6 +658,19 @@ describe('Clean in place (Firefox)', { timeout: 360_000 }, () => {
     await pressClean();
     await waitForCleanGone(page);
     console.log(`# Firefox: reference page cleaned in ${took} ms (${state.hidden} blocks)`);
+    await page.close();
+  });
+
+  test('the page\'s context menu (a real right-click, "Clean this page") cleans it in place; the shortcut gives it back', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.base}/${FIXTURE}.html`, { waitUntil: 'load' });
+    await page.bringToFront();
+    const original = await page.evaluate(() => document.documentElement.outerHTML);
+    await chooseFromFirefoxPageMenu(browser, page, 'klartext-clean-page', await textPoint(page, 'article'));
+    assertKroneClean(await waitForClean(page), expect);
+    await pressClean();
+    await waitForCleanGone(page);
+    assert.equal(await page.evaluate(() => document.documentElement.outerHTML), original, 'the DOM is exactly as before');
     await page.close();
   });
 

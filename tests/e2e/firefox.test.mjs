@@ -1,8 +1,9 @@
 // The reader view in Firefox ESR, driven over WebDriver BiDi. Firefox has no test hook for the
 // toolbar button, so Firefox is started with --remote-allow-system-access and the test runs
 // privileged script in the browser window: it presses the real toolbar action
-// (browserActionFor(extension).triggerAction(window)), and it types the real keyboard shortcut
-// as trusted key events (nsITextInputProcessor), which go through Firefox's shortcut handling.
+// (browserActionFor(extension).triggerAction(window)), it types the real keyboard shortcut
+// as trusted key events (nsITextInputProcessor), which go through Firefox's shortcut handling,
+// and it chooses the page's context-menu item in the real menu that a right-click opens.
 
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -10,7 +11,7 @@ import {
   COMMAND, FIXTURE, GECKO_ID, MANIFEST, assertPageRestored, assertShowsArticle,
   focusIsInFrame, freshProfileDir, loadExpectations, pageState, preparePage, readerContent,
   removeDir, requireBuild, screenshotPath, wheelThroughReader, startServer, waitForFrameGone, waitForReaderFrame,
-  launchFirefox,
+  launchFirefox, inFirefoxWindow, typeFirefoxShortcut, chooseFromFirefoxPageMenu, textPoint,
 } from './support.mjs';
 
 // Pinned so that the test knows the reader page's moz-extension:// origin.
@@ -38,22 +39,7 @@ describe('Firefox', { timeout: 60_000 }, () => {
     if (profile) removeDir(profile);
   });
 
-  /** Evaluates privileged script in the browser window (the parent process's chrome scope). */
-  async function inBrowserWindow(expression) {
-    const connection = browser.connection;
-    const { result: tree } = await connection.send('browsingContext.getTree', { 'moz:scope': 'chrome' });
-    const window = tree.contexts.find((c) => c.url === 'chrome://browser/content/browser.xhtml');
-    assert.ok(window, 'the browser window is reachable in the chrome scope');
-    const { result } = await connection.send('script.evaluate', {
-      expression,
-      target: { context: window.context },
-      awaitPromise: true,
-    });
-    if (result.type !== 'success') {
-      throw new Error(`privileged script failed: ${JSON.stringify(result.exceptionDetails ?? result)}`);
-    }
-    return result.result.value;
-  }
+  const inBrowserWindow = (expression) => inFirefoxWindow(browser, expression);
 
   /** Presses the extension's toolbar button in the browser window, as a click would. */
   function pressToolbarAction() {
@@ -65,28 +51,7 @@ describe('Firefox', { timeout: 60_000 }, () => {
     })()`);
   }
 
-  /** Types a shortcut like "Alt+Shift+K" as trusted key events in the browser window. */
-  function typeShortcut(shortcut) {
-    return inBrowserWindow(`(() => {
-      const parts = ${JSON.stringify(shortcut.split('+'))};
-      const letter = parts.pop();
-      const MODIFIERS = {
-        Alt: ['Alt', 'AltLeft', KeyEvent.DOM_VK_ALT],
-        Shift: ['Shift', 'ShiftLeft', KeyEvent.DOM_VK_SHIFT],
-        Ctrl: ['Control', 'ControlLeft', KeyEvent.DOM_VK_CONTROL],
-      };
-      const key = ([key, code, keyCode]) => new KeyboardEvent('', { key, code, keyCode });
-      const tip = Cc['@mozilla.org/text-input-processor;1'].createInstance(Ci.nsITextInputProcessor);
-      if (!tip.beginInputTransactionForTests(window)) throw new Error('no input transaction');
-      const mods = parts.map((p) => MODIFIERS[p]);
-      const main = [letter, 'Key' + letter, KeyEvent['DOM_VK_' + letter]];
-      for (const m of mods) tip.keydown(key(m));
-      tip.keydown(key(main));
-      tip.keyup(key(main));
-      for (const m of mods.reverse()) tip.keyup(key(m));
-      return 'typed';
-    })()`);
-  }
+  const typeShortcut = (shortcut) => typeFirefoxShortcut(browser, shortcut);
 
   async function openPage(path) {
     const page = await browser.newPage();
@@ -95,10 +60,11 @@ describe('Firefox', { timeout: 60_000 }, () => {
     return { page, beforeState };
   }
 
+  /** Opens the page at `path` and the reader view on it by `open(page)` (the toolbar button). */
   async function openReader(path, open = pressToolbarAction) {
     const { page, beforeState } = await openPage(path);
     await page.bringToFront();
-    await open();
+    await open(page);
     const frame = await waitForReaderFrame(page, PREFIX);
     const shown = await readerContent(frame);
     return { page, beforeState, frame, shown };
@@ -126,6 +92,17 @@ describe('Firefox', { timeout: 60_000 }, () => {
     assertShowsArticle(shown, expect);
     await wheelThroughReader(page, frame, beforeState);
     await closeWithEscape(page, beforeState);
+    await page.close();
+  });
+
+  test('the page\'s context menu (a real right-click, "Open in reader view") shows the article, and Esc gives the page back', async () => {
+    let clicked;
+    // The page as the right-click leaves it (the click moves the focus, as a user's does).
+    const fromMenu = async (page) => chooseFromFirefoxPageMenu(browser, page, 'klartext-open-reader',
+      await textPoint(page, 'article'), async () => { clicked = await pageState(page); });
+    const { page, shown } = await openReader(`/${FIXTURE}.html`, fromMenu);
+    assertShowsArticle(shown, expect);
+    await closeWithEscape(page, clicked);
     await page.close();
   });
 

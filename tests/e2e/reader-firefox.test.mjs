@@ -14,7 +14,7 @@ import {
   FIXTURE, GECKO_ID, ROOT, assertShowsArticle, freshProfileDir, loadExpectations,
   normalizeSpace, readerContent, removeDir, requireBuild, sleep, startServer, waitForFrameGone,
   waitForReaderFrame,
-  launchFirefox,
+  launchFirefox, inFirefoxWindow, chooseFromFirefoxPageMenu, textPoint,
 } from './support.mjs';
 
 const UUID = '9d2b7c41-0e6f-4a3b-8c55-1f7e2d9a6b30';
@@ -43,22 +43,13 @@ describe('Reader view features (Firefox)', { timeout: 90_000 }, () => {
   });
 
   /** Runs privileged script with the extension's toolbar button (`action`) in the browser window. */
-  async function withToolbarAction(body) {
-    const connection = browser.connection;
-    const { result: tree } = await connection.send('browsingContext.getTree', { 'moz:scope': 'chrome' });
-    const window = tree.contexts.find((c) => c.url === 'chrome://browser/content/browser.xhtml');
-    const { result } = await connection.send('script.evaluate', {
-      expression: `(() => {
-        const { ExtensionParent } = ChromeUtils.importESModule('resource://gre/modules/ExtensionParent.sys.mjs');
-        const extension = WebExtensionPolicy.getByID(${JSON.stringify(GECKO_ID)}).extension;
-        const action = ExtensionParent.apiManager.global.browserActionFor(extension);
-        ${body}
-      })()`,
-      target: { context: window.context },
-      awaitPromise: true,
-    });
-    assert.equal(result.type, 'success', JSON.stringify(result));
-    return result.result.value;
+  function withToolbarAction(body) {
+    return inFirefoxWindow(browser, `(() => {
+      const { ExtensionParent } = ChromeUtils.importESModule('resource://gre/modules/ExtensionParent.sys.mjs');
+      const extension = WebExtensionPolicy.getByID(${JSON.stringify(GECKO_ID)}).extension;
+      const action = ExtensionParent.apiManager.global.browserActionFor(extension);
+      ${body}
+    })()`);
   }
 
   /** Presses the extension's toolbar button, as a click would. */
@@ -77,12 +68,13 @@ describe('Reader view features (Firefox)', { timeout: 90_000 }, () => {
       });`));
   }
 
-  async function openReader(path, prepare) {
+  /** Opens the page at `path`, runs `prepare(page)`, and the reader view by `open(page)`. */
+  async function openReader(path, prepare, open = pressToolbarAction) {
     const page = await browser.newPage();
     await page.goto(`${server.base}${path}`, { waitUntil: 'load' });
     if (prepare) await prepare(page);
     await page.bringToFront();
-    await pressToolbarAction();
+    await open(page);
     const frame = await waitForReaderFrame(page, PREFIX);
     const shown = await readerContent(frame);
     return { page, frame, shown };
@@ -97,21 +89,54 @@ describe('Reader view features (Firefox)', { timeout: 90_000 }, () => {
 
   const focusedId = (frame) => frame.evaluate(() => document.activeElement?.id ?? null);
 
-  test('with text selected, the toolbar button shows just the selection', async () => {
-    const select = (page) => page.evaluate((first, last) => {
-      const find = (text) => [...document.querySelectorAll('p')].find((p) => p.textContent.replace(/\s+/g, ' ').includes(text));
-      const range = document.createRange();
-      range.setStart(find(first), 0);
-      range.setEndAfter(find(last));
-      getSelection().removeAllRanges();
-      getSelection().addRange(range);
-    }, expect.article[1].slice(0, 30), expect.article[2].slice(0, 30));
-    const { page, frame, shown } = await openReader(`/${FIXTURE}.html`, select);
+  /** Selects the article's second and third paragraphs and scrolls them into view. */
+  const selectTwoParagraphs = (page) => page.evaluate((first, last) => {
+    const find = (text) => [...document.querySelectorAll('p')].find((p) => p.textContent.replace(/\s+/g, ' ').includes(text));
+    const range = document.createRange();
+    range.setStart(find(first), 0);
+    range.setEndAfter(find(last));
+    getSelection().removeAllRanges();
+    getSelection().addRange(range);
+    find(first).scrollIntoView({ block: 'center' });
+  }, expect.article[1].slice(0, 30), expect.article[2].slice(0, 30));
+
+  function assertShowsSelection(shown) {
     const text = normalizeSpace(shown.text);
     assert.ok(text.includes(normalizeSpace(expect.article[1])), 'the selection is shown');
     assert.ok(text.includes(normalizeSpace(expect.article[2])));
     assert.ok(!text.includes(normalizeSpace(expect.article[0]).slice(0, 60)), 'the rest of the article is not');
     assert.ok(text.includes(EN.selectionNote.message));
+  }
+
+  test('with text selected, the toolbar button shows just the selection', async () => {
+    const { page, frame, shown } = await openReader(`/${FIXTURE}.html`, selectTwoParagraphs);
+    assertShowsSelection(shown);
+    await closeReader(page, frame);
+    await page.close();
+  });
+
+  test('the context menu\'s "Read selection" (a real right-click on the selection) reads any selection, one word too', async () => {
+    // One word selected (as find-in-page leaves it): the toolbar button reads the whole
+    // article then, the menu item just the word.
+    const selectWord = (page) => page.evaluate(() => {
+      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+      let node = walker.nextNode();
+      while (node && !node.data.includes('Nordkorea wird')) node = walker.nextNode();
+      const range = document.createRange();
+      range.setStart(node, 0);
+      range.setEnd(node, 5);
+      getSelection().removeAllRanges();
+      getSelection().addRange(range);
+      node.parentElement.scrollIntoView({ block: 'center' });
+      return range.toString();
+    });
+    let word;
+    const prepare = async (page) => { word = (await selectWord(page)).trim(); };
+    const fromMenu = async (page) => chooseFromFirefoxPageMenu(browser, page, 'klartext-read-selection', await textPoint(page, null));
+    const { page, frame, shown } = await openReader(`/${FIXTURE}.html`, prepare, fromMenu);
+    assert.ok(word.length >= 3, `a word is selected: ${word}`);
+    assert.equal(await frame.evaluate(() => document.querySelector('.body').textContent.trim()), word);
+    assert.ok(normalizeSpace(shown.text).includes(EN.selectionNote.message));
     await closeReader(page, frame);
     await page.close();
   });

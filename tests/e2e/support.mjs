@@ -293,6 +293,115 @@ export async function launchFirefox(profile, uuid, extraPrefs = {}, extensionDir
 }
 
 /**
+ * Evaluates privileged script in Firefox's browser window (the parent process's chrome scope;
+ * Firefox started with --remote-allow-system-access, as launchFirefox starts it) and returns its
+ * value.
+ */
+export async function inFirefoxWindow(browser, expression) {
+  const { connection } = browser;
+  const { result: tree } = await connection.send('browsingContext.getTree', { 'moz:scope': 'chrome' });
+  const window = tree.contexts.find((c) => c.url === 'chrome://browser/content/browser.xhtml');
+  assert.ok(window, 'the browser window is reachable in the chrome scope');
+  const { result } = await connection.send('script.evaluate', {
+    expression, target: { context: window.context }, awaitPromise: true,
+  });
+  if (result.type !== 'success') {
+    throw new Error(`privileged script failed: ${JSON.stringify(result.exceptionDetails ?? result)}`);
+  }
+  return result.result.value;
+}
+
+/** Types a shortcut like "Alt+Shift+K" in Firefox as trusted key events (nsITextInputProcessor). */
+export function typeFirefoxShortcut(browser, shortcut) {
+  return inFirefoxWindow(browser, `(() => {
+    const parts = ${JSON.stringify(shortcut.split('+'))};
+    const letter = parts.pop();
+    const MODIFIERS = {
+      Alt: ['Alt', 'AltLeft', KeyEvent.DOM_VK_ALT],
+      Shift: ['Shift', 'ShiftLeft', KeyEvent.DOM_VK_SHIFT],
+      Ctrl: ['Control', 'ControlLeft', KeyEvent.DOM_VK_CONTROL],
+    };
+    const key = ([key, code, keyCode]) => new KeyboardEvent('', { key, code, keyCode });
+    const tip = Cc['@mozilla.org/text-input-processor;1'].createInstance(Ci.nsITextInputProcessor);
+    if (!tip.beginInputTransactionForTests(window)) throw new Error('no input transaction');
+    const mods = parts.map((p) => MODIFIERS[p]);
+    const main = [letter, 'Key' + letter, KeyEvent['DOM_VK_' + letter]];
+    for (const m of mods) tip.keydown(key(m));
+    tip.keydown(key(main));
+    tip.keyup(key(main));
+    for (const m of mods.reverse()) tip.keyup(key(m));
+    return 'typed';
+  })()`);
+}
+
+/**
+ * The middle of a few characters of text in view under `selector` (outside links), or of the
+ * selection for `selector` null: a point where a right-click gets the page's (or the
+ * selection's) context menu, not a link's or an image's.
+ */
+export async function textPoint(page, selector) {
+  const point = await page.evaluate((selector) => {
+    const inView = (rect) => rect.width > 0 && rect.top >= 0 && rect.bottom <= innerHeight
+      && rect.left >= 0 && rect.right <= innerWidth;
+    const rects = [];
+    if (selector === null) {
+      rects.push(...getSelection().getRangeAt(0).getClientRects());
+    } else {
+      const walker = document.createTreeWalker(document.querySelector(selector) ?? document.body, NodeFilter.SHOW_TEXT);
+      for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const at = node.data.search(/\S\S\S/);
+        if (at < 0 || node.parentElement.closest('a')) continue;
+        const range = document.createRange();
+        range.setStart(node, at);
+        range.setEnd(node, at + 3);
+        rects.push(...range.getClientRects());
+      }
+    }
+    const rect = rects.find(inView);
+    return rect && { x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 };
+  }, selector);
+  assert.ok(point, `no text in view under ${selector ?? 'the selection'}`);
+  return point;
+}
+
+/**
+ * Right-clicks the page at `point` (Firefox) and chooses the extension's context-menu item
+ * `menuId` in the real menu that opens: in the extension's submenu where it has several items
+ * there, or at the top level. Fails, listing what the menu offered, when the item is not in it.
+ * `whileOpen()` runs while the menu is open, before the choice: the click has moved the focus
+ * as a user's does, and the page is as the extension will find it.
+ */
+export async function chooseFromFirefoxPageMenu(browser, page, menuId, point, whileOpen = async () => {}) {
+  await page.mouse.click(point.x, point.y, { button: 'right' });
+  const menu = "document.getElementById('contentAreaContextMenu')";
+  const opened = await inFirefoxWindow(browser, `(async () => {
+    const menu = ${menu};
+    for (let i = 0; i < 100 && menu.state !== 'open'; i++) await new Promise((r) => setTimeout(r, 50));
+    return menu.state;
+  })()`);
+  assert.equal(opened, 'open', 'the right-click opens the page\'s context menu');
+  await whileOpen();
+  const outcome = await inFirefoxWindow(browser, `(async () => {
+    const menu = ${menu};
+    const offered = [...menu.querySelectorAll('menu, menuitem')].filter((m) => !m.hidden);
+    const item = offered.find((m) => m.localName === 'menuitem' && m.id.endsWith(${JSON.stringify(`_${menuId}`)}));
+    if (!item) {
+      menu.hidePopup();
+      return 'not offered: ' + offered.map((m) => m.getAttribute('label')).filter(Boolean).join(' | ');
+    }
+    const popup = item.parentNode;
+    if (popup !== menu) {
+      const shown = new Promise((resolve) => popup.addEventListener('popupshown', resolve, { once: true }));
+      item.closest('menu').open = true;
+      await shown;
+    }
+    popup.activateItem(item);
+    return 'chosen';
+  })()`);
+  assert.equal(outcome, 'chosen', `the context menu item ${menuId}`);
+}
+
+/**
  * Waits until `ready` (a function run in the extension's service worker, returning a boolean)
  * holds there. Polled from the driver: right after start the worker's realm may lack even
  * `setTimeout`, so a loop inside the worker can throw.
