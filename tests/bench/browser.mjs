@@ -1,5 +1,6 @@
 // The browser half of the speed benchmark, in Debian's Chromium driven by puppeteer-core, with
-// the built extension (dist/unpacked) loaded.
+// the built extension (dist/unpacked) loaded; the end-to-end rows also in Debian's Firefox ESR
+// (launchFirefox).
 //
 // Per page of a set, in one tab that has the page loaded from 127.0.0.1 and reader/reader.html
 // framed over it as the content script frames it, with the core loaded in that frame:
@@ -92,7 +93,61 @@ export async function launch() {
   return {
     browser,
     extension,
+    origin: `chrome-extension://${extension.id}`,
     version,
+    close: async () => {
+      await browser.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
+/** Pinned, so that the bench knows the extension's moz-extension:// origin. */
+const FIREFOX_UUID = '6a1f4c2e-8d3b-4e7a-9c10-5b2e7f4d8a61';
+
+/**
+ * Debian's Firefox ESR over WebDriver BiDi, with the built extension installed as a temporary
+ * add-on: for the end-to-end rows only (section 1's Firefox part).
+ */
+export async function launchFirefox() {
+  const manifest = JSON.parse(readFileSync(join(EXTENSION_DIR, 'manifest.json'), 'utf8'));
+  const geckoId = manifest.browser_specific_settings.gecko.id;
+  const profile = mkdtempSync(join(tmpdir(), 'klartext-bench-firefox-'));
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: FIREFOX,
+    headless: true,
+    userDataDir: profile,
+    defaultViewport: { width: 1200, height: 900 },
+    protocolTimeout: PATHOLOGICAL_TIMEOUT_MS,
+    extraPrefsFirefox: {
+      'extensions.webextensions.uuids': JSON.stringify({ [geckoId]: FIREFOX_UUID }),
+      // Firefox rounds performance.now() to 1 ms for pages that are not cross-origin isolated;
+      // the parts measured here are a few ms.
+      'privacy.reduceTimerPrecision': false,
+      // Only 127.0.0.1 answers (Firefox never sends it to a proxy): every other request goes
+      // to a closed local port and fails at once, as Chromium's host-resolver rule has it.
+      'network.proxy.type': 1,
+      'network.proxy.http': '127.0.0.1',
+      'network.proxy.http_port': 9,
+      'network.proxy.ssl': '127.0.0.1',
+      'network.proxy.ssl_port': 9,
+    },
+  });
+  try {
+    const installed = await browser.installExtension(EXTENSION_DIR);
+    if (installed !== geckoId) throw new Error(`installed ${installed}, not ${geckoId}`);
+  } catch (err) {
+    await browser.close();
+    rmSync(profile, { recursive: true, force: true });
+    throw err;
+  }
+  return {
+    browser,
+    extension: null,
+    origin: `moz-extension://${FIREFOX_UUID}`,
+    version: await browser.version(),
     close: async () => {
       await browser.close();
       rmSync(profile, { recursive: true, force: true });
@@ -122,7 +177,7 @@ async function extensionPage(session) {
  * answers with the times on its clock at which the message arrived and the result object existed.
  */
 async function readerReceiver(page, session) {
-  const frame = await benchFrame(page, session.extension.id, 10_000);
+  const frame = await benchFrame(page, session.origin, 10_000);
   await frame.evaluate(() => {
     const { core, join, now } = window.klartextBench;
     window.addEventListener('message', (event) => {
@@ -145,7 +200,7 @@ async function readerReceiver(page, session) {
       event.source.postMessage({ klartextBench: 'done', received, done, textLength, error }, '*');
     });
   });
-  return `chrome-extension://${session.extension.id}`;
+  return session.origin;
 }
 
 async function load(page, url, timeout = PAGE_TIMEOUT_MS, waitUntil = 'load') {
@@ -287,8 +342,8 @@ async function measureInPage(page, origin, reps, peerBase) {
  * one buffer, as the reader joins them); the frame answers the page's clock checks
  * (`pageMessaging`). Returns the frame.
  */
-export async function benchFrame(page, extensionId, timeoutMs) {
-  const src = `chrome-extension://${extensionId}/reader/reader.html`;
+export async function benchFrame(page, origin, timeoutMs) {
+  const src = `${origin}/reader/reader.html`;
   await page.evaluate((src, timeoutMs) => new Promise((resolve, reject) => {
     const frame = document.createElement('iframe');
     frame.id = 'klartext-bench-frame';
@@ -297,7 +352,17 @@ export async function benchFrame(page, extensionId, timeoutMs) {
     document.documentElement.appendChild(frame);
     setTimeout(() => reject(new Error('the extension frame did not load')), timeoutMs);
   }), src, timeoutMs);
-  const frame = page.frames().find((f) => f.url().startsWith(src));
+  // Firefox's BiDi may report an extension frame as about:blank: each child frame is also asked
+  // for its own location.
+  let frame;
+  for (const deadline = Date.now() + timeoutMs; !frame && Date.now() < deadline;) {
+    for (const child of page.frames()) {
+      if (child === page.mainFrame()) continue;
+      const href = child.url().startsWith(src) ? child.url() : await child.evaluate(() => location.href).catch(() => '');
+      if (href.startsWith(src)) frame = child;
+    }
+    if (!frame) await sleep(20);
+  }
   if (!frame) throw new Error('no extension frame in the page');
   await frame.evaluate(async () => {
     const core = await import(chrome.runtime.getURL('core/klartext.js'));
@@ -371,10 +436,10 @@ function within(ms, promise, what) {
 }
 
 /** Every page of one set: per-page medians and the first (cold) run. */
-export async function measureSet(session, server, pages, { reps, log }) {
+export async function measureSet(session, server, pages, { reps, log, peer = true }) {
   // dom_smoothie for the browser, when `./build.sh bench` has built it (bench/peer-wasm).
-  const peerBase = existsSync(join(PEER_DIR, 'dom_smoothie.js')) ? `${server.base}/peer/` : null;
-  if (!peerBase) log('  no tests/out/bench/dom-smoothie: dom_smoothie\'s rows are left out (./build.sh bench builds it)');
+  const peerBase = peer && existsSync(join(PEER_DIR, 'dom_smoothie.js')) ? `${server.base}/peer/` : null;
+  if (peer && !peerBase) log('  no tests/out/bench/dom-smoothie: dom_smoothie\'s rows are left out (./build.sh bench builds it)');
   let page = await contentPage(session);
   const results = [];
   for (const [i, entry] of pages.entries()) {

@@ -66,8 +66,8 @@ const log = (line) => process.stderr.write(`${line}\n`);
 const median = (values) => quantile(values, 0.5);
 
 /** Frames reader/reader.html in the page, with the core loaded and a bench receiver in it. */
-async function frameReceiver(page, extensionId) {
-  const frame = await benchFrame(page, extensionId, 20_000);
+async function frameReceiver(page, origin) {
+  const frame = await benchFrame(page, origin, 20_000);
   await frame.evaluate(() => {
     const { core, join, now } = window.klartextBench;
     window.addEventListener('message', async (event) => {
@@ -439,7 +439,7 @@ async function main() {
   const sets = loadSets();
   const server = await startServer(sets);
   const session = await launch();
-  const origin = `chrome-extension://${session.extension.id}`;
+  const { origin } = session;
   try {
     const only = process.env.KLARTEXT_HANDOVER_SETS?.split(',') ?? ['mozilla', 'large', 'pathological'];
     for (const [name, pages] of Object.entries(sets)) {
@@ -453,7 +453,7 @@ async function main() {
           await page.goto(`${server.base}${entry.path}`, { waitUntil: 'load', timeout: 30_000 }).catch(() => {});
           await page.bringToFront();
           await page.evaluate(() => { window.klartextBenchHtml = document.documentElement.outerHTML; });
-          await frameReceiver(page, session.extension.id);
+          await frameReceiver(page, origin);
           results.push({ id: entry.id, ...(await measureWays(page, origin, REPS, WAYS)) });
           if (process.env.KLARTEXT_HANDOVER_VERBOSE) {
             const r = results.at(-1);
@@ -491,7 +491,7 @@ async function main() {
             // At most what the content script hands over (its 32 Mi-unit cap).
             window.klartextBenchHtml = document.documentElement.outerHTML.slice(0, 32 * 1024 * 1024);
           }, file);
-          await frameReceiver(page, session.extension.id);
+          await frameReceiver(page, origin);
           const result = { id: file, ...(await measureWays(page, origin, REPS, WAYS)) };
           log(`\n${file} (${result.chars} UTF-16 units): total / one way / in frame / page blocked, medians, ms`);
           for (const way of WAYS) {

@@ -28,12 +28,12 @@ async function main() {
   const sets = loadSets();
   const server = await startServer(sets);
   const session = await launch();
-  const origin = `chrome-extension://${session.extension.id}`;
+  const { origin } = session;
   try {
     const page = await session.browser.newPage();
     await page.goto(`${server.base}${sets.mozilla[0].path}`, { waitUntil: 'load' });
     await page.bringToFront();
-    const frame = await benchFrame(page, session.extension.id, 20_000);
+    const frame = await benchFrame(page, origin, 20_000);
     await frame.evaluate(() => {
       const { now } = window.klartextBench;
       window.addEventListener('message', (event) => {

@@ -1,5 +1,5 @@
 // The speed benchmark's browser half and its one table: measures Klartext beside Readability.js
-// in Chromium (tests/bench/browser.mjs), reads the native half that `cargo bench --bench core`
+// in Chromium, and end to end in Firefox too (tests/bench/browser.mjs), reads the native half that `cargo bench --bench core`
 // and `cargo run -p klartext-bench --bin speed` wrote (tests/out/bench/native.json), and prints
 // the table to stdout and tests/out/bench.txt, and draws docs/bench.svg. `./build.sh bench` runs
 // all of it.
@@ -13,7 +13,9 @@
 /* global document */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { clickToPaint, launch, measureSet, pathological, requireBuild, wasmMemory } from './browser.mjs';
+import {
+  clickToPaint, launch, launchFirefox, measureSet, pathological, requireBuild, wasmMemory,
+} from './browser.mjs';
 import { OUT_DIR, ROOT, loadSets, startServer } from './pages.mjs';
 import { chart, table } from './report.mjs';
 
@@ -47,9 +49,26 @@ async function measure() {
         await fresh.close();
       }
     }
+    results.firefox = await measureFirefox(sets, server);
     return results;
   } finally {
     await server.close();
+  }
+}
+
+/** The end-to-end rows in Firefox: the same pages and runs, without dom_smoothie. */
+async function measureFirefox(sets, server) {
+  const session = await launchFirefox();
+  try {
+    const results = { browser: session.version, sets: {} };
+    for (const [name, pages] of Object.entries(sets)) {
+      const chosen = pages.slice(0, LIMIT);
+      log(`bench: ${name}: ${chosen.length} pages in ${session.version}`);
+      results.sets[name] = await measureSet(session, server, chosen, { reps: REPS, log, peer: false });
+    }
+    return results;
+  } finally {
+    await session.close();
   }
 }
 
