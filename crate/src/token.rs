@@ -217,22 +217,24 @@ impl Hasher for Fnv {
     }
 }
 
-/// Distinct tokens and attribute values of one page and their facts.
+/// Distinct tokens and attribute values of one page and their facts, keyed by slices of the
+/// page (`'h`): interning a value or token stores no copy of it.
 #[derive(Default)]
-pub struct Interner {
-    /// Tokens' facts (kept as [`ValueFacts`] without a hash: one map type in the binary).
-    known: HashMap<Box<str>, ValueFacts, FixedState>,
+pub struct Interner<'h> {
+    /// Tokens' facts, by the token as written (tokens that differ only in case are judged
+    /// alike, each once; kept as [`ValueFacts`] without a hash: one map type in the binary).
+    known: HashMap<&'h str, ValueFacts, FixedState>,
     /// Whole values as written: most elements repeat a value seen before
     /// (`class="c-link c-link--muted"`), which is then one lookup.
-    values: HashMap<Box<str>, ValueFacts, FixedState>,
+    values: HashMap<&'h str, ValueFacts, FixedState>,
     /// The value being judged, lowercased (reused, so judging allocates nothing).
     lower: String,
 }
 
-impl Interner {
+impl<'h> Interner<'h> {
     /// The facts of a class attribute value as written in the page (any case), with the
     /// `.name` rule of `matcher` it matches (`id_rule` stays `None`).
-    pub fn class_value(&mut self, raw: &str, matcher: &Matcher<'_>) -> ValueFacts {
+    pub fn class_value(&mut self, raw: &'h str, matcher: &Matcher<'_>) -> ValueFacts {
         if raw.is_empty() {
             return ValueFacts::default();
         }
@@ -247,24 +249,22 @@ impl Interner {
             class_rule: matcher.class_rule(raw),
             ..ValueFacts::default()
         };
-        for token in self.lower.split_ascii_whitespace() {
-            let facts = match self.known.get(token) {
-                Some(facts) => *facts,
-                None => {
-                    let Facts { bits, category } = Facts::of(token);
-                    let facts = ValueFacts {
-                        bits,
-                        category,
-                        ..ValueFacts::default()
-                    };
-                    self.known.insert(token.into(), facts);
-                    facts
+        // ASCII lowercasing keeps every byte where it was: the value's tokens and their
+        // lowercase forms split alike.
+        let tokens = raw.split_ascii_whitespace();
+        for (token, lower) in tokens.zip(self.lower.split_ascii_whitespace()) {
+            let facts = *self.known.entry(token).or_insert_with(|| {
+                let Facts { bits, category } = Facts::of(lower);
+                ValueFacts {
+                    bits,
+                    category,
+                    ..ValueFacts::default()
                 }
-            };
+            });
             out.bits |= facts.bits;
             out.category = out.category.or(facts.category);
         }
-        self.values.insert(raw.into(), out);
+        self.values.insert(raw, out);
         out
     }
 
@@ -285,11 +285,12 @@ impl Interner {
             id_rule: matcher.id_rule(raw),
             ..ValueFacts::default()
         };
-        for token in self.lower.split_ascii_whitespace() {
+        let tokens = raw.split_ascii_whitespace();
+        for (token, lower) in tokens.zip(self.lower.split_ascii_whitespace()) {
             let (bits, category) = match self.known.get(token) {
                 Some(facts) => (facts.bits, facts.category),
                 None => {
-                    let Facts { bits, category } = Facts::of(token);
+                    let Facts { bits, category } = Facts::of(lower);
                     (bits, category)
                 }
             };
@@ -376,9 +377,7 @@ mod tests {
     /// The facts of a whole value are those the patterns find in the whole value.
     #[test]
     fn value_facts_match_the_patterns_on_the_whole_value() {
-        let mut interner = Interner::default();
-        let matcher = Matcher::new(&[], &[]);
-        for value in [
+        let values = [
             "",
             "   ",
             "Article-Body main",
@@ -395,7 +394,11 @@ mod tests {
             "ad-slot article",
             "download shadow",
             "sharing-with-a-single-developer comments",
-        ] {
+        ];
+        let upper: Vec<String> = values.iter().map(|v| v.to_ascii_uppercase()).collect();
+        let mut interner = Interner::default();
+        let matcher = Matcher::new(&[], &[]);
+        for (value, upper) in values.into_iter().zip(&upper) {
             let facts = interner.class_value(value, &matcher);
             let lower = value.to_ascii_lowercase();
             assert_eq!(facts.weight(), patterns::weight(&lower), "{value}");
@@ -423,11 +426,7 @@ mod tests {
             );
             // Asked again, the interned verdict is the same, also in another case.
             assert_eq!(interner.class_value(value, &matcher), facts, "{value}");
-            assert_eq!(
-                interner.class_value(&value.to_ascii_uppercase(), &matcher),
-                facts,
-                "{value}"
-            );
+            assert_eq!(interner.class_value(upper, &matcher), facts, "{value}");
             // As an id, not interned, the value says the same.
             let id = interner.id_value(value, &matcher);
             assert_eq!(

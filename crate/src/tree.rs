@@ -314,7 +314,7 @@ pub struct Builder<'h> {
     html: &'h str,
     /// The clutter rules that apply, matched here unless lol_html has to.
     rules: &'h Matcher<'h>,
-    tokens: Interner,
+    tokens: Interner<'h>,
     tree: Tree,
     /// Open nodes, innermost last.
     stack: Vec<u32>,
@@ -377,7 +377,7 @@ impl<'h> Builder<'h> {
     fn attribute_flags(
         &mut self,
         tag: Tag,
-        attrs: &Attrs<'_>,
+        attrs: &Attrs<'h>,
     ) -> (u32, i16, Option<Category>, u32, Option<u16>) {
         let mut flags = 0;
         let class = self.tokens.class_value(attrs.class, self.rules);
