@@ -130,9 +130,9 @@ export async function launchFirefox() {
       // to a closed local port and fails at once, as Chromium's host-resolver rule has it.
       'network.proxy.type': 1,
       'network.proxy.http': '127.0.0.1',
-      'network.proxy.http_port': 9,
+      'network.proxy.http_port': 65534,
       'network.proxy.ssl': '127.0.0.1',
-      'network.proxy.ssl_port': 9,
+      'network.proxy.ssl_port': 65534,
     },
   });
   try {
@@ -207,8 +207,12 @@ async function load(page, url, timeout = PAGE_TIMEOUT_MS, waitUntil = 'load') {
   try {
     await page.goto(url, { waitUntil, timeout });
   } catch (err) {
-    // A page whose load event never comes is still measured as it stands.
-    if (!/timeout/i.test(String(err?.message))) throw err;
+    // A page whose load event never comes is still measured as it stands; so is one whose
+    // navigation Firefox's BiDi reports failed ("Address rejected") when a resource the page
+    // writes in (document.write of a script from another host) cannot be fetched here.
+    if (/timeout/i.test(String(err?.message))) return;
+    const there = await page.evaluate(() => location.href).catch(() => null);
+    if (there !== url) throw err;
   }
 }
 
@@ -352,14 +356,18 @@ export async function benchFrame(page, origin, timeoutMs) {
     document.documentElement.appendChild(frame);
     setTimeout(() => reject(new Error('the extension frame did not load')), timeoutMs);
   }), src, timeoutMs);
-  // Firefox's BiDi may report an extension frame as about:blank: each child frame is also asked
-  // for its own location.
+  // Firefox's BiDi may report an extension frame as about:blank: such a frame is asked for its
+  // own location (briefly: a page's own frames that never load would not answer).
+  const located = (child) => Promise.race([
+    child.evaluate(() => location.href).catch(() => ''),
+    sleep(200).then(() => ''),
+  ]);
   let frame;
   for (const deadline = Date.now() + timeoutMs; !frame && Date.now() < deadline;) {
-    for (const child of page.frames()) {
-      if (child === page.mainFrame()) continue;
-      const href = child.url().startsWith(src) ? child.url() : await child.evaluate(() => location.href).catch(() => '');
-      if (href.startsWith(src)) frame = child;
+    const children = page.frames().filter((child) => child !== page.mainFrame());
+    frame = children.find((child) => child.url().startsWith(src));
+    for (const child of children.filter((c) => !frame && c.url() === 'about:blank')) {
+      if ((await located(child)).startsWith(src)) frame = child;
     }
     if (!frame) await sleep(20);
   }
