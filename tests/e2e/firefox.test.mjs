@@ -6,9 +6,11 @@
 // and it chooses the page's context-menu item in the real menu that a right-click opens.
 
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  COMMAND, FIXTURE, GECKO_ID, MANIFEST, assertPageRestored, assertShowsArticle,
+  COMMAND, FIXTURE, GECKO_ID, MANIFEST, ROOT, sleep, assertPageRestored, assertShowsArticle,
   focusIsInFrame, freshProfileDir, loadExpectations, pageState, preparePage, readerContent,
   removeDir, requireBuild, screenshotPath, wheelThroughReader, startServer, waitForFrameGone, waitForReaderFrame,
   launchFirefox, inFirefoxWindow, typeFirefoxShortcut, chooseFromFirefoxPageMenu, textPoint,
@@ -18,6 +20,7 @@ import {
 const UUID = '3f6c2a0e-5b7d-4c1e-9a84-6d2f0b1c7e59';
 const PREFIX = `moz-extension://${UUID}/`;
 const MANIFEST_SHORTCUT = MANIFEST.commands[COMMAND].suggested_key.default;
+const POPUP_TITLE = JSON.parse(readFileSync(join(ROOT, 'extension/_locales/en/messages.json'), 'utf8')).popupTitle.message;
 
 describe('Firefox', { timeout: 60_000 }, () => {
   let browser;
@@ -103,6 +106,32 @@ describe('Firefox', { timeout: 60_000 }, () => {
     const { page, shown } = await openReader(`/${FIXTURE}.html`, fromMenu);
     assertShowsArticle(shown, expect);
     await closeWithEscape(page, clicked);
+    await page.close();
+  });
+
+  test('the page\'s context menu "Klartext settings for this site…" opens the real popup on the toolbar button', async () => {
+    const { page } = await openPage(`/${FIXTURE}.html`);
+    await page.bringToFront();
+    await chooseFromFirefoxPageMenu(browser, page, 'klartext-site-settings', await textPoint(page, 'article'));
+    // The popup is the toolbar button's panel (action.openPopup()), its page the extension's
+    // popup, loaded and localised; the panel's content is another process, so its title is
+    // what the browser window can read of it.
+    const popupState = () => inBrowserWindow(`(() => {
+      const panel = [...document.querySelectorAll('panel')].find((p) => p.state === 'open'
+        && p.querySelector('browser')?.currentURI?.spec.startsWith(${JSON.stringify(PREFIX)}));
+      const view = panel?.querySelector('browser');
+      return JSON.stringify(view ? { url: view.currentURI.spec, title: view.contentTitle } : null);
+    })()`).then(JSON.parse);
+    let popup = null;
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline; await sleep(100)) {
+      popup = await popupState();
+      if (popup?.title) break;
+    }
+    assert.deepEqual(popup, { url: `${PREFIX}popup/popup.html`, title: POPUP_TITLE });
+    await inBrowserWindow(`(() => {
+      for (const p of document.querySelectorAll('panel')) if (p.state === 'open') p.hidePopup();
+      return 'closed';
+    })()`);
     await page.close();
   });
 
