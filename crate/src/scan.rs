@@ -777,7 +777,7 @@ fn rewriting_error(err: lol_html::errors::RewritingError) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::random_below;
+    use crate::testing::{random_below, random_chunks};
 
     /// Records the stream as an S-expression-like string: `(p text)`.
     #[derive(Default)]
@@ -1373,11 +1373,7 @@ mod tests {
             "<img>",
             "<br>",
         ];
-        let mut next = random_below(0x9e37_79b9_7f4a_7c15_u64);
-        (0..count).map(move |_| {
-            let len = 1 + next(24);
-            (0..len).map(|_| PIECES[next(PIECES.len())]).collect()
-        })
+        random_chunks(PIECES, 0x9e37_79b9_7f4a_7c15, 25, count)
     }
 
     /// The same on random markup.
