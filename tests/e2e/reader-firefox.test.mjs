@@ -14,7 +14,7 @@ import {
   FIXTURE, GECKO_ID, ROOT, assertShowsArticle, freshProfileDir, loadExpectations,
   normalizeSpace, readerContent, removeDir, requireBuild, sleep, startServer, waitForFrameGone,
   waitForReaderFrame,
-  launchFirefox, inFirefoxWindow, chooseFromFirefoxPageMenu, textPoint,
+  launchFirefox, inFirefoxWindow, chooseFromFirefoxPageMenu, textPoint, selectShortText,
 } from './support.mjs';
 
 const UUID = '9d2b7c41-0e6f-4a3b-8c55-1f7e2d9a6b30';
@@ -118,20 +118,8 @@ describe('Reader view features (Firefox)', { timeout: 90_000 }, () => {
   test('the context menu\'s "Read selection" (a real right-click on the selection) reads any selection, one word too', async () => {
     // One word selected (as find-in-page leaves it): the toolbar button reads the whole
     // article then, the menu item just the word.
-    const selectWord = (page) => page.evaluate(() => {
-      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-      let node = walker.nextNode();
-      while (node && !node.data.includes('Nordkorea wird')) node = walker.nextNode();
-      const range = document.createRange();
-      range.setStart(node, 0);
-      range.setEnd(node, 5);
-      getSelection().removeAllRanges();
-      getSelection().addRange(range);
-      node.parentElement.scrollIntoView({ block: 'center' });
-      return range.toString();
-    });
     let word;
-    const prepare = async (page) => { word = (await selectWord(page)).trim(); };
+    const prepare = async (page) => { word = (await selectShortText(page, { scroll: true })).trim(); };
     const fromMenu = async (page) => chooseFromFirefoxPageMenu(browser, page, 'klartext-read-selection', await textPoint(page, null));
     const { page, frame, shown } = await openReader(`/${FIXTURE}.html`, prepare, fromMenu);
     assert.ok(word.length >= 3, `a word is selected: ${word}`);

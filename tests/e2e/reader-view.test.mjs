@@ -20,7 +20,7 @@ import {
   EXTENSION_DIR, FIXTURE, MADE_PAGES, ROOT, assertShowsArticle, freshProfileDir, loadExpectations,
   normalizeSpace, readerContent, removeDir, requireBuild, screenshotPath, sleep, startServer,
   waitForFrameGone, waitForReaderFrame,
-  readyWorker, waitInWorker,
+  readyWorker, waitInWorker, selectShortText,
 } from './support.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -769,16 +769,7 @@ describe('Reader view features (Chromium)', { timeout: 150_000 }, () => {
     assert.ok(!whole.includes(EN.selectionNote.message));
     await closeReader(page, frame);
     // A single word selected (as find-in-page leaves it) does not count: the whole article.
-    const word = (p) => p.evaluate(() => {
-      const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-      let node = walker.nextNode();
-      while (node && !node.data.includes('Nordkorea wird')) node = walker.nextNode();
-      const range = document.createRange();
-      range.setStart(node, 0);
-      range.setEnd(node, 5);
-      getSelection().removeAllRanges();
-      getSelection().addRange(range);
-    });
+    const word = (p) => selectShortText(p);
     await page.close();
     const again = await openReader(`/${FIXTURE}.html`, { prepare: word });
     assertShowsArticle(again.shown, expect);

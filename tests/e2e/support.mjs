@@ -335,6 +335,26 @@ export function typeFirefoxShortcut(browser, shortcut) {
 }
 
 /**
+ * Selects the first five characters of the fixture's text node that holds "Nordkorea wird" (a
+ * word or so, as find-in-page leaves a selection), scrolled into view when `scroll`; returns
+ * the selected text.
+ */
+export function selectShortText(page, { scroll = false } = {}) {
+  return page.evaluate((scroll) => {
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    let node = walker.nextNode();
+    while (node && !node.data.includes('Nordkorea wird')) node = walker.nextNode();
+    const range = document.createRange();
+    range.setStart(node, 0);
+    range.setEnd(node, 5);
+    getSelection().removeAllRanges();
+    getSelection().addRange(range);
+    if (scroll) node.parentElement.scrollIntoView({ block: 'center' });
+    return range.toString();
+  }, scroll);
+}
+
+/**
  * The middle of a few characters of text in view under `selector` (outside links), or of the
  * selection for `selector` null: a point where a right-click gets the page's (or the
  * selection's) context menu, not a link's or an image's.
