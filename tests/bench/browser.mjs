@@ -32,6 +32,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import puppeteer from 'puppeteer-core';
+import { launchFirefox as launchFirefoxWithExtension } from '../e2e/support.mjs';
 import {
   PATHOLOGICAL, PATHOLOGICAL_DIR, PEER_DIR, REFERENCE, ROOT,
 } from './pages.mjs';
@@ -102,27 +103,19 @@ export async function launch() {
   };
 }
 
-const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 /** Pinned, so that the bench knows the extension's moz-extension:// origin. */
 const FIREFOX_UUID = '6a1f4c2e-8d3b-4e7a-9c10-5b2e7f4d8a61';
 
 /**
  * Debian's Firefox ESR over WebDriver BiDi, with the built extension installed as a temporary
- * add-on: for the end-to-end rows only (section 1's Firefox part).
+ * add-on (the end-to-end tests' launcher): for the end-to-end rows only (section 1's Firefox
+ * part).
  */
 export async function launchFirefox() {
-  const manifest = JSON.parse(readFileSync(join(EXTENSION_DIR, 'manifest.json'), 'utf8'));
-  const geckoId = manifest.browser_specific_settings.gecko.id;
   const profile = mkdtempSync(join(tmpdir(), 'klartext-bench-firefox-'));
-  const browser = await puppeteer.launch({
-    browser: 'firefox',
-    executablePath: FIREFOX,
-    headless: true,
-    userDataDir: profile,
-    defaultViewport: { width: 1200, height: 900 },
-    protocolTimeout: PATHOLOGICAL_TIMEOUT_MS,
-    extraPrefsFirefox: {
-      'extensions.webextensions.uuids': JSON.stringify({ [geckoId]: FIREFOX_UUID }),
+  let browser;
+  try {
+    browser = await launchFirefoxWithExtension(profile, FIREFOX_UUID, {
       // Firefox rounds performance.now() to 1 ms for pages that are not cross-origin isolated;
       // the parts measured here are a few ms.
       'privacy.reduceTimerPrecision': false,
@@ -133,13 +126,8 @@ export async function launchFirefox() {
       'network.proxy.http_port': 65534,
       'network.proxy.ssl': '127.0.0.1',
       'network.proxy.ssl_port': 65534,
-    },
-  });
-  try {
-    const installed = await browser.installExtension(EXTENSION_DIR);
-    if (installed !== geckoId) throw new Error(`installed ${installed}, not ${geckoId}`);
+    }, EXTENSION_DIR);
   } catch (err) {
-    await browser.close();
     rmSync(profile, { recursive: true, force: true });
     throw err;
   }

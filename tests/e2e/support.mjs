@@ -288,7 +288,13 @@ export async function launchFirefox(profile, uuid, extraPrefs = {}, extensionDir
       ...extraPrefs,
     },
   });
-  assert.equal(await browser.installExtension(extensionDir), GECKO_ID);
+  try {
+    assert.equal(await browser.installExtension(extensionDir), GECKO_ID);
+  } catch (err) {
+    // No browser is left behind for the caller, which has none to close.
+    await browser.close();
+    throw err;
+  }
   return browser;
 }
 
