@@ -90,35 +90,68 @@ impl Counter {
     }
 }
 
-/// What an ASCII byte is to [`measure`], as bits (non-ASCII bytes are 0 and never looked up).
-mod class {
-    /// `char::is_whitespace` in ASCII: space, tab, line feed, vertical tab, form feed, return.
-    pub const SPACE: u8 = 1;
-    pub const LETTER: u8 = 1 << 1;
-    pub const DIGIT: u8 = 1 << 2;
-    pub const COMMA: u8 = 1 << 3;
-    /// Ends a sentence when whitespace or the chunk's end follows.
-    pub const PERIOD: u8 = 1 << 4;
+/// `char::is_whitespace` in ASCII: space, tab, line feed, vertical tab, form feed, return.
+fn is_ascii_space(b: u8) -> bool {
+    b == b' ' || b.wrapping_sub(b'\t') < 5
 }
 
-/// The [`class`] bits of each ASCII byte.
-static ASCII_CLASS: [u8; 128] = {
-    let mut table = [0u8; 128];
-    let mut byte = 0;
-    while byte < 128 {
-        let b = byte as u8;
-        table[byte] = match b {
-            b' ' | b'\t' | b'\n' | b'\r' | b'\x0B' | b'\x0C' => class::SPACE,
-            b'a'..=b'z' | b'A'..=b'Z' => class::LETTER,
-            b'0'..=b'9' => class::DIGIT,
-            b',' => class::COMMA,
-            b'.' | b'!' | b'?' => class::PERIOD,
-            _ => 0,
-        };
-        byte += 1;
+/// Ends a sentence when whitespace or the chunk's end follows.
+fn is_period(b: u8) -> bool {
+    b == b'.' || b == b'!' || b == b'?'
+}
+
+/// What a run of ASCII adds, in counts (see [`measure`]).
+#[derive(Default)]
+struct AsciiStats {
+    spaces: u32,
+    /// Whitespace bytes not preceded by whitespace: a run counts once, where it starts.
+    space_starts: u32,
+    letters: u32,
+    digits: u32,
+    commas: u32,
+    /// Whitespace bytes preceded by a period.
+    sentence_ends: u32,
+}
+
+/// Counts a run of ASCII bytes; `prev_space` and `prev_period` describe the byte before it.
+///
+/// Each byte's counts depend only on it and the byte before, so the loop is comparisons and
+/// sums with no branch and no carried state: the compiler turns it into SIMD (16 bytes a step
+/// in wasm), counting in bytes for up to 255 bytes at a time. A table lookup per byte, as
+/// before, kept it scalar: 10% of pass 1.
+fn ascii_stats(run: &[u8], prev_space: bool, prev_period: bool) -> AsciiStats {
+    let mut total = AsciiStats::default();
+    // The first byte against what came before the run; the rest against their predecessors.
+    let (&first, _) = run.split_first().expect("a run is never empty");
+    let space = is_ascii_space(first);
+    total.spaces = u32::from(space);
+    total.space_starts = u32::from(space && !prev_space);
+    total.sentence_ends = u32::from(space && prev_period);
+    total.letters = u32::from((first | 0x20).wrapping_sub(b'a') < 26);
+    total.digits = u32::from(first.wrapping_sub(b'0') < 10);
+    total.commas = u32::from(first == b',');
+    let (prevs, bytes) = (&run[..run.len() - 1], &run[1..]);
+    for (prevs, bytes) in prevs.chunks(255).zip(bytes.chunks(255)) {
+        let (mut spaces, mut starts, mut ends, mut letters, mut digits, mut commas) =
+            (0u8, 0u8, 0u8, 0u8, 0u8, 0u8);
+        for (&p, &b) in prevs.iter().zip(bytes) {
+            let space = is_ascii_space(b);
+            spaces += u8::from(space);
+            starts += u8::from(space & !is_ascii_space(p));
+            ends += u8::from(space & is_period(p));
+            letters += u8::from((b | 0x20).wrapping_sub(b'a') < 26);
+            digits += u8::from(b.wrapping_sub(b'0') < 10);
+            commas += u8::from(b == b',');
+        }
+        total.spaces += u32::from(spaces);
+        total.space_starts += u32::from(starts);
+        total.sentence_ends += u32::from(ends);
+        total.letters += u32::from(letters);
+        total.digits += u32::from(digits);
+        total.commas += u32::from(commas);
     }
-    table
-};
+    total
+}
 
 /// Measures a chunk; `last_was_space` carries whitespace collapsing across chunks.
 pub fn measure(chunk: &str, last_was_space: &mut bool) -> Stats {
@@ -131,45 +164,24 @@ pub fn measure(chunk: &str, last_was_space: &mut bool) -> Stats {
     let mut at = 0;
     while at < bytes.len() {
         // A run of ASCII, most of most pages, counted without decoding chars or the Unicode
-        // tables, and without a branch per byte: each byte's counts depend only on its class
-        // and the previous byte's, so the loop is sums (what `Counter::push` does, char by
-        // char, for these bytes).
+        // tables (what `Counter::push` does, char by char, for these bytes).
         let run = bytes[at..]
             .iter()
             .position(|b| !b.is_ascii())
             .map_or(bytes.len(), |n| at + n);
         if run > at {
-            let mut prev = if *last_was_space { class::SPACE } else { 0 }
-                | if counter.prev_period {
-                    class::PERIOD
-                } else {
-                    0
-                };
-            let (mut spaces, mut space_starts, mut letters, mut digits, mut commas) =
-                (0u32, 0u32, 0u32, 0u32, 0u32);
-            let mut sentence_end = false;
-            for &b in &bytes[at..run] {
-                let c = ASCII_CLASS[b as usize];
-                let space = u32::from(c & class::SPACE);
-                spaces += space;
-                // A whitespace run counts once: where it starts.
-                space_starts += space & !u32::from(prev & class::SPACE);
-                letters += u32::from(c & class::LETTER != 0);
-                digits += u32::from(c & class::DIGIT != 0);
-                commas += u32::from(c & class::COMMA != 0);
-                sentence_end |= space != 0 && prev & class::PERIOD != 0;
-                prev = c;
-            }
+            let ascii = ascii_stats(&bytes[at..run], *last_was_space, counter.prev_period);
             let len = (run - at) as u32;
             let stats = &mut counter.stats;
-            stats.chars += len - spaces + space_starts;
-            stats.letters += letters;
-            stats.digits += digits;
-            stats.commas += commas;
-            stats.sentence_end |= sentence_end;
-            counter.only_whitespace &= spaces == len;
-            *last_was_space = prev & class::SPACE != 0;
-            counter.prev_period = prev & class::PERIOD != 0;
+            stats.chars += len - ascii.spaces + ascii.space_starts;
+            stats.letters += ascii.letters;
+            stats.digits += ascii.digits;
+            stats.commas += ascii.commas;
+            stats.sentence_end |= ascii.sentence_ends > 0;
+            counter.only_whitespace &= ascii.spaces == len;
+            let last = bytes[run - 1];
+            *last_was_space = is_ascii_space(last);
+            counter.prev_period = is_period(last);
             at = run;
             continue;
         }
