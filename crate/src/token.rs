@@ -48,10 +48,15 @@ impl Facts {
         let unseparated = !bytes.iter().copied().any(is_separator);
         let mut found = 0u32;
         let set = &*PATTERNS;
-        for start in 0..bytes.len() {
+        // Every pattern is two bytes or more: none starts at the last byte.
+        for start in 0..bytes.len().saturating_sub(1) {
+            let (first, second) = (bytes[start], bytes[start + 1]);
+            if !set.starts(first, second) {
+                continue;
+            }
             let part_start = start == 0 || is_separator(bytes[start - 1]);
             let rest = &bytes[start..];
-            for pattern in &set.by_first_byte[bytes[start] as usize] {
+            for pattern in &set.by_first_byte[first as usize] {
                 // Byte by byte: patterns are a few bytes long, most differ in their second,
                 // and a `memcmp` call per candidate cost more than the comparison.
                 let candidate = &pattern.bytes;
@@ -113,6 +118,15 @@ struct Pattern {
 /// Every pattern a token is judged by, indexed by first byte.
 struct PatternSet {
     by_first_byte: Vec<Vec<Pattern>>,
+    /// Per first byte, the set of second bytes its patterns have (256 bits): most positions
+    /// in a token start no pattern, and one bit test says so before any list is walked.
+    second_bytes: Vec<[u64; 4]>,
+}
+
+impl PatternSet {
+    fn starts(&self, first: u8, second: u8) -> bool {
+        self.second_bytes[first as usize][second as usize / 64] & (1 << (second % 64)) != 0
+    }
 }
 
 static PATTERNS: LazyLock<PatternSet> = LazyLock::new(|| {
@@ -148,13 +162,21 @@ static PATTERNS: LazyLock<PatternSet> = LazyLock::new(|| {
         }
     }
     let mut by_first_byte: Vec<Vec<Pattern>> = (0..256).map(|_| Vec::new()).collect();
+    let mut second_bytes = vec![[0u64; 4]; 256];
     for (word, signals) in signals {
-        by_first_byte[word.as_bytes()[0] as usize].push(Pattern {
+        let &[first, second, ..] = word.as_bytes() else {
+            panic!("pattern {word:?} is shorter than two bytes");
+        };
+        second_bytes[first as usize][second as usize / 64] |= 1 << (second % 64);
+        by_first_byte[first as usize].push(Pattern {
             bytes: word.as_bytes().into(),
             signals,
         });
     }
-    PatternSet { by_first_byte }
+    PatternSet {
+        by_first_byte,
+        second_bytes,
+    }
 });
 
 const FALLBACK_IMAGE: &str = "fallback-image";
