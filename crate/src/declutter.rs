@@ -110,11 +110,14 @@ struct Remover<'a> {
 }
 
 impl Sink for Remover<'_> {
-    fn open(&mut self, _tag: Tag, _key: u32, el: &mut Element<'_, '_>) {
+    // A rewriting pass runs lol_html, which always gives the element.
+    fn open(&mut self, _tag: Tag, _key: u32, el: Option<&mut Element<'_, '_>>) {
         let index = self.next;
         self.next += 1;
         if self.previews.open(index) {
-            el.remove();
+            if let Some(el) = el {
+                el.remove();
+            }
         }
     }
 

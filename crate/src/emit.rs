@@ -11,7 +11,7 @@ use lol_html::html_content::Element;
 
 use crate::clean::{Action, Plan};
 use crate::declutter::{Previews, Removed};
-use crate::scan::{attribute, scan, scan_range, Context, Sink};
+use crate::scan::{named, replay, source_attributes, tag_name_at, Context, Sink};
 use crate::tag::Tag;
 use crate::text;
 use crate::tree::{flag, Tree};
@@ -136,6 +136,8 @@ struct Emitter<'a> {
     /// The first `<source>` srcset of the open `<picture>`, resolved: the image of a picture
     /// whose `<img>` is only a placeholder.
     picture_srcset: Option<String>,
+    /// The attributes of the element being opened (kept for its allocation).
+    attributes: Vec<(&'a str, &'a str)>,
 }
 
 impl Emitter<'_> {
@@ -302,7 +304,10 @@ fn noscript_images(markup: &str, base: Option<&Url>, images: &mut Vec<String>) {
         .with_strict(false)
         .append_element_content_handler(lol_html::element!("img", |el| {
             let key = el.source_location().bytes().start as u32;
-            images.extend(image_tag(|name| attribute(markup, key, el, name), base));
+            images.extend(image_tag(
+                |name| named(source_attributes(markup, key), name),
+                base,
+            ));
             Ok(())
         }));
     let mut rewriter = lol_html::HtmlRewriter::new(settings, |_: &[u8]| {});
@@ -400,10 +405,10 @@ fn is_srcset_descriptor(d: &str) -> bool {
     })
 }
 
-impl Sink for Emitter<'_> {
-    fn open(&mut self, tag: Tag, key: u32, el: &mut Element<'_, '_>) {
-        let html = self.html;
-        let get = |name: &str| attribute(html, key, el, name);
+impl Emitter<'_> {
+    /// Opens element `tag` (its start tag at byte `key`, with `attributes`).
+    fn open_element(&mut self, tag: Tag, key: u32, attributes: &[(&str, &str)]) {
+        let get = |name: &str| named(attributes.iter().copied(), name);
         let index = match self.ancestors.get(self.ancestors_opened) {
             Some(&ancestor) => {
                 self.ancestors_opened += 1;
@@ -458,8 +463,11 @@ impl Sink for Emitter<'_> {
                 }
                 Action::Unwrap => Frame::Unwrapped,
                 Action::Keep if self.math_depth > 0 => {
-                    let name = el.tag_name();
-                    match MATHML.iter().find(|m| **m == name) {
+                    let name = tag_name_at(self.html, key as usize);
+                    match MATHML
+                        .iter()
+                        .find(|m| m.as_bytes().eq_ignore_ascii_case(name))
+                    {
                         Some(m) => Frame::Written(m),
                         None => Frame::Unwrapped,
                     }
@@ -510,6 +518,17 @@ impl Sink for Emitter<'_> {
                 self.last_image = Some((start, self.out.html.len(), has_source));
             }
         }
+    }
+}
+
+impl Sink for Emitter<'_> {
+    fn open(&mut self, tag: Tag, key: u32, _el: Option<&mut Element<'_, '_>>) {
+        // The start tag's attributes, read once (into a list kept from element to element).
+        let mut attributes = std::mem::take(&mut self.attributes);
+        attributes.clear();
+        attributes.extend(source_attributes(self.html, key));
+        self.open_element(tag, key, &attributes);
+        self.attributes = attributes;
     }
 
     fn close(&mut self, _end: u32) {
@@ -626,6 +645,7 @@ pub fn emit<'a>(
         noscript: String::new(),
         noscript_images: Vec::new(),
         picture_srcset: None,
+        attributes: Vec::new(),
     };
     // Pass 2 reads from the first element it writes, drops or previews to just after the
     // last (see `Tree::end_of_subtrees`): the rest of the page is read for nothing.
@@ -656,13 +676,23 @@ pub fn emit<'a>(
             ],
         };
         let range = tree.nodes[first].key as usize..end;
-        let mut emitter = scan_range(html, range, &context, emitter(ancestors, first))?;
+        let mut emitter = replay(
+            html,
+            &tree.reported,
+            range,
+            &context,
+            emitter(ancestors, first),
+        );
         if !emitter.diverged {
             emitter.flush_block();
             return Ok((emitter.out, emitter.previews.finish()));
         }
     }
-    let mut emitter = scan(&html[..end], emitter(Vec::new(), 1))?;
+    let whole = Context {
+        ancestors: &[],
+        seen: [false; 3],
+    };
+    let mut emitter = replay(html, &tree.reported, 0..end, &whole, emitter(Vec::new(), 1));
     debug_assert!(!emitter.diverged, "passes diverged");
     emitter.flush_block();
     Ok((emitter.out, emitter.previews.finish()))

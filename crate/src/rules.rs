@@ -556,7 +556,7 @@ pub fn earlier(a: Option<u16>, b: Option<u16>) -> Option<u16> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scan::{scan_with_rules, source_attributes, Sink};
+    use crate::scan::{scan, source_attributes, Sink};
     use crate::tag::Tag;
     use lol_html::html_content::Element;
 
@@ -569,7 +569,7 @@ mod tests {
     }
 
     impl Sink for Both<'_> {
-        fn open(&mut self, _tag: Tag, key: u32, _el: &mut Element<'_, '_>) {
+        fn open(&mut self, _tag: Tag, key: u32, _el: Option<&mut Element<'_, '_>>) {
             let first = |name: &str| {
                 source_attributes(self.html, key)
                     .find(|(n, _)| n.eq_ignore_ascii_case(name))
@@ -628,7 +628,7 @@ mod tests {
             by_lol_html: Vec::new(),
             by_matcher: Vec::new(),
         };
-        let both = scan_with_rules(html, both, &everything).unwrap();
+        let (both, _) = scan(html, both, &everything).unwrap();
         let complex: Vec<u16> = matcher.complex().iter().map(|(_, i)| *i).collect();
         let simple_only: Vec<Option<u16>> = both
             .by_lol_html

@@ -40,7 +40,10 @@ const MAX_DEPTH: usize = 512;
 /// Receives the nested element stream of one pass.
 pub trait Sink {
     /// An element opened. Text and child elements follow until the matching [`Sink::close`].
-    fn open(&mut self, tag: Tag, key: u32, el: &mut Element<'_, '_>);
+    /// `el` is the element as lol_html reports it, for a sink that rewrites the page
+    /// ([`rewrite`]); a replayed pass ([`replay`]) runs no lol_html and gives `None`.
+    /// Attributes are read from the page ([`source_attributes`]) in either.
+    fn open(&mut self, tag: Tag, key: u32, el: Option<&mut Element<'_, '_>>);
     /// The innermost open element closed at byte `end` of the page: where its end tag starts,
     /// or the start tag or the end of the page that closed it without one.
     fn close(&mut self, end: u32);
@@ -53,22 +56,27 @@ pub trait Sink {
     /// (called when that changes; they are at the start). They differ while an element the
     /// scanner closed by an implied end tag is still open for lol_html: its end tag may then
     /// close elements that the scanner keeps open. A pass may start at an element only where
-    /// they are the same ([`scan_range`]).
+    /// they are the same ([`replay`]).
     fn in_step(&mut self, _in_step: bool) {}
 }
 
-/// Where a pass over a byte range of the page starts: lol_html is first given the start tags
-/// of the open elements there, so that it and the scanner see the page from there on as in a
-/// pass from the start.
-struct RangeStart {
-    /// Bytes of the made-up start tags written before the range.
-    prefix_len: usize,
-    /// Keys of the elements open at the range's start, outermost first, and how many of them
-    /// lol_html has reported so far.
-    ancestors: Vec<u32>,
-    opened: usize,
-    /// Where the range starts in the page.
-    start: usize,
+/// A token lol_html reported in a pass over the whole page: a start tag, comment or doctype,
+/// where it is in the page, and for a start tag what lol_html said of it. Pass 1 keeps them
+/// ([`scan`]) so that pass 2 replays them over the article ([`replay`]) instead of
+/// running lol_html a second time.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Reported {
+    start: u32,
+    end: u32,
+    /// [`reported`] bits.
+    kind: u8,
+}
+
+/// What a [`Reported`] token is.
+mod reported {
+    pub const START_TAG: u8 = 1;
+    pub const SELF_CLOSING: u8 = 1 << 1;
+    pub const CAN_HAVE_CONTENT: u8 = 1 << 2;
 }
 
 #[derive(Clone, Copy)]
@@ -121,10 +129,39 @@ struct Driver<'h, S> {
     dangling: Vec<u32>,
     /// Whether the sink was last told that lol_html's open elements are the scanner's.
     in_step: bool,
-    range: Option<RangeStart>,
+    /// The tokens reported so far, in a pass that keeps them ([`scan`]).
+    reported: Option<Vec<Reported>>,
 }
 
-impl<S: Sink> Driver<'_, S> {
+impl<'h, S: Sink> Driver<'h, S> {
+    /// A driver for a pass that starts at byte `from` of `html`, where the `<html>`, `<head>`
+    /// and `<body>` of `seen` were opened before.
+    fn new(html: &'h str, sink: S, from: usize, seen: [bool; 3]) -> Self {
+        Driver {
+            html,
+            sink,
+            stack: Vec::with_capacity(64),
+            open: Vec::with_capacity(64),
+            open_names: HashMap::default(),
+            text_from: from,
+            namespaces: Namespaces::default(),
+            seen_html: seen[0],
+            seen_head: seen[1],
+            seen_body: seen[2],
+            dangling: Vec::new(),
+            in_step: true,
+            reported: None,
+        }
+    }
+
+    /// The page after the last token, up to `end`, then the end of every open element there.
+    fn finish(mut self, end: usize) -> S {
+        self.text_to(end);
+        let open = self.stack.len();
+        self.pop(open, end as u32);
+        self.sink
+    }
+
     /// Pushes an element named `name`; `in_html`: whether its start tag came in HTML content
     /// (only there does a start tag switch the tokenizer to raw text).
     fn push(&mut self, tag: Tag, name: &[u8], key: u32, in_html: bool) {
@@ -169,23 +206,18 @@ impl<S: Sink> Driver<'_, S> {
         }
     }
 
-    /// Where lol_html's byte `at` of its input is in the page; `None` inside the made-up
-    /// start tags of a pass over a range.
-    fn in_page(&self, at: usize) -> Option<usize> {
-        match &self.range {
-            Some(range) => at
-                .checked_sub(range.prefix_len)
-                .map(|offset| offset + range.start),
-            None => Some(at),
-        }
-    }
-
-    /// A token lol_html reported at `bytes` of its input (a start tag, comment or doctype):
-    /// the page before it, its text and its end tags, goes to the sink first.
-    fn token(&mut self, bytes: std::ops::Range<usize>) {
-        if let (Some(start), Some(end)) = (self.in_page(bytes.start), self.in_page(bytes.end)) {
-            self.text_to(start);
-            self.text_from = self.text_from.max(end);
+    /// A token lol_html reported at `bytes` of the page (a start tag, comment or doctype):
+    /// the page before it, its text and its end tags, goes to the sink first. `kind`: its
+    /// [`reported`] bits, kept in a pass that records.
+    fn token(&mut self, bytes: std::ops::Range<usize>, kind: u8) {
+        self.text_to(bytes.start);
+        self.text_from = self.text_from.max(bytes.end);
+        if let Some(reported) = &mut self.reported {
+            reported.push(Reported {
+                start: bytes.start as u32,
+                end: bytes.end as u32,
+                kind,
+            });
         }
     }
 
@@ -391,33 +423,29 @@ impl<S: Sink> Driver<'_, S> {
         }
     }
 
-    fn open(&mut self, el: &mut Element<'_, '_>) {
-        let mut key = el.source_location().bytes().start;
-        if let Some(range) = &mut self.range {
-            if key < range.prefix_len {
-                // A made-up start tag of an element open at the range's start: it is opened
-                // as it stood then, without the implied end tags its tag caused.
-                let key = range.ancestors[range.opened];
-                range.opened += 1;
-                let name = tag_name_at(self.html, key as usize);
-                let tag = tag_named(name);
-                let in_html = self.namespaces.in_html();
-                self.namespaces.start_tag(name, false, |_| None);
-                self.push(tag, name, key, in_html);
-                self.vm_open(key, name, true);
-                self.sink.open(tag, key, el);
-                return;
-            }
-            key = key - range.prefix_len + range.start;
-        }
-        let html = self.html;
-        let name = tag_name_at(html, key);
+    /// An element open where a replayed pass starts (its start tag at byte `key`), opened as
+    /// it stood then: without the implied end tags its start tag caused.
+    fn open_ancestor(&mut self, key: u32) {
+        let name = tag_name_at(self.html, key as usize);
         let tag = tag_named(name);
-        let key = key as u32;
-        let self_closing = el.is_self_closing();
         let in_html = self.namespaces.in_html();
-        self.namespaces
-            .start_tag(name, self_closing, |name| attribute(html, key, el, name));
+        self.namespaces.start_tag(name, false, |_| None);
+        self.push(tag, name, key, in_html);
+        self.vm_open(key, name, true);
+        self.sink.open(tag, key, None);
+    }
+
+    /// The start tag at byte `key` of the page, as lol_html reported it (`el`, in a pass that
+    /// runs it) or as a pass that did recorded it (`kind`).
+    fn start_tag(&mut self, key: u32, kind: u8, el: Option<&mut Element<'_, '_>>) {
+        let html = self.html;
+        let name = tag_name_at(html, key as usize);
+        let tag = tag_named(name);
+        let self_closing = kind & reported::SELF_CLOSING != 0;
+        let in_html = self.namespaces.in_html();
+        self.namespaces.start_tag(name, self_closing, |name| {
+            named(source_attributes(html, key), name)
+        });
         // A second <html>, <head> or <body> only merges attributes in a browser.
         let seen = match tag {
             Tag::Html => Some(&mut self.seen_html),
@@ -449,7 +477,7 @@ impl<S: Sink> Driver<'_, S> {
             self.sink.in_step(self.in_step);
         }
         self.sink.open(tag, key, el);
-        if !el.can_have_content() {
+        if kind & reported::CAN_HAVE_CONTENT == 0 {
             // No content, no end tag: it ends where it starts.
             self.pop(1, key);
             return;
@@ -470,7 +498,7 @@ fn name_hash(name: &[u8]) -> u64 {
 
 /// The name of the start tag at byte `start` of `html`, as written, where the tokenizer's
 /// tag-name state ends it.
-fn tag_name_at(html: &str, start: usize) -> &[u8] {
+pub fn tag_name_at(html: &str, start: usize) -> &[u8] {
     let name = html.as_bytes().get(start + 1..).unwrap_or_default();
     let len = name
         .iter()
@@ -602,50 +630,24 @@ pub fn named<'h>(
         .map(|(_, value)| value.strip_prefix('\u{feff}').unwrap_or(value))
 }
 
-/// The value of an element's attribute `name` (any case) as a slice of the page, character
-/// references still encoded, as [`named`] gives it.
-/// `key` is the element's key as [`Sink::open`] got it: in a pass over a range, lol_html's
-/// locations are in the bytes it was given (made-up start tags, then the range), and the key
-/// says where the start tag is in the page.
-pub fn attribute<'h>(html: &'h str, key: u32, el: &Element<'_, '_>, name: &str) -> Option<&'h str> {
-    let shift = key as isize - el.source_location().bytes().start as isize;
-    let in_page = |bytes: std::ops::Range<usize>| {
-        html.get(bytes.start.checked_add_signed(shift)?..bytes.end.checked_add_signed(shift)?)
-    };
-    let attributes = el.attributes().iter().filter_map(|attribute| {
-        let written = in_page(attribute.name_source_location()?.bytes())?;
-        let value = attribute
-            .value_source_location()
-            .and_then(|value| in_page(value.bytes()))
-            .unwrap_or_default();
-        Some((written, value))
-    });
-    named(attributes, name)
-}
-
 /// Elements that end the search for an open `<li>`, `<dd>` or `<dt>`: the parser's special
 /// elements other than address, div and p.
 fn list_stop(tag: Tag) -> bool {
     tag.is_block() && !matches!(tag, Tag::Address | Tag::Div | Tag::P | Tag::Other)
 }
 
-/// Runs one pass over `html`, feeding `sink`, and returns the sink.
-pub fn scan<S: Sink>(html: &str, sink: S) -> Result<S, Error> {
-    scan_with_rules(html, sink, &[])
-}
-
-/// Runs one pass over `html`, also telling `sink` which of `rules` (selector and rule number)
-/// each element matches.
-pub fn scan_with_rules<S: Sink>(
+/// Runs one pass over `html`, feeding `sink` and telling it which of `rules` (selector and rule
+/// number) each element matches; returns the sink and the tokens lol_html reported, which
+/// [`replay`] replays.
+pub fn scan<S: Sink>(
     html: &str,
     sink: S,
     rules: &[(&Selector, u16)],
-) -> Result<S, Error> {
-    run(html, sink, rules, None, None)
+) -> Result<(S, Vec<Reported>), Error> {
+    run(html, sink, rules, None, true)
 }
 
-/// The elements open where a pass over a byte range of a page starts, as a pass from the
-/// start saw them.
+/// The elements open where a replayed pass starts, as a pass from the start saw them.
 pub struct Context<'a> {
     /// Keys of the open elements, outermost first (the document itself not counted).
     pub ancestors: &'a [u32],
@@ -653,25 +655,41 @@ pub struct Context<'a> {
     pub seen: [bool; 3],
 }
 
-/// Runs one pass over `html[range]`, which starts at a start tag where lol_html and the
-/// scanner agree on the open elements ([`Sink::in_step`]) outside foreign content, as a pass
-/// from the start of the page would: the sink first sees `context`'s open elements opened
-/// (with made-up start tags: no attributes), then the range's events with their keys in
-/// `html`.
-pub fn scan_range<S: Sink>(
+/// Runs one pass over `html[range]` from `reported`, the tokens a pass over the whole page
+/// reported ([`scan`]), without running lol_html again: the sink sees what that
+/// pass's sink saw from the range's start, with `context`'s open elements opened first. The
+/// range starts at a start tag where lol_html and the scanner agreed on the open elements
+/// ([`Sink::in_step`]) outside foreign content, or at the page's start with no context; it
+/// ends at a token's start or the page's end.
+pub fn replay<S: Sink>(
     html: &str,
+    reported: &[Reported],
     range: std::ops::Range<usize>,
     context: &Context<'_>,
     sink: S,
-) -> Result<S, Error> {
-    run(html, sink, &[], None, Some((range, context)))
+) -> S {
+    let mut driver = Driver::new(html, sink, range.start, context.seen);
+    for &key in context.ancestors {
+        driver.open_ancestor(key);
+    }
+    let first = reported.partition_point(|token| (token.start as usize) < range.start);
+    for token in &reported[first..] {
+        if token.start as usize >= range.end {
+            break;
+        }
+        driver.token(token.start as usize..token.end as usize, token.kind);
+        if token.kind & reported::START_TAG != 0 {
+            driver.start_tag(token.start, token.kind, None);
+        }
+    }
+    driver.finish(range.end)
 }
 
 /// Runs one pass over `html` and returns the page as the sink rewrote it (elements it
 /// removed with `Element::remove` are gone).
 pub fn rewrite<S: Sink>(html: &str, sink: S) -> Result<(S, String), Error> {
     let mut output = Vec::with_capacity(html.len());
-    let sink = run(html, sink, &[], Some(&mut output), None)?;
+    let (sink, _) = run(html, sink, &[], Some(&mut output), false)?;
     Ok((sink, String::from_utf8_lossy(&output).into_owned()))
 }
 
@@ -680,49 +698,31 @@ fn run<S: Sink>(
     sink: S,
     rules: &[(&Selector, u16)],
     mut output: Option<&mut Vec<u8>>,
-    range: Option<(std::ops::Range<usize>, &Context<'_>)>,
-) -> Result<S, Error> {
-    // The made-up start tags of the elements open at the range's start.
-    let mut prefix = Vec::new();
-    if let Some((_, context)) = &range {
-        for &key in context.ancestors {
-            prefix.push(b'<');
-            prefix.extend_from_slice(tag_name_at(html, key as usize));
-            prefix.push(b'>');
-        }
+    record: bool,
+) -> Result<(S, Vec<Reported>), Error> {
+    let mut driver = Driver::new(html, sink, 0, [false; 3]);
+    if record {
+        // About one token per 100 bytes of a page.
+        driver.reported = Some(Vec::with_capacity(html.len() / 100));
     }
-    let (seen, bytes) = match &range {
-        Some((range, context)) => (context.seen, &html.as_bytes()[range.clone()]),
-        None => ([false; 3], html.as_bytes()),
-    };
-    let driver = RefCell::new(Driver {
-        html,
-        sink,
-        stack: Vec::with_capacity(64),
-        open: Vec::with_capacity(64),
-        open_names: HashMap::default(),
-        text_from: range.as_ref().map_or(0, |(range, _)| range.start),
-        namespaces: Namespaces::default(),
-        seen_html: seen[0],
-        seen_head: seen[1],
-        seen_body: seen[2],
-        dangling: Vec::new(),
-        in_step: true,
-        range: range.as_ref().map(|(range, context)| RangeStart {
-            prefix_len: prefix.len(),
-            ancestors: context.ancestors.to_vec(),
-            opened: 0,
-            start: range.start,
-        }),
-    });
+    let driver = RefCell::new(driver);
     {
         let mut settings = Settings::new()
             .with_strict(false)
             .with_memory_settings(MemorySettings::new().with_max_allowed_memory_usage(MEMORY_LIMIT))
             .append_element_content_handler(element!("*", |el| {
+                let mut kind = reported::START_TAG;
+                if el.is_self_closing() {
+                    kind |= reported::SELF_CLOSING;
+                }
+                if el.can_have_content() {
+                    kind |= reported::CAN_HAVE_CONTENT;
+                }
+                let bytes = el.source_location().bytes();
+                let key = bytes.start as u32;
                 let mut driver = driver.borrow_mut();
-                driver.token(el.source_location().bytes());
-                driver.open(el);
+                driver.token(bytes, kind);
+                driver.start_tag(key, kind, Some(el));
                 Ok(())
             }));
         // Registered after "*", so they run after the element was opened.
@@ -740,11 +740,15 @@ fn run<S: Sink>(
         // are reported only so that their bytes are not taken for text.
         let settings = settings
             .append_document_content_handler(doc_comments!(|comment| {
-                driver.borrow_mut().token(comment.source_location().bytes());
+                driver
+                    .borrow_mut()
+                    .token(comment.source_location().bytes(), 0);
                 Ok(())
             }))
             .append_document_content_handler(doctype!(|doctype| {
-                driver.borrow_mut().token(doctype.source_location().bytes());
+                driver
+                    .borrow_mut()
+                    .token(doctype.source_location().bytes(), 0);
                 Ok(())
             }));
         let mut rewriter = HtmlRewriter::new(settings, |chunk: &[u8]| {
@@ -752,18 +756,12 @@ fn run<S: Sink>(
                 output.extend_from_slice(chunk);
             }
         });
-        if !prefix.is_empty() {
-            rewriter.write(&prefix).map_err(rewriting_error)?;
-        }
-        rewriter.write(bytes).map_err(rewriting_error)?;
+        rewriter.write(html.as_bytes()).map_err(rewriting_error)?;
         rewriter.end().map_err(rewriting_error)?;
     }
     let mut driver = driver.into_inner();
-    let end = range.as_ref().map_or(html.len(), |(range, _)| range.end);
-    driver.text_to(end);
-    let open = driver.stack.len();
-    driver.pop(open, end as u32);
-    Ok(driver.sink)
+    let reported = driver.reported.take().unwrap_or_default();
+    Ok((driver.finish(html.len()), reported))
 }
 
 fn rewriting_error(err: lol_html::errors::RewritingError) -> Error {
@@ -784,9 +782,9 @@ mod tests {
     struct Outline(String);
 
     impl Sink for Outline {
-        fn open(&mut self, tag: Tag, _key: u32, el: &mut Element<'_, '_>) {
+        fn open(&mut self, tag: Tag, _key: u32, el: Option<&mut Element<'_, '_>>) {
             let name = if tag == Tag::Other {
-                el.tag_name()
+                el.map_or_else(String::new, |el| el.tag_name())
             } else {
                 tag.name().to_string()
             };
@@ -803,7 +801,7 @@ mod tests {
     }
 
     fn outline(html: &str) -> String {
-        scan(html, Outline::default()).unwrap().0
+        scan(html, Outline::default(), &[]).unwrap().0 .0
     }
 
     #[test]
@@ -843,11 +841,11 @@ mod tests {
         );
     }
 
-    /// A pass over a range sees from its start what a pass over the whole page sees, the
-    /// elements open there first: an ancestor's end tag inside the range closes it and what
-    /// it holds, as it does in the whole page.
+    /// A replayed pass over a range sees from its start what a pass over the whole page sees,
+    /// the elements open there first: an ancestor's end tag inside the range closes it and
+    /// what it holds, as it does in the whole page.
     #[test]
-    fn a_range_is_scanned_as_in_the_whole_page() {
+    fn a_range_is_replayed_as_in_the_whole_page() {
         let cases = [
             (
                 "<div><section><p>a</p><p>b<span>c</span></section>tail</div>",
@@ -878,22 +876,25 @@ mod tests {
                 seen: [false; 3],
             };
             let range = html.find(start).unwrap()..html.len();
-            let outline = scan_range(html, range, &context, Outline::default()).unwrap();
+            let (_, reported) = scan(html, Outline::default(), &[]).unwrap();
+            let outline = replay(html, &reported, range, &context, Outline::default());
             assert_eq!(outline.0, expected, "{html}");
         }
     }
 
-    /// Lists, per element, `attribute` beside `Element::get_attribute` for a few names.
+    /// Lists, per element, the attribute read from the page beside `Element::get_attribute`
+    /// for a few names.
     struct AttributePairs<'h> {
         html: &'h str,
         pairs: Vec<(Option<String>, Option<String>)>,
     }
 
     impl Sink for AttributePairs<'_> {
-        fn open(&mut self, _tag: Tag, key: u32, el: &mut Element<'_, '_>) {
+        fn open(&mut self, _tag: Tag, key: u32, el: Option<&mut Element<'_, '_>>) {
+            let el = el.expect("a pass that runs lol_html");
             for name in ["src", "alt", "title", "reversed", "data-x"] {
                 self.pairs.push((
-                    attribute(self.html, key, el, name).map(str::to_owned),
+                    named(source_attributes(self.html, key), name).map(str::to_owned),
                     el.get_attribute(name),
                 ));
             }
@@ -902,48 +903,22 @@ mod tests {
         fn text(&mut self, _text: &str, _raw: bool) {}
     }
 
-    /// Read from the page, an attribute is what `get_attribute` gives, in a pass over the whole
-    /// page and over a range of it (where lol_html's locations are not the page's).
+    /// Read from the page, an attribute is what `get_attribute` gives: the first of its name in
+    /// any case, references still encoded, without a leading byte order mark.
     #[test]
     fn attributes_read_from_the_page_are_get_attributes() {
         let html = "<div title=\"a &amp; b\"><ol REVERSED><li>x</li></ol>\
             <img SRC='\u{feff}data:image/png;base64,AA' alt=\u{feff}\u{feff}y Title=\"\" title=2>\
             <p data-x=\"\u{e9}t\u{e9}\" alt>z</p></div>";
-        let whole = scan(
-            html,
-            AttributePairs {
-                html,
-                pairs: Vec::new(),
-            },
-        )
-        .unwrap();
-        assert!(whole.pairs.iter().any(|(read, _)| read.is_some()));
-        for (read, got) in &whole.pairs {
-            assert_eq!(read, got);
-        }
-        let key = html.find("<div").unwrap() as u32;
-        let context = Context {
-            ancestors: &[key],
-            seen: [false; 3],
-        };
-        let range = html.find("<ol").unwrap()..html.len();
         let sink = AttributePairs {
             html,
             pairs: Vec::new(),
         };
-        let ranged = scan_range(html, range, &context, sink).unwrap();
-        // The made-up start tag of the <div> has no attributes; the rest is as in the page.
-        assert_eq!(
-            ranged.pairs[..5],
-            [
-                (None, None),
-                (None, None),
-                (None, None),
-                (None, None),
-                (None, None)
-            ]
-        );
-        assert_eq!(ranged.pairs[5..], whole.pairs[5..]);
+        let (whole, _) = scan(html, sink, &[]).unwrap();
+        assert!(whole.pairs.iter().any(|(read, _)| read.is_some()));
+        for (read, got) in &whole.pairs {
+            assert_eq!(read, got);
+        }
     }
 
     /// Records where in the page each text it is given lies, and whether it is raw.
@@ -953,7 +928,7 @@ mod tests {
     }
 
     impl Sink for TextSpans<'_> {
-        fn open(&mut self, _tag: Tag, _key: u32, _el: &mut Element<'_, '_>) {}
+        fn open(&mut self, _tag: Tag, _key: u32, _el: Option<&mut Element<'_, '_>>) {}
         fn close(&mut self, _end: u32) {}
         fn text(&mut self, text: &str, raw: bool) {
             let start = text.as_ptr() as usize - self.html.as_ptr() as usize;
@@ -1002,7 +977,7 @@ mod tests {
             html,
             spans: Vec::new(),
         };
-        joined(scan(html, sink).unwrap().spans)
+        joined(scan(html, sink, &[]).unwrap().0.spans)
     }
 
     /// The markup snippets above and every page of the repository's fixtures and, where the
@@ -1133,7 +1108,7 @@ mod tests {
 
     fn scanned_closes(html: &str) -> Vec<(u32, usize)> {
         CLOSED.with(|closed| closed.borrow_mut().clear());
-        scan(html, Outline::default()).unwrap();
+        scan(html, Outline::default(), &[]).unwrap();
         CLOSED.with(|closed| closed.borrow().clone())
     }
 
@@ -1161,7 +1136,7 @@ mod tests {
     }
 
     impl Sink for Extents {
-        fn open(&mut self, _tag: Tag, key: u32, _el: &mut Element<'_, '_>) {
+        fn open(&mut self, _tag: Tag, key: u32, _el: Option<&mut Element<'_, '_>>) {
             self.open.push((key, key));
         }
         fn close(&mut self, end: u32) {
@@ -1187,7 +1162,7 @@ mod tests {
                 open: Vec::new(),
                 closed: Vec::new(),
             };
-            let closed = scan(&html, sink).unwrap().closed;
+            let closed = scan(&html, sink, &[]).unwrap().0.closed;
             for (key, end) in closed {
                 let (key, end) = (key as usize, end as usize);
                 assert!(
@@ -1382,6 +1357,103 @@ mod tests {
         for html in random_markup(20_000) {
             assert_eq!(scanned_text(&html), lol_html_text(&html), "{html:?}");
         }
+    }
+
+    /// A pass's events, and for each element opened where a pass may start (lol_html and the
+    /// scanner in step, outside SVG and MathML) what a replay from there needs to know.
+    struct Events<'h> {
+        html: &'h str,
+        log: Vec<String>,
+        stack: Vec<(u32, Tag)>,
+        out_of_step: bool,
+        seen: [bool; 3],
+        /// Where in `log` the element's opening is, its key, its ancestors' keys, and which of
+        /// `<html>`, `<head>`, `<body>` were opened before it.
+        starts: Vec<(usize, u32, Vec<u32>, [bool; 3])>,
+    }
+
+    impl<'h> Events<'h> {
+        fn new(html: &'h str) -> Self {
+            Events {
+                html,
+                log: Vec::new(),
+                stack: Vec::new(),
+                out_of_step: false,
+                seen: [false; 3],
+                starts: Vec::new(),
+            }
+        }
+    }
+
+    impl Sink for Events<'_> {
+        fn open(&mut self, tag: Tag, key: u32, _el: Option<&mut Element<'_, '_>>) {
+            let foreign = |t: Tag| matches!(t, Tag::Svg | Tag::Math);
+            if !self.out_of_step && !foreign(tag) && !self.stack.iter().any(|&(_, t)| foreign(t)) {
+                let ancestors = self.stack.iter().map(|&(key, _)| key).collect();
+                self.starts
+                    .push((self.log.len(), key, ancestors, self.seen));
+            }
+            match tag {
+                Tag::Html => self.seen[0] = true,
+                Tag::Head => self.seen[1] = true,
+                Tag::Body => self.seen[2] = true,
+                _ => {}
+            }
+            self.log.push(format!("open {key}"));
+            self.stack.push((key, tag));
+        }
+        fn close(&mut self, end: u32) {
+            self.stack.pop();
+            self.log.push(format!("close {end}"));
+        }
+        fn text(&mut self, text: &str, raw: bool) {
+            let start = text.as_ptr() as usize - self.html.as_ptr() as usize;
+            self.log.push(format!("text {start}+{} {raw}", text.len()));
+        }
+        fn in_step(&mut self, in_step: bool) {
+            self.out_of_step = !in_step;
+        }
+    }
+
+    /// Replaying the tokens pass 1 reported gives pass 2's sink what a pass that runs lol_html
+    /// gives it: over the whole page, and from elements where a pass may start (20 per page),
+    /// after their ancestors opened.
+    #[test]
+    fn a_replay_is_the_pass_it_replays() {
+        let none = Context {
+            ancestors: &[],
+            seen: [false; 3],
+        };
+        let pages = test_pages();
+        let mut starts_checked = 0;
+        for html in pages.iter().map(String::as_str).chain(
+            random_markup(5_000)
+                .collect::<Vec<_>>()
+                .iter()
+                .map(String::as_str),
+        ) {
+            let (whole, reported) = scan(html, Events::new(html), &[]).unwrap();
+            let again = replay(html, &reported, 0..html.len(), &none, Events::new(html));
+            assert_eq!(again.log, whole.log, "{html:.200}");
+            let step = whole.starts.len().div_ceil(20).max(1);
+            for (at, key, ancestors, seen) in whole.starts.iter().step_by(step) {
+                let context = Context {
+                    ancestors,
+                    seen: *seen,
+                };
+                let range = *key as usize..html.len();
+                let replayed = replay(html, &reported, range, &context, Events::new(html));
+                let opened: Vec<String> = ancestors.iter().map(|k| format!("open {k}")).collect();
+                assert_eq!(replayed.log[..ancestors.len()], opened[..], "{html:.200}");
+                assert_eq!(
+                    replayed.log[ancestors.len()..],
+                    whole.log[*at..],
+                    "{html:.200}"
+                );
+                starts_checked += 1;
+            }
+        }
+        assert!(starts_checked > 1_000, "{starts_checked} starts");
     }
 
     #[test]

@@ -145,6 +145,9 @@ pub struct Tree {
     /// Runs of nodes (first, end) opened while lol_html and the scanner disagreed on the open
     /// elements ([`crate::scan::Sink::in_step`]): a pass cannot start at one of them.
     pub out_of_step: Vec<(u32, u32)>,
+    /// The tokens lol_html reported in pass 1, which pass 2 replays
+    /// ([`crate::scan::replay`]).
+    pub reported: Vec<crate::scan::Reported>,
 }
 
 /// A byline-looking element and its text: the text of its `itemprop="name"` descendant when
@@ -157,7 +160,7 @@ pub struct Byline {
 
 impl Tree {
     /// Whether a pass over the page can start at node `index`'s start tag
-    /// ([`crate::scan::scan_range`]).
+    /// ([`crate::scan::replay`]).
     pub fn in_step(&self, index: u32) -> bool {
         !self
             .out_of_step
@@ -520,7 +523,7 @@ impl Sink for Builder<'_> {
         }
     }
 
-    fn open(&mut self, tag: Tag, key: u32, _el: &mut Element<'_, '_>) {
+    fn open(&mut self, tag: Tag, key: u32, _el: Option<&mut Element<'_, '_>>) {
         let index = self.tree.nodes.len() as u32;
         let parent = *self.stack.last().unwrap();
         // The start tag's attributes, read once (into a list kept from element to element).
@@ -752,7 +755,10 @@ pub fn build(
     let matcher = Matcher::new(&all, &rules.active(host));
     let mut builder = Builder::new(html, &matcher);
     builder.tree.rules = rules.clone();
-    Ok(crate::scan::scan_with_rules(html, builder, matcher.complex())?.finish())
+    let (builder, reported) = crate::scan::scan(html, builder, matcher.complex())?;
+    let mut tree = builder.finish();
+    tree.reported = reported;
+    Ok(tree)
 }
 
 #[cfg(test)]
