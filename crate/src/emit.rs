@@ -310,7 +310,7 @@ fn noscript_images(markup: &str, base: Option<&Url>, images: &mut Vec<String>) {
             ));
             Ok(())
         }));
-    let mut rewriter = lol_html::HtmlRewriter::new(settings, |_: &[u8]| {});
+    let mut rewriter = lol_html::HtmlRewriter::new(settings, crate::scan::Output(None));
     if rewriter.write(markup.as_bytes()).is_ok() {
         let _ = rewriter.end();
     }

@@ -685,6 +685,21 @@ pub fn replay<S: Sink>(
     driver.finish(range.end)
 }
 
+/// Where a pass's output goes: into a buffer when the page is rewritten, else nowhere.
+///
+/// One type for every pass, where a closure would be a type of its own in each: lol_html's
+/// whole pipeline is generic over its output, and each type took another copy of it into the
+/// wasm build.
+pub struct Output<'a>(pub Option<&'a mut Vec<u8>>);
+
+impl lol_html::OutputSink for Output<'_> {
+    fn handle_chunk(&mut self, chunk: &[u8]) {
+        if let Some(output) = self.0.as_deref_mut() {
+            output.extend_from_slice(chunk);
+        }
+    }
+}
+
 /// Runs one pass over `html` and returns the page as the sink rewrote it (elements it
 /// removed with `Element::remove` are gone).
 pub fn rewrite<S: Sink>(html: &str, sink: S) -> Result<(S, String), Error> {
@@ -697,7 +712,7 @@ fn run<S: Sink>(
     html: &str,
     sink: S,
     rules: &[(&Selector, u16)],
-    mut output: Option<&mut Vec<u8>>,
+    output: Option<&mut Vec<u8>>,
     record: bool,
 ) -> Result<(S, Vec<Reported>), Error> {
     let mut driver = Driver::new(html, sink, 0, [false; 3]);
@@ -751,11 +766,7 @@ fn run<S: Sink>(
                     .token(doctype.source_location().bytes(), 0);
                 Ok(())
             }));
-        let mut rewriter = HtmlRewriter::new(settings, |chunk: &[u8]| {
-            if let Some(output) = output.as_deref_mut() {
-                output.extend_from_slice(chunk);
-            }
-        });
+        let mut rewriter = HtmlRewriter::new(settings, Output(output));
         rewriter.write(html.as_bytes()).map_err(rewriting_error)?;
         rewriter.end().map_err(rewriting_error)?;
     }
