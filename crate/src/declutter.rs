@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::clean::{Action, Plan, Removal};
 use crate::clutter::Category;
-use crate::scan::{rewrite, Sink};
+use crate::scan::{replay, rewrite, Context, Sink};
 use crate::tag::Tag;
 use crate::text;
 use crate::tree::{flag, Tree};
@@ -103,7 +103,8 @@ impl<'a> Previews<'a> {
     }
 }
 
-/// Removes the target elements from the page as it streams through.
+/// Removes the target elements from the page as it streams through (in a replay, which writes
+/// nothing, it only takes their previews).
 struct Remover<'a> {
     previews: Previews<'a>,
     next: u32,
@@ -140,6 +141,23 @@ pub fn remove(html: &str, targets: &[Removal]) -> Result<(String, Vec<Removed>),
     };
     let (remover, output) = rewrite(html, remover)?;
     Ok((output, remover.previews.finish()))
+}
+
+/// What `remove` reports of the `targets`, without writing the page: pass 1's tokens replayed
+/// (no second lol_html pass, no output), for the extension, which hides the blocks in the live
+/// page and needs only their list.
+pub fn find(html: &str, tree: &Tree, targets: &[Removal]) -> Vec<Removed> {
+    let finder = Remover {
+        previews: Previews::new(targets),
+        next: 1,
+    };
+    let whole = Context {
+        ancestors: &[],
+        seen: [false; 3],
+    };
+    replay(html, &tree.reported, 0..html.len(), &whole, finder)
+        .previews
+        .finish()
 }
 
 /// A plan that writes one element (node `element`) and everything in it, as the article's

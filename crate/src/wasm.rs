@@ -23,10 +23,11 @@ pub fn extract_utf8(html: &[u8], url: Option<String>) -> Result<JsValue, JsError
     extract(html, url)
 }
 
-/// Finds the clutter in the page for cleaning it in place. Returns `{ html, removed }`, where
-/// each removed block has `element` (its position in document order, counting from 1 for
-/// `<html>`: the n-th element of `document.getElementsByTagName("*")` is element n), its
-/// `category`, the `rule` that fired and a text `preview`. `html` is the cleaned page.
+/// Finds the clutter in the page for cleaning it in place. Returns `{ removed }`, where each
+/// removed block has `element` (its position in document order, counting from 1 for `<html>`:
+/// the n-th element of `document.getElementsByTagName("*")` is element n), its `category`, the
+/// `rule` that fired and a text `preview`. The page itself is not written: the extension hides
+/// those elements in the live page (the CLI's `klartext clean` writes the page without them).
 #[wasm_bindgen]
 pub fn clean(html: &str, url: Option<String>) -> Result<JsValue, JsError> {
     clean_with(html, url, None, None)
@@ -96,9 +97,14 @@ pub fn clean_with(
     rules: Option<String>,
     keep: Option<Vec<String>>,
 ) -> Result<JsValue, JsError> {
+    /// What the extension gets of a page to clean in place.
+    #[derive(serde::Serialize)]
+    struct Clutter {
+        removed: Vec<crate::Removed>,
+    }
     let options = user_options(url, rules, keep)?;
-    let cleaned = crate::clean(html, &options).map_err(js_error)?;
-    to_js(&cleaned)
+    let removed = crate::find_clutter(html, &options).map_err(js_error)?;
+    to_js(&Clutter { removed })
 }
 
 /// Checks a user's rules text for the options page's editor: `[{ line, message }]`, one entry

@@ -698,3 +698,37 @@ fn a_front_page_keeps_its_teasers() {
         );
     }
 }
+
+/// The extension gets the list of blocks to hide from `find_clutter`, which replays pass 1's
+/// tokens instead of writing the page: it is the list `klartext clean` takes out, preview for
+/// preview, on every clutter page, the reference page and the Mozilla test pages (when the
+/// dataset is there).
+#[test]
+fn the_extension_hides_what_the_cli_takes_out() {
+    let mut sources: Vec<(String, String)> = pages()
+        .into_iter()
+        .map(|page| (page.name, page.html))
+        .collect();
+    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let reference = repo.join("tests/fixtures/krone-putin-nordkorea.html");
+    sources.push(("krone".into(), std::fs::read_to_string(reference).unwrap()));
+    if let Ok(entries) = std::fs::read_dir(repo.join("../shared/datasets/readability")) {
+        for entry in entries.flatten() {
+            if let Ok(html) = std::fs::read_to_string(entry.path().join("source.html")) {
+                sources.push((entry.file_name().to_string_lossy().into_owned(), html));
+            }
+        }
+    }
+    let options = klartext::Options {
+        url: Some("https://example.com/page".into()),
+        ..Default::default()
+    };
+    let mut with_clutter = 0;
+    for (name, html) in &sources {
+        let cleaned = klartext::clean(html, &options).unwrap();
+        let found = klartext::find_clutter(html, &options).unwrap();
+        assert_eq!(found, cleaned.removed, "{name}");
+        with_clutter += usize::from(!found.is_empty());
+    }
+    assert!(with_clutter >= 20, "{with_clutter} pages with clutter");
+}
