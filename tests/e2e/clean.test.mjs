@@ -37,7 +37,7 @@ import {
   EXTENSION_DIR, FIXTURE, FIXTURES_DIR, GECKO_ID, MANIFEST, ROOT, freshProfileDir, loadExpectations,
   normalizeSpace, removeDir, requireBuild, screenshotPath, sleep, startServer, waitForReaderFrame,
   launchFirefox, inFirefoxWindow, typeFirefoxShortcut, chooseFromFirefoxPageMenu, textPoint,
-  readyWorker,
+  readyWorker, menuItem,
 } from './support.mjs';
 import {
   CLEAN, CLEAN_SOURCE, KEEP, MAX_KEY_LENGTH, checkMessage,
@@ -385,9 +385,7 @@ describe('Clean in place (Chromium)', { timeout: 360_000 }, () => {
     const clean = commands.find((c) => c.name === CLEAN_COMMAND);
     assert.ok(clean, `no ${CLEAN_COMMAND} command: ${JSON.stringify(commands)}`);
     assert.equal(clean.shortcut?.replace(/\s/g, ''), CLEAN_SHORTCUT, `assigned: ${JSON.stringify(commands)}`);
-    const item = await worker.evaluate(() => chrome.contextMenus.update('klartext-clean-page', {})
-      .then(() => 'there', (err) => err.message));
-    assert.equal(item, 'there', 'the "Clean this page" menu item exists');
+    assert.equal(await menuItem(worker, 'klartext-clean-page'), 'there', 'the "Clean this page" menu item exists');
   });
 
   test('the reference page: clutter hidden, article and navigation kept, outerHTML back exactly', async () => {

@@ -20,7 +20,7 @@ import {
   EXTENSION_DIR, FIXTURE, MADE_PAGES, ROOT, assertShowsArticle, freshProfileDir, loadExpectations,
   normalizeSpace, readerContent, removeDir, requireBuild, screenshotPath, sleep, startServer,
   waitForFrameGone, waitForReaderFrame,
-  readyWorker, waitInWorker, selectShortText,
+  readyWorker, waitInWorker, selectShortText, menuItem,
 } from './support.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -777,9 +777,7 @@ describe('Reader view features (Chromium)', { timeout: 150_000 }, () => {
     // The context menu item reads any selection, a word too. A test cannot click a context
     // menu: it checks that the item is there and sends the message that its click sends.
     const worker = await backgroundWorker();
-    const item = await worker.evaluate(() => chrome.contextMenus.update('klartext-read-selection', {})
-      .then(() => 'there', (err) => err.message));
-    assert.equal(item, 'there', 'the "Read selection" menu item exists');
+    assert.equal(await menuItem(worker, 'klartext-read-selection'), 'there', 'the "Read selection" menu item exists');
     await word(again.page);
     const selected = await again.page.evaluate(() => getSelection().toString().trim());
     await again.page.bringToFront();

@@ -441,6 +441,23 @@ export async function waitInWorker(worker, ready, timeout = 10_000) {
 }
 
 /**
+ * Whether Chromium's page context menu has the extension's item `id`: 'there', or why not. The
+ * background creates its items when it is installed, after clearing the old ones (both
+ * asynchronous), so a check right after the browser started may come before they exist (seen
+ * once: 14 ms after the start): it asks again until `timeout`.
+ */
+export async function menuItem(worker, id, timeout = 5_000) {
+  let answer;
+  for (const deadline = Date.now() + timeout; Date.now() < deadline;) {
+    answer = await worker.evaluate((item) => chrome.contextMenus.update(item, {})
+      .then(() => 'there', (err) => err.message), id);
+    if (answer === 'there') break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return answer;
+}
+
+/**
  * The extension's background service worker, once it has run its script: its toolbar-action
  * listener is registered. A press right after the browser started may otherwise come before the
  * worker has run (seen once: a fresh profile's first press opened no view within 20 s).
