@@ -151,11 +151,7 @@ pub fn find(html: &str, tree: &Tree, targets: &[Removal]) -> Vec<Removed> {
         previews: Previews::new(targets),
         next: 1,
     };
-    let whole = Context {
-        ancestors: &[],
-        seen: [false; 3],
-    };
-    replay(html, &tree.reported, 0..html.len(), &whole, finder)
+    replay(html, &tree.reported, 0..html.len(), &Context::START, finder)
         .previews
         .finish()
 }

@@ -688,11 +688,13 @@ pub fn emit<'a>(
             return Ok((emitter.out, emitter.previews.finish()));
         }
     }
-    let whole = Context {
-        ancestors: &[],
-        seen: [false; 3],
-    };
-    let mut emitter = replay(html, &tree.reported, 0..end, &whole, emitter(Vec::new(), 1));
+    let mut emitter = replay(
+        html,
+        &tree.reported,
+        0..end,
+        &Context::START,
+        emitter(Vec::new(), 1),
+    );
     debug_assert!(!emitter.diverged, "passes diverged");
     emitter.flush_block();
     Ok((emitter.out, emitter.previews.finish()))

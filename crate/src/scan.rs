@@ -655,6 +655,14 @@ pub struct Context<'a> {
     pub seen: [bool; 3],
 }
 
+impl Context<'_> {
+    /// The page's start: nothing open, nothing seen.
+    pub const START: Context<'static> = Context {
+        ancestors: &[],
+        seen: [false; 3],
+    };
+}
+
 /// Runs one pass over `html[range]` from `reported`, the tokens a pass over the whole page
 /// reported ([`scan`]), without running lol_html again: the sink sees what that
 /// pass's sink saw from the range's start, with `context`'s open elements opened first. The
@@ -1431,10 +1439,6 @@ mod tests {
     /// after their ancestors opened.
     #[test]
     fn a_replay_is_the_pass_it_replays() {
-        let none = Context {
-            ancestors: &[],
-            seen: [false; 3],
-        };
         let pages = test_pages();
         let mut starts_checked = 0;
         for html in pages.iter().map(String::as_str).chain(
@@ -1444,7 +1448,13 @@ mod tests {
                 .map(String::as_str),
         ) {
             let (whole, reported) = scan(html, Events::new(html), &[]).unwrap();
-            let again = replay(html, &reported, 0..html.len(), &none, Events::new(html));
+            let again = replay(
+                html,
+                &reported,
+                0..html.len(),
+                &Context::START,
+                Events::new(html),
+            );
             assert_eq!(again.log, whole.log, "{html:.200}");
             let step = whole.starts.len().div_ceil(20).max(1);
             for (at, key, ancestors, seen) in whole.starts.iter().step_by(step) {
