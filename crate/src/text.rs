@@ -127,8 +127,8 @@ fn ascii_stats(run: &[u8], prev_space: bool, prev_period: bool) -> AsciiStats {
     total.spaces = u32::from(space);
     total.space_starts = u32::from(space && !prev_space);
     total.sentence_ends = u32::from(space && prev_period);
-    total.letters = u32::from((first | 0x20).wrapping_sub(b'a') < 26);
-    total.digits = u32::from(first.wrapping_sub(b'0') < 10);
+    total.letters = u32::from(first.is_ascii_alphabetic());
+    total.digits = u32::from(first.is_ascii_digit());
     total.commas = u32::from(first == b',');
     let (prevs, bytes) = (&run[..run.len() - 1], &run[1..]);
     for (prevs, bytes) in prevs.chunks(255).zip(bytes.chunks(255)) {
@@ -139,8 +139,8 @@ fn ascii_stats(run: &[u8], prev_space: bool, prev_period: bool) -> AsciiStats {
             spaces += u8::from(space);
             starts += u8::from(space & !is_ascii_space(p));
             ends += u8::from(space & is_period(p));
-            letters += u8::from((b | 0x20).wrapping_sub(b'a') < 26);
-            digits += u8::from(b.wrapping_sub(b'0') < 10);
+            letters += u8::from(b.is_ascii_alphabetic());
+            digits += u8::from(b.is_ascii_digit());
             commas += u8::from(b == b',');
         }
         total.spaces += u32::from(spaces);
