@@ -111,7 +111,8 @@ struct Remover<'a> {
 }
 
 impl Sink for Remover<'_> {
-    // A rewriting pass runs lol_html, which always gives the element.
+    // A rewriting pass (`remove`) gives the element; a replay (`find`) has none and only takes
+    // the previews.
     fn open(&mut self, _tag: Tag, _key: u32, el: Option<&mut Element<'_, '_>>) {
         let index = self.next;
         self.next += 1;
