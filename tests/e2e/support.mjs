@@ -435,7 +435,7 @@ export async function chooseFromFirefoxPageMenu(browser, page, menuId, point, wh
 export async function waitInWorker(worker, ready, timeout = 10_000) {
   for (const deadline = Date.now() + timeout; Date.now() < deadline;) {
     if (await worker.evaluate(ready).catch(() => false)) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
   throw new Error(`the extension's worker was not ready within ${timeout} ms`);
 }
@@ -452,7 +452,7 @@ export async function menuItem(worker, id, timeout = 5_000) {
     answer = await worker.evaluate((item) => chrome.contextMenus.update(item, {})
       .then(() => 'there', (err) => err.message), id);
     if (answer === 'there') break;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await sleep(50);
   }
   return answer;
 }
