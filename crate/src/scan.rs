@@ -15,6 +15,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
+use std::rc::Rc;
 
 use lol_html::html_content::Element;
 use std::borrow::Cow;
@@ -129,8 +130,6 @@ struct Driver<'h, S> {
     dangling: Vec<u32>,
     /// Whether the sink was last told that lol_html's open elements are the scanner's.
     in_step: bool,
-    /// The tokens reported so far, in a pass that keeps them ([`scan`]).
-    reported: Option<Vec<Reported>>,
 }
 
 impl<'h, S: Sink> Driver<'h, S> {
@@ -150,7 +149,6 @@ impl<'h, S: Sink> Driver<'h, S> {
             seen_body: seen[2],
             dangling: Vec::new(),
             in_step: true,
-            reported: None,
         }
     }
 
@@ -207,18 +205,10 @@ impl<'h, S: Sink> Driver<'h, S> {
     }
 
     /// A token lol_html reported at `bytes` of the page (a start tag, comment or doctype):
-    /// the page before it, its text and its end tags, goes to the sink first. `kind`: its
-    /// [`reported`] bits, kept in a pass that records.
-    fn token(&mut self, bytes: std::ops::Range<usize>, kind: u8) {
+    /// the page before it, its text and its end tags, goes to the sink first.
+    fn token(&mut self, bytes: std::ops::Range<usize>) {
         self.text_to(bytes.start);
         self.text_from = self.text_from.max(bytes.end);
-        if let Some(reported) = &mut self.reported {
-            reported.push(Reported {
-                start: bytes.start as u32,
-                end: bytes.end as u32,
-                kind,
-            });
-        }
     }
 
     /// Reads the page from `text_from` up to `end`, where lol_html reports the next token:
@@ -637,14 +627,129 @@ fn list_stop(tag: Tag) -> bool {
 }
 
 /// Runs one pass over `html`, feeding `sink` and telling it which of `rules` (selector and rule
-/// number) each element matches; returns the sink and the tokens lol_html reported, which
-/// [`replay`] replays.
+/// number) each element matches; returns the sink and what lol_html reported, which [`replay`]
+/// replays. lol_html runs first ([`Recorder`]), then the scanner over what it reported.
 pub fn scan<S: Sink>(
     html: &str,
     sink: S,
     rules: &[(&Selector, u16)],
-) -> Result<(S, Vec<Reported>), Error> {
-    run(html, sink, rules, None, true)
+) -> Result<(S, Recorded), Error> {
+    let mut recorder = Recorder::new(rules.iter().map(|&(s, r)| (s.clone(), r)), html.len());
+    recorder.write(html.as_bytes())?;
+    let recorded = recorder.end()?;
+    let sink = scan_recorded(html, &recorded, sink);
+    Ok((sink, recorded))
+}
+
+/// [`scan`] for a page lol_html has been over already (`recorded`: what it reported on `html`).
+pub fn scan_recorded<S: Sink>(html: &str, recorded: &Recorded, sink: S) -> S {
+    let driver = Driver::new(html, sink, 0, [false; 3]);
+    drive(driver, &recorded.tokens, &recorded.matches, 0..html.len())
+}
+
+/// What lol_html reported in a pass over a whole page: its tokens, and the rules lol_html
+/// matched on its elements.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Recorded {
+    /// The start tags, comments and doctypes, in the page's order.
+    pub tokens: Vec<Reported>,
+    /// The start tag (byte offset) and rule number of each match, in the page's order.
+    matches: Vec<(u32, u16)>,
+}
+
+/// lol_html over a page given a chunk at a time, keeping what it reports ([`Recorded`]).
+///
+/// The page may still be arriving: lol_html tokenizes each chunk as it comes, and the scanner
+/// ([`scan_recorded`]), which reads the page between the tokens, runs once it is all there. The
+/// extension hands a page over in several messages, and the tokenizing of the first ones takes
+/// place while the others are on their way.
+pub struct Recorder {
+    rewriter: HtmlRewriter<'static, Output<'static>>,
+    recorded: Rc<RefCell<Recorded>>,
+}
+
+impl Recorder {
+    /// A recorder that also notes which elements match `rules` (selector and rule number);
+    /// `size`: the page's length in bytes, if known (for the token list's capacity).
+    pub fn new(rules: impl IntoIterator<Item = (Selector, u16)>, size: usize) -> Recorder {
+        let recorded = Rc::new(RefCell::new(Recorded {
+            // About one token per 100 bytes of a page.
+            tokens: Vec::with_capacity(size / 100),
+            matches: Vec::new(),
+        }));
+        let record = |bytes: std::ops::Range<usize>, kind: u8| Reported {
+            start: bytes.start as u32,
+            end: bytes.end as u32,
+            kind,
+        };
+        let mut settings = Settings::new()
+            .with_strict(false)
+            .with_memory_settings(MemorySettings::new().with_max_allowed_memory_usage(MEMORY_LIMIT))
+            .append_element_content_handler(element!("*", {
+                let recorded = recorded.clone();
+                move |el| {
+                    let mut kind = reported::START_TAG;
+                    if el.is_self_closing() {
+                        kind |= reported::SELF_CLOSING;
+                    }
+                    if el.can_have_content() {
+                        kind |= reported::CAN_HAVE_CONTENT;
+                    }
+                    let token = record(el.source_location().bytes(), kind);
+                    recorded.borrow_mut().tokens.push(token);
+                    Ok(())
+                }
+            }));
+        for (selector, rule) in rules {
+            let recorded = recorded.clone();
+            settings = settings.append_element_content_handler((
+                Cow::Owned(selector),
+                ElementContentHandlers::default().element(move |el: &mut Element<'_, '_>| {
+                    let key = el.source_location().bytes().start as u32;
+                    recorded.borrow_mut().matches.push((key, rule));
+                    Ok(())
+                }),
+            ));
+        }
+        // Text is read from the page between tokens (Driver::text_to): comments and doctypes
+        // are reported only so that their bytes are not taken for text.
+        let settings = settings
+            .append_document_content_handler(doc_comments!({
+                let recorded = recorded.clone();
+                move |comment| {
+                    let token = record(comment.source_location().bytes(), 0);
+                    recorded.borrow_mut().tokens.push(token);
+                    Ok(())
+                }
+            }))
+            .append_document_content_handler(doctype!({
+                let recorded = recorded.clone();
+                move |doctype| {
+                    let token = record(doctype.source_location().bytes(), 0);
+                    recorded.borrow_mut().tokens.push(token);
+                    Ok(())
+                }
+            }));
+        Recorder {
+            rewriter: HtmlRewriter::new(settings, Output(None)),
+            recorded,
+        }
+    }
+
+    /// The next chunk of the page (any bytes: a chunk may end inside a tag or a character).
+    pub fn write(&mut self, chunk: &[u8]) -> Result<(), Error> {
+        self.rewriter.write(chunk).map_err(rewriting_error)
+    }
+
+    /// The end of the page: what lol_html reported on it.
+    pub fn end(self) -> Result<Recorded, Error> {
+        let Recorder { rewriter, recorded } = self;
+        rewriter.end().map_err(rewriting_error)?;
+        // The rewriter and its handlers are gone: this is the last reference.
+        Ok(Rc::try_unwrap(recorded)
+            .map(RefCell::into_inner)
+            .unwrap_or_else(|shared| shared.borrow().clone()))
+    }
 }
 
 /// The elements open where a replayed pass starts, as a pass from the start saw them.
@@ -680,14 +785,30 @@ pub fn replay<S: Sink>(
     for &key in context.ancestors {
         driver.open_ancestor(key);
     }
+    drive(driver, reported, &[], range)
+}
+
+/// Feeds `driver` the tokens of `reported` in `range` and the rule `matches` of their start
+/// tags, then the page to the range's end.
+fn drive<S: Sink>(
+    mut driver: Driver<'_, S>,
+    reported: &[Reported],
+    matches: &[(u32, u16)],
+    range: std::ops::Range<usize>,
+) -> S {
     let first = reported.partition_point(|token| (token.start as usize) < range.start);
+    let mut matches = matches.iter().peekable();
     for token in &reported[first..] {
         if token.start as usize >= range.end {
             break;
         }
-        driver.token(token.start as usize..token.end as usize, token.kind);
+        driver.token(token.start as usize..token.end as usize);
         if token.kind & reported::START_TAG != 0 {
             driver.start_tag(token.start, token.kind, None);
+            // After the element is opened, as lol_html calls the rules' handlers after "*".
+            while let Some(&(_, rule)) = matches.next_if(|&&(key, _)| key == token.start) {
+                driver.sink.matched(rule);
+            }
         }
     }
     driver.finish(range.end)
@@ -712,25 +833,16 @@ impl lol_html::OutputSink for Output<'_> {
 /// removed with `Element::remove` are gone).
 pub fn rewrite<S: Sink>(html: &str, sink: S) -> Result<(S, String), Error> {
     let mut output = Vec::with_capacity(html.len());
-    let (sink, _) = run(html, sink, &[], Some(&mut output), false)?;
+    let sink = run(html, sink, &mut output)?;
     Ok((sink, String::from_utf8_lossy(&output).into_owned()))
 }
 
-fn run<S: Sink>(
-    html: &str,
-    sink: S,
-    rules: &[(&Selector, u16)],
-    output: Option<&mut Vec<u8>>,
-    record: bool,
-) -> Result<(S, Vec<Reported>), Error> {
-    let mut driver = Driver::new(html, sink, 0, [false; 3]);
-    if record {
-        // About one token per 100 bytes of a page.
-        driver.reported = Some(Vec::with_capacity(html.len() / 100));
-    }
-    let driver = RefCell::new(driver);
+/// One pass of lol_html and the scanner together, the scanner given lol_html's elements: for
+/// a sink that rewrites the page.
+fn run<S: Sink>(html: &str, sink: S, output: &mut Vec<u8>) -> Result<S, Error> {
+    let driver = RefCell::new(Driver::new(html, sink, 0, [false; 3]));
     {
-        let mut settings = Settings::new()
+        let settings = Settings::new()
             .with_strict(false)
             .with_memory_settings(MemorySettings::new().with_max_allowed_memory_usage(MEMORY_LIMIT))
             .append_element_content_handler(element!("*", |el| {
@@ -744,43 +856,23 @@ fn run<S: Sink>(
                 let bytes = el.source_location().bytes();
                 let key = bytes.start as u32;
                 let mut driver = driver.borrow_mut();
-                driver.token(bytes, kind);
+                driver.token(bytes);
                 driver.start_tag(key, kind, Some(el));
                 Ok(())
-            }));
-        // Registered after "*", so they run after the element was opened.
-        for &(selector, rule) in rules {
-            let driver = &driver;
-            settings = settings.append_element_content_handler((
-                Cow::Borrowed(selector),
-                ElementContentHandlers::default().element(move |_: &mut Element<'_, '_>| {
-                    driver.borrow_mut().sink.matched(rule);
-                    Ok(())
-                }),
-            ));
-        }
-        // Text is read from the page between tokens (Driver::text_to): comments and doctypes
-        // are reported only so that their bytes are not taken for text.
-        let settings = settings
+            }))
             .append_document_content_handler(doc_comments!(|comment| {
-                driver
-                    .borrow_mut()
-                    .token(comment.source_location().bytes(), 0);
+                driver.borrow_mut().token(comment.source_location().bytes());
                 Ok(())
             }))
             .append_document_content_handler(doctype!(|doctype| {
-                driver
-                    .borrow_mut()
-                    .token(doctype.source_location().bytes(), 0);
+                driver.borrow_mut().token(doctype.source_location().bytes());
                 Ok(())
             }));
-        let mut rewriter = HtmlRewriter::new(settings, Output(output));
+        let mut rewriter = HtmlRewriter::new(settings, Output(Some(output)));
         rewriter.write(html.as_bytes()).map_err(rewriting_error)?;
         rewriter.end().map_err(rewriting_error)?;
     }
-    let mut driver = driver.into_inner();
-    let reported = driver.reported.take().unwrap_or_default();
-    Ok((driver.finish(html.len()), reported))
+    Ok(driver.into_inner().finish(html.len()))
 }
 
 fn rewriting_error(err: lol_html::errors::RewritingError) -> Error {
@@ -796,14 +888,19 @@ mod tests {
     use super::*;
     use crate::testing::{random_below, random_chunks};
 
-    /// Records the stream as an S-expression-like string: `(p text)`.
-    #[derive(Default)]
-    struct Outline(String);
+    /// Records the stream of a page as an S-expression-like string: `(p text)`.
+    struct Outline<'h>(String, &'h str);
 
-    impl Sink for Outline {
-        fn open(&mut self, tag: Tag, _key: u32, el: Option<&mut Element<'_, '_>>) {
+    impl<'h> Outline<'h> {
+        fn new(html: &'h str) -> Self {
+            Outline(String::new(), html)
+        }
+    }
+
+    impl Sink for Outline<'_> {
+        fn open(&mut self, tag: Tag, key: u32, _el: Option<&mut Element<'_, '_>>) {
             let name = if tag == Tag::Other {
-                el.map_or_else(String::new, |el| el.tag_name())
+                String::from_utf8_lossy(tag_name_at(self.1, key as usize)).to_lowercase()
             } else {
                 tag.name().to_string()
             };
@@ -820,7 +917,7 @@ mod tests {
     }
 
     fn outline(html: &str) -> String {
-        scan(html, Outline::default(), &[]).unwrap().0 .0
+        scan(html, Outline::new(html), &[]).unwrap().0 .0
     }
 
     #[test]
@@ -895,8 +992,8 @@ mod tests {
                 seen: [false; 3],
             };
             let range = html.find(start).unwrap()..html.len();
-            let (_, reported) = scan(html, Outline::default(), &[]).unwrap();
-            let outline = replay(html, &reported, range, &context, Outline::default());
+            let (_, recorded) = scan(html, Outline::new(html), &[]).unwrap();
+            let outline = replay(html, &recorded.tokens, range, &context, Outline::new(html));
             assert_eq!(outline.0, expected, "{html}");
         }
     }
@@ -933,7 +1030,7 @@ mod tests {
             html,
             pairs: Vec::new(),
         };
-        let (whole, _) = scan(html, sink, &[]).unwrap();
+        let (whole, _) = rewrite(html, sink).unwrap();
         assert!(whole.pairs.iter().any(|(read, _)| read.is_some()));
         for (read, got) in &whole.pairs {
             assert_eq!(read, got);
@@ -1127,7 +1224,7 @@ mod tests {
 
     fn scanned_closes(html: &str) -> Vec<(u32, usize)> {
         CLOSED.with(|closed| closed.borrow_mut().clear());
-        scan(html, Outline::default(), &[]).unwrap();
+        scan(html, Outline::new(html), &[]).unwrap();
         CLOSED.with(|closed| closed.borrow().clone())
     }
 
@@ -1434,9 +1531,10 @@ mod tests {
         }
     }
 
-    /// Replaying the tokens pass 1 reported gives pass 2's sink what a pass that runs lol_html
-    /// gives it: over the whole page, and from elements where a pass may start (20 per page),
-    /// after their ancestors opened.
+    /// Replaying the tokens lol_html reported gives the sink what a pass that runs lol_html and
+    /// the scanner together gives it ([`rewrite`]'s pass): over the whole page (pass 1,
+    /// [`scan`]), and from elements where a pass may start (pass 2: 20 per page), after their
+    /// ancestors opened.
     #[test]
     fn a_replay_is_the_pass_it_replays() {
         let pages = test_pages();
@@ -1447,15 +1545,9 @@ mod tests {
                 .iter()
                 .map(String::as_str),
         ) {
-            let (whole, reported) = scan(html, Events::new(html), &[]).unwrap();
-            let again = replay(
-                html,
-                &reported,
-                0..html.len(),
-                &Context::START,
-                Events::new(html),
-            );
-            assert_eq!(again.log, whole.log, "{html:.200}");
+            let (whole, _) = rewrite(html, Events::new(html)).unwrap();
+            let (scanned, recorded) = scan(html, Events::new(html), &[]).unwrap();
+            assert_eq!(scanned.log, whole.log, "{html:.200}");
             let step = whole.starts.len().div_ceil(20).max(1);
             for (at, key, ancestors, seen) in whole.starts.iter().step_by(step) {
                 let context = Context {
@@ -1463,7 +1555,7 @@ mod tests {
                     seen: *seen,
                 };
                 let range = *key as usize..html.len();
-                let replayed = replay(html, &reported, range, &context, Events::new(html));
+                let replayed = replay(html, &recorded.tokens, range, &context, Events::new(html));
                 let opened: Vec<String> = ancestors.iter().map(|k| format!("open {k}")).collect();
                 assert_eq!(replayed.log[..ancestors.len()], opened[..], "{html:.200}");
                 assert_eq!(
@@ -1475,6 +1567,76 @@ mod tests {
             }
         }
         assert!(starts_checked > 1_000, "{starts_checked} starts");
+    }
+
+    /// A page handed over in pieces is recorded as the whole page is: lol_html's token
+    /// positions count from the page's start, wherever a chunk ends (inside a tag, a comment,
+    /// a UTF-8 character).
+    #[test]
+    fn a_page_recorded_in_chunks_is_the_page_recorded_whole() {
+        let rules: Vec<(Selector, u16)> = ["div > p", "ul li:nth-child(2)", "[data-x] span"]
+            .iter()
+            .zip(0..)
+            .map(|(s, r)| (s.parse().unwrap(), r))
+            .collect();
+        let pages = test_pages();
+        let random: Vec<String> = random_markup(500).collect();
+        let mut matched = 0;
+        let mut next = random_below(7);
+        for html in pages.iter().chain(&random) {
+            let mut whole = Recorder::new(rules.iter().cloned(), html.len());
+            whole.write(html.as_bytes()).unwrap();
+            let whole = whole.end().unwrap();
+            matched += whole.matches.len();
+            let mut pieces = Recorder::new(rules.iter().cloned(), 0);
+            let bytes = html.as_bytes();
+            let longest = 1 + next(4096);
+            let mut at = 0;
+            while at < bytes.len() {
+                let end = (at + 1 + next(longest)).min(bytes.len());
+                pieces.write(&bytes[at..end]).unwrap();
+                at = end;
+            }
+            assert_eq!(pieces.end().unwrap(), whole, "{html:.200}");
+        }
+        assert!(matched > 100, "{matched} matches");
+    }
+
+    /// Logs which rule the element opened last matched.
+    struct Matches(Vec<(u32, u16)>, u32);
+
+    impl Sink for Matches {
+        fn open(&mut self, _tag: Tag, key: u32, _el: Option<&mut Element<'_, '_>>) {
+            self.1 = key;
+        }
+        fn close(&mut self, _end: u32) {}
+        fn text(&mut self, _text: &str, _raw: bool) {}
+        fn matched(&mut self, rule: u16) {
+            self.0.push((self.1, rule));
+        }
+    }
+
+    /// A rule lol_html matches reaches the sink right after the element it matched opened,
+    /// every rule the element matches, in the order they were given.
+    #[test]
+    fn rules_are_matched_on_the_element_just_opened() {
+        let html = "<div><p>a</p><ul><li>1</li><li class=x>2</ul><section data-x><b><span>s</span></b></section></div>";
+        let selectors: Vec<Selector> = ["div > p", "li:nth-child(2)", "[data-x] span", ".x"]
+            .iter()
+            .map(|s| s.parse().unwrap())
+            .collect();
+        let rules: Vec<(&Selector, u16)> = selectors.iter().zip(0..).collect();
+        let (sink, _) = scan(html, Matches(Vec::new(), 0), &rules).unwrap();
+        let at = |s: &str| html.find(s).unwrap() as u32;
+        assert_eq!(
+            sink.0,
+            [
+                (at("<p>"), 0),
+                (at("<li class"), 1),
+                (at("<li class"), 3),
+                (at("<span"), 2)
+            ]
+        );
     }
 
     #[test]

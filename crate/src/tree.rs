@@ -755,9 +755,9 @@ pub fn build(
     let matcher = Matcher::new(&all, &rules.active(host));
     let mut builder = Builder::new(html, &matcher);
     builder.tree.rules = rules.clone();
-    let (builder, reported) = crate::scan::scan(html, builder, matcher.complex())?;
+    let (builder, recorded) = crate::scan::scan(html, builder, matcher.complex())?;
     let mut tree = builder.finish();
-    tree.reported = reported;
+    tree.reported = recorded.tokens;
     Ok(tree)
 }
 
