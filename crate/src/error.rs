@@ -13,6 +13,8 @@ pub enum Error {
     Parse(String),
     #[error("invalid URL {0:?}: {1}")]
     Url(String, String),
+    #[error("the page is not UTF-8 ({0})")]
+    NotUtf8(String),
     #[error("the page has no element {0}")]
     NoElement(u32),
 }

@@ -97,6 +97,87 @@ const MIN_ARTICLE_CHARS: u32 = 500;
 /// whose content is hidden until a script runs, not a page with a hidden teaser.
 const HIDDEN_GAIN: u32 = 3;
 
+/// A page read as it arrives, a chunk of UTF-8 at a time: lol_html tokenizes each chunk as it
+/// comes, the rest of the work is done once the page is all there ([`Reading::extract`]).
+///
+/// The extension hands a page over to its reader view in several messages; the core reads the
+/// first while the others are on their way. The result is [`extract`]'s on the whole page.
+pub struct Reading {
+    with: ReadWith,
+    recorder: scan::Recorder,
+    bytes: Vec<u8>,
+}
+
+impl Reading {
+    /// Starts reading a page with `options`; `size`: its length in bytes, if known (0 if not),
+    /// for the buffers' capacity. Fails on an invalid URL.
+    pub fn new(options: &Options, size: usize) -> Result<Reading, Error> {
+        let with = ReadWith::new(options)?;
+        Ok(Reading {
+            recorder: with.recorder(size),
+            with,
+            bytes: Vec::with_capacity(size),
+        })
+    }
+
+    /// The next chunk of the page. A chunk may end anywhere, inside a tag or a character.
+    pub fn write(&mut self, chunk: &[u8]) -> Result<(), Error> {
+        let start = self.bytes.len();
+        self.bytes.extend_from_slice(chunk);
+        // lol_html reads the copy kept for the rest of the work, still in the cache.
+        self.recorder.write(&self.bytes[start..])
+    }
+
+    /// The article in the page written so far, as [`extract`] finds it. Fails as `extract`
+    /// does, and when the page is not UTF-8.
+    pub fn extract(self) -> Result<Article, Error> {
+        let Reading {
+            with,
+            recorder,
+            bytes,
+        } = self;
+        let html = std::str::from_utf8(&bytes).map_err(|e| Error::NotUtf8(e.to_string()))?;
+        if html.trim().is_empty() {
+            return Err(Error::Empty);
+        }
+        article(Page::read(html, with, recorder.end()?))
+    }
+}
+
+/// What a page is read with: its URL, the rules, the categories to act on.
+struct ReadWith {
+    page_url: Option<resolve::Url>,
+    host: Option<String>,
+    rules: rules::RuleBook,
+    categories: rules::Categories,
+}
+
+impl ReadWith {
+    /// Fails on an invalid URL.
+    fn new(options: &Options) -> Result<ReadWith, Error> {
+        let page_url = match options.url.as_deref() {
+            Some(u) => {
+                Some(resolve::Url::parse(u).map_err(|e| Error::Url(u.to_string(), e.to_string()))?)
+            }
+            None => None,
+        };
+        Ok(ReadWith {
+            host: page_url.as_ref().and_then(resolve::Url::host),
+            page_url,
+            rules: rules::RuleBook::new(options.user_rules.clone()),
+            categories: options.categories,
+        })
+    }
+
+    /// lol_html for a page of `size` bytes (if known), matching the rules the core does not.
+    fn recorder(&self, size: usize) -> scan::Recorder {
+        scan::Recorder::new(
+            tree::lol_html_rules(self.host.as_deref(), &self.rules),
+            size,
+        )
+    }
+}
+
 /// A page scanned once (pass 1): its tree and metadata, for every entry point.
 struct Page<'h> {
     html: &'h str,
@@ -113,27 +194,24 @@ impl<'h> Page<'h> {
         if html.trim().is_empty() {
             return Err(Error::Empty);
         }
-        let page_url = match options.url.as_deref() {
-            Some(u) => {
-                Some(resolve::Url::parse(u).map_err(|e| Error::Url(u.to_string(), e.to_string()))?)
-            }
-            None => None,
-        };
-        let host = page_url.as_ref().and_then(resolve::Url::host);
-        let tree = tree::build(
-            html,
-            host.as_deref(),
-            &rules::RuleBook::new(options.user_rules.clone()),
-        )?;
+        let with = ReadWith::new(options)?;
+        let mut recorder = with.recorder(html.len());
+        recorder.write(html.as_bytes())?;
+        Ok(Page::read(html, with, recorder.end()?))
+    }
+
+    /// Pass 1 over `html`, read `with` that, where lol_html reported `recorded`.
+    fn read(html: &'h str, with: ReadWith, recorded: scan::Recorded) -> Page<'h> {
+        let tree = tree::build_recorded(html, with.host.as_deref(), &with.rules, recorded);
         let (meta, byline) = resolve_metadata(&tree);
-        Ok(Page {
+        Page {
             html,
-            page_url,
+            page_url: with.page_url,
             tree,
             meta,
             byline,
-            categories: options.categories,
-        })
+            categories: with.categories,
+        }
     }
 
     fn facts(&self) -> clean::PageFacts<'_> {
@@ -149,7 +227,12 @@ impl<'h> Page<'h> {
 
 /// Finds the article in `html` and returns it with its metadata.
 pub fn extract(html: &str, options: &Options) -> Result<Article, Error> {
-    let page = Page::scan(html, options)?;
+    article(Page::scan(html, options)?)
+}
+
+/// The article of a page scanned ([`Page`]).
+fn article(page: Page<'_>) -> Result<Article, Error> {
+    let html = page.html;
     let tree = &page.tree;
     let base = base_url(page.page_url.as_ref(), tree.base_href.as_deref());
     let facts = page.facts();

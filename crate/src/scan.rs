@@ -628,7 +628,9 @@ fn list_stop(tag: Tag) -> bool {
 
 /// Runs one pass over `html`, feeding `sink` and telling it which of `rules` (selector and rule
 /// number) each element matches; returns the sink and what lol_html reported, which [`replay`]
-/// replays. lol_html runs first ([`Recorder`]), then the scanner over what it reported.
+/// replays. lol_html runs first ([`Recorder`]), then the scanner over what it reported. (The
+/// core does the two steps apart: a page may arrive in pieces.)
+#[cfg(test)]
 pub fn scan<S: Sink>(
     html: &str,
     sink: S,

@@ -745,20 +745,50 @@ impl Sink for Builder<'_> {
     }
 }
 
-/// Runs pass 1 over `html`, matching the clutter rules of `rules` that apply on `host`.
+/// Runs pass 1 over `html`, matching the clutter rules of `rules` that apply on `host` (in one
+/// call, for tests; the core records and builds apart, see `Reading`).
+#[cfg(test)]
 pub fn build(
     html: &str,
     host: Option<&str>,
     rules: &crate::rules::RuleBook,
 ) -> Result<Tree, crate::Error> {
+    let mut recorder = crate::scan::Recorder::new(lol_html_rules(host, rules), html.len());
+    recorder.write(html.as_bytes())?;
+    Ok(build_recorded(html, host, rules, recorder.end()?))
+}
+
+/// The rules of `rules` that apply on `host` and that lol_html has to match (the core matches
+/// the simple ones itself), for the [`crate::scan::Recorder`] of a page.
+pub fn lol_html_rules(
+    host: Option<&str>,
+    rules: &crate::rules::RuleBook,
+) -> Vec<(lol_html::Selector, u16)> {
+    let all = rules.all();
+    let matcher = Matcher::new(&all, &rules.active(host));
+    matcher
+        .complex()
+        .iter()
+        .map(|&(selector, rule)| (selector.clone(), rule))
+        .collect()
+}
+
+/// Pass 1 over `html` for a page lol_html has been over ([`crate::scan::Recorder`], with
+/// [`lol_html_rules`] of the same `host` and `rules`).
+pub fn build_recorded(
+    html: &str,
+    host: Option<&str>,
+    rules: &crate::rules::RuleBook,
+    recorded: crate::scan::Recorded,
+) -> Tree {
     let all = rules.all();
     let matcher = Matcher::new(&all, &rules.active(host));
     let mut builder = Builder::new(html, &matcher);
     builder.tree.rules = rules.clone();
-    let (builder, recorded) = crate::scan::scan(html, builder, matcher.complex())?;
+    let builder = crate::scan::scan_recorded(html, &recorded, builder);
     let mut tree = builder.finish();
     tree.reported = recorded.tokens;
-    Ok(tree)
+    tree
 }
 
 #[cfg(test)]
