@@ -10,17 +10,8 @@ use crate::{extract as extract_article, Options};
 /// Throws an `Error` with a one-line message when the page can't be processed.
 #[wasm_bindgen]
 pub fn extract(html: &str, url: Option<String>) -> Result<JsValue, JsError> {
-    extract_with(html, url, None, None)
-}
-
-/// `extract` for a page handed over as UTF-8 (the reader frame gets the page from the content
-/// script already encoded): the bytes are copied into wasm memory as they are, with no second
-/// encoding. Throws when they are not UTF-8.
-#[wasm_bindgen(js_name = extractUtf8)]
-pub fn extract_utf8(html: &[u8], url: Option<String>) -> Result<JsValue, JsError> {
-    let html = std::str::from_utf8(html)
-        .map_err(|e| JsError::new(&format!("the page is not UTF-8 ({e})")))?;
-    extract(html, url)
+    let options = user_options(url, None, None)?;
+    to_js(&extract_article(html, &options).map_err(js_error)?)
 }
 
 /// Finds the clutter in the page for cleaning it in place. Returns `{ removed }`, where each
@@ -76,17 +67,38 @@ fn user_options(
     })
 }
 
-/// `extract` with the user's rules and categories (see `user_options`).
-#[wasm_bindgen(js_name = extractWith)]
-pub fn extract_with(
-    html: &str,
-    url: Option<String>,
-    rules: Option<String>,
-    keep: Option<Vec<String>>,
-) -> Result<JsValue, JsError> {
-    let options = user_options(url, rules, keep)?;
-    let article = extract_article(html, &options).map_err(js_error)?;
-    to_js(&article)
+/// A page handed over in pieces (the reader view gets it in several messages): `new
+/// Reading(url, rules, keep, size)` with the user's options (see `user_options`) and the
+/// page's length in bytes if known (0 if not), `write(bytes)` for each piece of UTF-8 as it
+/// arrives (a piece may end inside a character), then `extract()`, which gives what `extract`
+/// gives on the whole page with those options and frees the reading. Each call throws an `Error`
+/// with a one-line message when the page can't be processed; a reading that is not extracted
+/// is freed with `free()`.
+#[wasm_bindgen(js_name = Reading)]
+pub struct PageReading(crate::Reading);
+
+#[wasm_bindgen(js_class = Reading)]
+impl PageReading {
+    #[wasm_bindgen(constructor)]
+    pub fn new(
+        url: Option<String>,
+        rules: Option<String>,
+        keep: Option<Vec<String>>,
+        size: usize,
+    ) -> Result<PageReading, JsError> {
+        let options = user_options(url, rules, keep)?;
+        crate::Reading::new(&options, size)
+            .map(PageReading)
+            .map_err(js_error)
+    }
+
+    pub fn write(&mut self, bytes: &[u8]) -> Result<(), JsError> {
+        self.0.write(bytes).map_err(js_error)
+    }
+
+    pub fn extract(self) -> Result<JsValue, JsError> {
+        to_js(&self.0.extract().map_err(js_error)?)
+    }
 }
 
 /// `clean` with the user's rules and categories (see `user_options`).
