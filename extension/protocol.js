@@ -203,26 +203,29 @@ function isUtf8Chunks(v) {
 const PAGE_SHAPE = {
   utf8: isUtf8Chunks,
   selection: (v) => typeof v === 'string' && v.length <= MAX_SELECTION_LENGTH,
+  last: (v) => typeof v === 'boolean',
 };
 
 /**
- * Checks a page hand-over posted to the reader frame: `{ type: PAGE, key, utf8, selection }`
- * with exactly these fields and `key` equal to the key the frame's token was good for.
- * Anything the page itself posts fails here: it cannot know the key.
+ * Checks a part of a page hand-over posted to the reader frame: `{ type: PAGE, key, utf8,
+ * selection, last }` with exactly these fields and `key` equal to the key the frame's token
+ * was good for. A page comes in parts, in order, the first with the selection, the last with
+ * `last` true; the frame also holds the parts together to the size limit. Anything the page
+ * itself posts fails here: it cannot know the key.
  * @param {unknown} data
  * @param {string} key
- * @returns {{ utf8: Uint8Array[], selection: string } | null}
+ * @returns {{ utf8: Uint8Array[], selection: string, last: boolean } | null}
  */
 export function checkPage(data, key) {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) return null;
   if (Object.getPrototypeOf(data) !== Object.prototype) return null;
   const keys = Object.keys(data);
-  if (keys.length !== 4 || data.type !== PAGE || typeof data.key !== 'string') return null;
+  if (keys.length !== 5 || data.type !== PAGE || typeof data.key !== 'string') return null;
   if (!TOKEN_PATTERN.test(key) || !sameKey(data.key, key)) return null;
   for (const name of Object.keys(PAGE_SHAPE)) {
     if (!Object.hasOwn(data, name) || !PAGE_SHAPE[name](data[name])) return null;
   }
-  return { utf8: data.utf8, selection: data.selection };
+  return { utf8: data.utf8, selection: data.selection, last: data.last };
 }
 
 /** Compares two keys in time that does not depend on where they differ. */

@@ -8,12 +8,10 @@
 // in storage.sync, the reading position per URL in storage.local. This page is an extension
 // page, so it uses storage itself; the background only hears whether the page was readerable.
 
-import init, { extract, extractUtf8 } from '../core/klartext.js';
-// A namespace import: a core without extractWith (an old build) reads without the user's settings.
-import * as klartextCore from '../core/klartext.js';
+import init, { Reading, extract } from '../core/klartext.js';
 import DOMPurify from '../vendor/purify.es.mjs';
 import {
-  CLOSE, PAGE, READERABLE, READER_SET, TAKE, TOKEN_PATTERN, checkPage,
+  CLOSE, MAX_CHUNKS, MAX_HTML_BYTES, PAGE, READERABLE, READER_SET, TAKE, TOKEN_PATTERN, checkPage,
 } from '../protocol.js';
 import * as prefs from './settings.js';
 import { readingMinutes } from './readtime.js';
@@ -31,52 +29,96 @@ const api = globalThis.browser ?? globalThis.chrome;
  * a frame that the page made with a stolen token waits this long, then says that no page came.
  */
 const HANDOVER_TIMEOUT_MS = 10_000;
-/** Look-alikes of the hand-over kept while the key is still on its way (see receivePage). */
-const MAX_EARLY_PAGES = 16;
+/**
+ * Parts of a hand-over kept while the key is still on its way (see receivePage): the parts of
+ * a page at the size limit (32 Mi characters in parts of 256 Ki) and a few look-alikes.
+ */
+const MAX_EARLY_PARTS = 160;
 
 /**
  * Receives the page's source from the content script: posted to this frame by its parent
- * (postMessage) on this frame's load event. The key that proves it comes from the content
- * script is in the background's answer to the token, asked for as this module runs, before
- * the load event, and it may come before or after the source: until it is there, messages
- * shaped like a hand-over are kept (a few: the page may post look-alikes, it cannot know the
- * key), everything else is ignored. Listening starts as this module runs, before that event.
+ * (postMessage) in parts, in order, from this frame's load event on (see checkPage). The key
+ * that proves they come from the content script is in the background's answer to the token,
+ * asked for as this module runs, before the load event, and it may come before or after the
+ * first parts: until it is there, messages shaped like a part are kept (a few more than a page
+ * has: the page may post look-alikes, it cannot know the key), everything else is ignored.
+ * Listening starts as this module runs, before that event.
  */
 function receivePage() {
   let key = null;
   let early = [];
-  let done;
-  const received = new Promise((resolve) => {
-    done = resolve;
+  let page = null;
+  let timer = null;
+  let found;
+  const first = new Promise((resolve) => {
+    found = resolve;
   });
-  const finish = (page) => {
+  let ended;
+  const complete = new Promise((resolve) => {
+    ended = resolve;
+  });
+  const end = (whole) => {
     window.removeEventListener('message', onMessage);
+    clearTimeout(timer);
     early = [];
-    done(page);
+    found(page);
+    ended(whole);
   };
+  /** A part with the right key: its chunks kept and given to the reader of the page, if any. */
+  function accept(part) {
+    if (page === null) {
+      let feed = null;
+      page = {
+        selection: part.selection,
+        chunks: [],
+        bytes: 0,
+        complete,
+        /** Calls `read` with every chunk so far, then with each as it comes (one reader at a time). */
+        each(read) {
+          feed = read;
+          for (const chunk of this.chunks) read(chunk);
+        },
+        feed: (chunk) => feed?.(chunk),
+      };
+      found(page);
+    }
+    for (const chunk of part.utf8) {
+      page.bytes += chunk.byteLength;
+      page.chunks.push(chunk);
+      page.feed(chunk);
+    }
+    // A content script never sends more; anything beyond the bounds is not a page.
+    if (page.bytes > MAX_HTML_BYTES || page.chunks.length > MAX_CHUNKS) end(false);
+    else if (part.last) end(true);
+  }
   function onMessage(event) {
     if (event.source !== window.parent) return;
     if (key !== null) {
-      const page = checkPage(event.data, key);
-      if (page) finish(page);
-    } else if (event.data?.type === PAGE && early.length < MAX_EARLY_PAGES) {
+      const part = checkPage(event.data, key);
+      if (part) accept(part);
+    } else if (event.data?.type === PAGE && early.length < MAX_EARLY_PARTS) {
       early.push(event.data);
     }
   }
   window.addEventListener('message', onMessage);
   return {
-    /** The page's { utf8, selection } once posted with `expected`, or null after `timeout` ms. */
+    /**
+     * The page as its first part comes with `expected`: { selection, chunks, bytes, complete
+     * (a promise: true once the last part is there, false if it did not come in time), each },
+     * or null if no part came within `timeout` ms, which also bounds the whole hand-over.
+     */
     take(expected, timeout) {
       key = expected;
-      for (const data of early) {
-        const page = checkPage(data, key);
-        if (page) finish(page);
-      }
+      const kept = early;
       early = [];
-      setTimeout(() => finish(null), timeout);
-      return received;
+      for (const data of kept) {
+        const part = checkPage(data, key);
+        if (part) accept(part);
+      }
+      timer = setTimeout(() => end(false), timeout);
+      return first;
     },
-    stop: () => finish(null),
+    stop: () => end(false),
   };
 }
 const pageReceiver = receivePage();
@@ -138,13 +180,13 @@ let positionTimer = 0;
  */
 let pageSource = { html: () => '', selection: '' };
 
-/** `utf8` decoded once, the first time it is asked for. */
-function decodedOnce(utf8) {
+/** The bytes of `chunks` decoded once, the first time they are asked for. */
+function decodedOnce(chunks) {
   let text = null;
-  return () => (text ??= new TextDecoder().decode(utf8));
+  return () => (text ??= new TextDecoder().decode(joinChunks(chunks)));
 }
 
-/** The chunks of the page's source as one buffer, for one copy into wasm memory. */
+/** The chunks of the page's source as one buffer. */
 function joinChunks(chunks) {
   if (chunks.length === 1) return chunks[0];
   const bytes = new Uint8Array(chunks.reduce((sum, chunk) => sum + chunk.byteLength, 0));
@@ -619,53 +661,72 @@ async function main() {
     showMessage(t('errorNoSource'));
     return;
   }
-  const source = {
-    utf8: joinChunks(page.utf8), url: taken.url, selection: page.selection, options: taken.options,
-  };
-  pageSource = { html: decodedOnce(source.utf8), selection: source.selection };
+  const source = { page, url: taken.url, options: taken.options };
+  pageSource = { html: decodedOnce(page.chunks), selection: page.selection };
   await loaded;
   mark('settings');
   let article;
   try {
     await ready;
-    if (typeof source.selection === 'string' && source.selection !== '') {
-      const part = selectionArticle(source.selection, source.url);
+    if (typeof page.selection === 'string' && page.selection !== '') {
+      const part = selectionArticle(page.selection, source.url);
       if (part) {
-        const whole = () => {
+        const whole = async () => {
           try {
-            showPage(extractPage(source), source.url);
+            showPage(await readPage(source), source.url);
           } catch (err) {
-            showMessage(t('errorExtract', [String(err?.message ?? err).split('\n')[0]]));
+            showReadError(err);
           }
         };
         render(part, source.url, { selection: true, whole });
         return;
       }
     }
-    article = extractPage(source);
+    article = await readPage(source);
     mark('extracted');
   } catch (err) {
-    showMessage(t('errorExtract', [String(err?.message ?? err).split('\n')[0]]));
+    showReadError(err);
     return;
   }
   await showPage(article, source.url);
   mark('shown');
 }
 
+/** The hand-over did not bring the whole page. */
+class NoSource extends Error {}
+
+/** Says why the page could not be read: it did not come whole, or the core's one line. */
+function showReadError(err) {
+  if (err instanceof NoSource) showMessage(t('errorNoSource'));
+  else showMessage(t('errorExtract', [String(err?.message ?? err).split('\n')[0]]));
+}
+
 /**
- * The article of the whole page. With the user's settings for the site (`options` from the
- * background: the categories to leave in the article and the user's own rules), the core reads
- * the page's text with them; without any, the page's UTF-8 bytes directly.
+ * The article of the whole page, read as its parts arrive (the core tokenizes each as it comes),
+ * with the user's settings for the site (`options` from the background: the categories to
+ * leave in the article and the user's own rules). Throws NoSource when the page's last part
+ * did not come, and the core's error when it cannot read the page.
  */
-function extractPage(source) {
-  const options = source.options;
+async function readPage({ page, url, options }) {
   const valid = options && Array.isArray(options.keep)
     && options.keep.every((c) => typeof c === 'string') && typeof options.rules === 'string';
-  const any = valid && (options.keep.length > 0 || options.rules.trim() !== '');
-  if (any && typeof klartextCore.extractWith === 'function') {
-    return klartextCore.extractWith(pageSource.html(), source.url, options.rules, options.keep);
+  const reading = new Reading(url, valid ? options.rules : undefined, valid ? options.keep : undefined, 0);
+  let error = null;
+  page.each((chunk) => {
+    if (error) return;
+    try {
+      reading.write(chunk);
+    } catch (err) {
+      error = err;
+    }
+  });
+  const whole = await page.complete;
+  page.each(() => {});
+  if (error || !whole) {
+    reading.free();
+    throw error ?? new NoSource(t('errorNoSource'));
   }
-  return extractUtf8(source.utf8, source.url);
+  return reading.extract();
 }
 
 /** Shows the article of a whole page, tells the background whether there was one, and goes back to where the reader left it. */

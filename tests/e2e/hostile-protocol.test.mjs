@@ -55,7 +55,9 @@ test('prototype tricks and look-alike objects are refused', () => {
 
 test('sizes: at the limit passes, one past it is refused', () => {
   const html = 'x'.repeat(MAX_HTML_LENGTH);
-  const page = { type: PAGE, key: token, utf8: [new Uint8Array(MAX_HTML_BYTES)], selection: '' };
+  const page = {
+    type: PAGE, key: token, utf8: [new Uint8Array(MAX_HTML_BYTES)], selection: '', last: true,
+  };
   assert.ok(checkPage(page, token));
   assert.equal(checkPage({ ...page, utf8: [new Uint8Array(MAX_HTML_BYTES + 1)] }, token), null);
   assert.equal(checkMessage({ type: CLEAN_SOURCE, html: `${html}x`, url }), null);

@@ -285,6 +285,40 @@ for (const name of ['chromium', 'firefox']) {
       }
     });
 
+    test('a large page comes whole in its parts, whatever look-alike parts the page posts into the frame meanwhile', async () => {
+      const LAST = 'The last paragraph of the long report still arrives, after more than a megabyte of text before it.';
+      // As soon as the reader frame is there, the page posts parts of a hand-over of its own into
+      // it (it cannot know the key), some of them claiming to be the last, until it is gone.
+      const forger = `<script>
+        new MutationObserver(() => {
+          const frame = document.querySelector('iframe');
+          if (!frame || frame.dataset.forged) return;
+          frame.dataset.forged = '1';
+          const part = (last) => ({ type: 'klartext:page', key: '0123456789abcdef0123456789abcdef',
+            utf8: [new TextEncoder().encode('<p>FORGED PART</p>')], selection: '', last });
+          let n = 0;
+          const timer = setInterval(() => {
+            if (!frame.isConnected || ++n > 400) return clearInterval(timer);
+            frame.contentWindow.postMessage(part(n % 3 === 0), '*');
+          }, 2);
+        }).observe(document.documentElement, { childList: true });
+      </script>`;
+      server.add('/parts.html', articlePage({ repeat: 1_200_000 / 1000, extra: `<p>${LAST}</p>${forger}` }));
+      const page = await driver.browser.newPage();
+      await page.goto(`${server.base}/parts.html`, { waitUntil: 'load', timeout: 30_000 });
+      assert.ok(await page.evaluate(() => document.documentElement.outerHTML.length > 4 * (1 << 18)),
+        'the page is handed over in several parts');
+      const { shown } = await openReader(driver, page, 40_000);
+      assert.equal(shown.message, null, 'the article is shown');
+      assert.ok(shown.text.includes(FIRST), 'its first paragraph');
+      assert.ok(shown.text.includes(LAST), 'its last paragraph, from the last part');
+      assert.ok(!shown.text.includes('FORGED'), 'nothing the page posted');
+      assert.ok(await page.evaluate(() => document.querySelector('iframe')?.dataset.forged === '1'),
+        'the page did post its look-alikes into the frame');
+      await close(driver, page);
+      await page.close();
+    });
+
     test('malformed, oversized, misaddressed and foreign messages are refused', async () => {
       server.add('/plain.html', articlePage());
       const page = await driver.browser.newPage();

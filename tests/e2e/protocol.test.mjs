@@ -43,13 +43,15 @@ test('malformed messages are refused', () => {
   }
 });
 
-test('a page hand-over counts only with the key, in its exact shape and size', () => {
+test('a part of a page hand-over counts only with the key, in its exact shape and size', () => {
   const key = newToken();
   const utf8 = [new TextEncoder().encode('<p>x'), new TextEncoder().encode('</p>')];
-  const page = { type: PAGE, key, utf8, selection: '' };
-  assert.deepEqual(checkPage(page, key), { utf8, selection: '' });
-  assert.deepEqual(checkPage({ ...page, selection: '<p>s</p>' }, key), { utf8, selection: '<p>s</p>' });
-  assert.deepEqual(checkPage({ ...page, utf8: [] }, key), { utf8: [], selection: '' });
+  const page = {
+    type: PAGE, key, utf8, selection: '', last: true,
+  };
+  assert.deepEqual(checkPage(page, key), { utf8, selection: '', last: true });
+  assert.deepEqual(checkPage({ ...page, selection: '<p>s</p>' }, key), { utf8, selection: '<p>s</p>', last: true });
+  assert.deepEqual(checkPage({ ...page, utf8: [], last: false }, key), { utf8: [], selection: '', last: false });
   const bad = [
     [page, newToken()],
     [{ ...page, key: newToken() }, key],
@@ -59,6 +61,11 @@ test('a page hand-over counts only with the key, in its exact shape and size', (
     [{ ...page, type: 'klartext:source' }, key],
     [{ ...page, extra: 1 }, key],
     [{ type: PAGE, key, utf8 }, key],
+    [{
+      type: PAGE, key, utf8, selection: '',
+    }, key],
+    [{ ...page, last: 'true' }, key],
+    [{ ...page, last: 1 }, key],
     [{ type: PAGE, key, html: '<p>x</p>', selection: '' }, key],
     [{ ...page, utf8: '<p>x</p>' }, key],
     [{ ...page, utf8: utf8[0] }, key],
@@ -69,7 +76,9 @@ test('a page hand-over counts only with the key, in its exact shape and size', (
     [{ ...page, utf8: [new Uint8Array(MAX_HTML_BYTES), new Uint8Array(1)] }, key],
     [{ ...page, selection: 'x'.repeat(MAX_SELECTION_LENGTH + 1) }, key],
     [{ ...page, selection: null }, key],
-    [Object.assign(Object.create({ utf8 }), { type: PAGE, key, selection: '', other: 1 }), key],
+    [Object.assign(Object.create({ utf8 }), {
+      type: PAGE, key, selection: '', last: true, other: 1,
+    }), key],
     [Object.assign(new (class Page {})(), page), key],
     [[page], key],
     [null, key],

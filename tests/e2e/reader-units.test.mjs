@@ -154,7 +154,9 @@ test('protocol: the selection and readerable messages', () => {
   assert.equal(checkMessage({ type: READERABLE, readerable: false }), READERABLE);
   // The selected text's document travels with the page's source, straight into the reader frame.
   const key = newToken();
-  const page = { type: PAGE, key, utf8: [new TextEncoder().encode('<p>x</p>')], selection: '<p>x</p>' };
+  const page = {
+    type: PAGE, key, utf8: [new TextEncoder().encode('<p>x</p>')], selection: '<p>x</p>', last: true,
+  };
   assert.equal(checkPage(page, key)?.selection, '<p>x</p>');
   assert.equal(checkPage({ ...page, selection: 'x'.repeat(MAX_SELECTION_LENGTH + 1) }, key), null);
   assert.equal(checkPage({ ...page, selection: ['<p>x</p>'] }, key), null);
