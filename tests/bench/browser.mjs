@@ -10,9 +10,11 @@
 //   page and in the frame; each page checks that the frame's answers fall between send and
 //   receipt): from just before serialising to the moment the result object exists in the frame.
 //   Its parts: serialise (extension/serialise.js, what the content script calls), hand-over one
-//   way (the string encoded to UTF-8 in content.js's steps of 1 Mi UTF-16 units, posted with the
-//   bytes transferred, until the frame's message event), extract (in the frame, as the reader
-//   does it: the chunks joined, extractUtf8, the result as a JS object). Beside it, the same
+//   way (the string encoded to UTF-8 in content.js's parts of 256 Ki UTF-16 units, each in a
+//   task of its own and posted with its bytes transferred as soon as it is, until the frame's
+//   message event of the last part; the frame's core reads the parts before it meanwhile),
+//   extract (in the frame, as the reader does it, from the last part's arrival: that part
+//   written into the Reading, the article extracted, the result as a JS object). Beside it, the same
 //   hop with nothing to carry: a message of a few bytes from the page until the frame's message
 //   event (the floor of any hand-over into the frame). The small messages (the
 //   content script's offer of URL, key and token to the background, not awaited; the reader's
@@ -160,14 +162,17 @@ async function extensionPage(session) {
 /**
  * Frames reader/reader.html in the loaded page, as the content script frames it (without a token
  * the page only shows its no-source line), loads the core in the frame, as the reader has it
- * loaded while the page serialises, and makes the frame do with a posted source what the reader
- * does with the hand-over (extension/reader/reader.js: the chunks joined, extractUtf8): it
- * answers with the times on its clock at which the message arrived and the result object existed.
+ * loaded while the page serialises, and makes the frame do with the posted parts of a source
+ * what the reader does with the hand-over (extension/reader/reader.js, readPage: a `Reading`,
+ * each part written as it arrives, the article extracted at the last): it answers with the
+ * times on its clock at which the last part arrived and the result object existed.
  */
 async function readerReceiver(page, session) {
   const frame = await benchFrame(page, session.origin, 10_000);
   await frame.evaluate(() => {
-    const { core, join, now } = window.klartextBench;
+    const { core, now } = window.klartextBench;
+    let reading = null;
+    let error = null;
     window.addEventListener('message', (event) => {
       const data = event.data;
       if (data?.klartextBench === 'empty') {
@@ -177,13 +182,24 @@ async function readerReceiver(page, session) {
       if (data?.klartextBench !== 'page') return;
       const received = now();
       let textLength = 0;
-      let error = null;
       try {
-        const article = core.extractUtf8(join(data.utf8), data.url);
-        textLength = article?.text?.length ?? 0;
+        if (data.first) {
+          reading?.free();
+          reading = new core.Reading(data.url, undefined, undefined, 0);
+          error = null;
+        }
+        if (!error) for (const chunk of data.utf8) reading.write(chunk);
       } catch (err) {
         error = String(err?.message ?? err).split('\n')[0];
       }
+      if (!data.last) return;
+      try {
+        if (!error) textLength = reading.extract()?.text?.length ?? 0;
+        else reading.free();
+      } catch (err) {
+        error = String(err?.message ?? err).split('\n')[0];
+      }
+      reading = null;
       const done = now();
       event.source.postMessage({ klartextBench: 'done', received, done, textLength, error }, '*');
     });
@@ -237,7 +253,7 @@ async function measureInPage(page, origin, reps, peerBase) {
     const {
       now, target, reply, clockSkew: measureSkew,
     } = window.klartextBench;
-    const ENCODE_CHUNK = 1 << 20;
+    const PART_LENGTH = 1 << 18;
     // The two clocks must agree.
     const clockSkew = await measureSkew(3);
     const out = {
@@ -291,22 +307,26 @@ async function measureInPage(page, origin, reps, peerBase) {
         break;
       }
       out.length = html.length;
+      // As content.js hands the page over (encodeParts, postPage): parts of PART_LENGTH UTF-16
+      // units, each encoded in a task of its own and posted (transferred) as soon as it is.
       const encoder = new TextEncoder();
-      const utf8 = [];
       let step = now();
       let longest = 0;
       for (let at = 0; at < html.length;) {
-        let end = Math.min(at + ENCODE_CHUNK, html.length);
+        let end = Math.min(at + PART_LENGTH, html.length);
         if (end < html.length && (html.charCodeAt(end - 1) & 0xfc00) === 0xd800) end -= 1;
-        utf8.push(encoder.encode(html.slice(at, end)));
+        const utf8 = [encoder.encode(html.slice(at, end))];
+        const message = {
+          klartextBench: 'page', utf8, url: location.href, first: at === 0, last: end >= html.length,
+        };
         at = end;
+        target.postMessage(message, origin, utf8.map((chunk) => chunk.buffer));
         if (at < html.length) {
           longest = Math.max(longest, now() - step);
           await window.klartextYieldToPage();
           step = now();
         }
       }
-      target.postMessage({ klartextBench: 'page', utf8, url: location.href }, origin, utf8.map((chunk) => chunk.buffer));
       out.blocked.push(Math.max(longest, now() - step));
       const { received, done, textLength, error } = await answer;
       out.klartext.push(done - start);
@@ -330,8 +350,9 @@ async function measureInPage(page, origin, reps, peerBase) {
 /**
  * Frames reader/reader.html in the loaded page (the frame shows its no-source line: it has no
  * token) with the core loaded in it, for the bench's receivers, which find in the frame's
- * `window.klartextBench`: `core`, `now()` (the shared clock) and `join(chunks)` (the chunks as
- * one buffer, as the reader joins them); the frame answers the page's clock checks
+ * `window.klartextBench`: `core`, `now()` (the shared clock), `join(chunks)` (the chunks as
+ * one buffer) and `readBytes(chunks, url)` (the article of UTF-8 chunks, read as the reader
+ * reads a page: a `Reading` written a chunk at a time); the frame answers the page's clock checks
  * (`pageMessaging`). Returns the frame.
  */
 export async function benchFrame(page, origin, timeoutMs) {
@@ -374,7 +395,18 @@ export async function benchFrame(page, origin, timeoutMs) {
       }
       return bytes;
     };
-    window.klartextBench = { core, now, join };
+    /** The article of a page given as UTF-8 chunks, as the reader reads one: a Reading written a chunk at a time. */
+    const readBytes = (chunks, url) => {
+      const reading = new core.Reading(url, undefined, undefined, 0);
+      try {
+        for (const chunk of chunks) reading.write(chunk);
+      } catch (err) {
+        reading.free();
+        throw err;
+      }
+      return reading.extract();
+    };
+    window.klartextBench = { core, now, join, readBytes };
     window.addEventListener('message', (event) => {
       if (event.data?.klartextBench === 'clock') event.source.postMessage({ klartextBench: 'clock', at: now() }, '*');
     });
@@ -493,7 +525,9 @@ export async function wasmMemory(session, html, url) {
       const t0 = performance.now();
       let error = null;
       try {
-        core.extractUtf8(bytes, url);
+        const reading = new core.Reading(url, undefined, undefined, 0);
+        reading.write(bytes);
+        reading.extract();
       } catch (err) {
         error = String(err?.message ?? err).split('\n')[0];
       }

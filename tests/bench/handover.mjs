@@ -6,29 +6,33 @@
 //
 // Ways (the frame has the core instantiated, as the reader has while the page serialises):
 // - bytes: the string encoded to UTF-8 in the page in 1 Mi-unit steps (yielding between), the
-//   chunks posted (transferred); the frame joins them, decodes them once more for the
-//   removed-blocks panel's source text and calls extractUtf8 (the reader as it was);
+//   chunks posted (transferred) in one message; the frame joins them, decodes them once more
+//   for the removed-blocks panel's source text and reads them (a Reading written once; until
+//   the eighth session the binding's extractUtf8) (the reader as it was);
 // - bytes-lazy: the same without the decoding (the panel's source decoded when it opens);
 // - bytes-port: bytes-lazy yielding between steps by a message to its own port instead of
 //   setTimeout(0) (chained timeouts are clamped to 4 ms);
 // - string: the string itself posted (structured clone); the frame calls extract(&str), which
 //   wasm-bindgen encodes straight into wasm memory (its ASCII loop, then encodeInto);
 // - string+encode: the string posted; the frame encodes it (TextEncoder.encode) and calls
-//   extractUtf8 (one more copy, but no per-character JS loop);
+//   reads the bytes (one more copy, but no per-character JS loop);
 // - blob: the string put in a Blob (UTF-8, kept by the browser process) and the Blob posted;
-//   the frame reads its bytes (arrayBuffer) and calls extractUtf8.
+//   the frame reads its bytes (arrayBuffer) and the core reads them.
+// - parts-N: the string encoded to UTF-8 in parts of N Ki UTF-16 units, each in a task of its
+//   own and posted (transferred) as soon as it is encoded; the frame writes each into a Reading
+//   as it arrives and extracts at the last;
 // The floor of any hand-over into the frame, and the other design (the core in the page):
 // - empty: a message of a few bytes, one way: the fixed cost of the hop into the frame;
 // - result: the page's real article object (the frame's core's result on the page, taken once
 //   before the runs) posted into the frame: the hop the core-in-page design still pays;
 // - result-bytes: the same object as JSON in UTF-8, the bytes transferred, parsed in the frame;
 // - reader: today's design end to end: serialise.js's string (as the content script takes it),
-//   then bytes-port, the chunks joined and extractUtf8 in the frame;
+//   then parts-256 (content.js: each part its own task and message), read as they arrive;
 // - core-in-page: the same serialise.js string, the extension's own core (extension/core, served
 //   at /klartext-core/ and instantiated in the page before the runs, as a content script would
 //   have it after its first use) runs extract(string, url) in the page, and the result object is
-//   posted into the frame; core-in-page-bytes: the string encoded (TextEncoder) and extractUtf8
-//   in the page, as the reader calls its core, and the result posted as result-bytes does.
+//   posted into the frame; core-in-page-bytes: the string encoded (TextEncoder) and read by a
+//   Reading in the page, as the reader calls its core, and the result posted as result-bytes does.
 //   reader and core-in-page(-bytes) end at the result object in the frame.
 // Per page and way: total (start of the page's part to the result object in the frame; for
 // empty, result and core-in-page the frame's message event, its data read; for the -bytes ways
@@ -69,34 +73,49 @@ const median = (values) => quantile(values, 0.5);
 async function frameReceiver(page, origin) {
   const frame = await benchFrame(page, origin, 20_000);
   await frame.evaluate(() => {
-    const { core, join, now } = window.klartextBench;
-    window.addEventListener('message', async (event) => {
+    const {
+      core, join, now, readBytes,
+    } = window.klartextBench;
+    const onMessage = async (event) => {
       // Reading the data deserialises it (Chromium does so on first access): part of the hop.
       const data = event.data;
       if (!data?.klartextBench || data.klartextBench === 'clock') return;
+      if (data.klartextBench === 'port') {
+        // The *-channel ways: the page's own MessageChannel, its second port handed over once.
+        event.ports[0].onmessage = onMessage;
+        return;
+      }
       const received = now();
       const way = data.klartextBench;
       let article = null;
       let error = null;
       try {
-        if (way === 'empty') {
+        if (way.startsWith('parts') || way === 'reader') {
+          // One part of the page: each written into a Reading as it comes, the article at the last.
+          if (data.index === 0) window.klartextReading = new core.Reading(data.url, undefined, undefined, 0);
+          for (const chunk of data.utf8) window.klartextReading.write(chunk);
+          if (!data.last) return;
+          const reading = window.klartextReading;
+          window.klartextReading = null;
+          article = reading.extract();
+        } else if (way.startsWith('empty')) {
           article = null;
         } else if (way.startsWith('result') || way.startsWith('core-in-page')) {
           // The result object itself exists once the message's data is read; the bytes are parsed.
           article = data.json ? JSON.parse(new TextDecoder().decode(data.json)) : data.article;
-        } else if (way.startsWith('bytes') || way === 'reader' || way === 'extract-once') {
+        } else if (way.startsWith('bytes') || way === 'extract-once') {
           const bytes = join(data.utf8);
-          // bytes-lazy, bytes-port, reader: the source text is decoded only when the panel needs it.
+          // bytes-lazy, bytes-port: the source text is decoded only when the panel needs it.
           if (way === 'bytes') window.klartextSource = new TextDecoder().decode(bytes);
-          article = core.extractUtf8(bytes, data.url);
+          article = readBytes([bytes], data.url);
         } else if (way === 'blob') {
-          article = core.extractUtf8(new Uint8Array(await data.blob.arrayBuffer()), data.url);
+          article = readBytes([new Uint8Array(await data.blob.arrayBuffer())], data.url);
         } else if (way === 'string') {
           window.klartextSource = data.html;
           article = core.extract(data.html, data.url);
         } else {
           window.klartextSource = data.html;
-          article = core.extractUtf8(new TextEncoder().encode(data.html), data.url);
+          article = readBytes([new TextEncoder().encode(data.html)], data.url);
         }
       } catch (err) {
         error = String(err?.message ?? err).split('\n')[0];
@@ -107,8 +126,9 @@ async function frameReceiver(page, origin) {
         event.source.postMessage({ klartextBench: 'article', article, error }, '*');
         return;
       }
-      event.source.postMessage({ klartextBench: 'done', received, done, text: article?.text?.length ?? 0, error }, '*');
-    });
+      (event.source ?? window.parent).postMessage({ klartextBench: 'done', received, done, text: article?.text?.length ?? 0, error }, '*');
+    };
+    window.addEventListener('message', onMessage);
   });
 }
 
@@ -132,12 +152,40 @@ async function measureWays(page, origin, reps, ways) {
       total: [], oneWay: [], blocked: [], extract: [], serialise: [], pageCore: [], hop: [], text: 0, error: null,
     }]));
     const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+    // The *-channel ways post through a MessageChannel whose second port the frame got once.
+    const channel = new MessageChannel();
+    if (ways.some((w) => w.endsWith('-channel'))) target.postMessage({ klartextBench: 'port' }, origin, [channel.port2]);
     // A yield that chained timeouts' 4 ms clamp does not slow (as extension/serialise.js yields).
     const portTick = () => new Promise((resolve) => {
       const { port1, port2 } = new MessageChannel();
       port1.onmessage = () => resolve();
       port2.postMessage(null);
     });
+    /**
+     * The string as UTF-8 in parts of `units` UTF-16 code units, each encoded in a task of its
+     * own and posted (transferred) as soon as it is (content.js's encodeParts); its longest step.
+     */
+    async function postParts(way, source, units) {
+      const encoder = new TextEncoder();
+      let longest = 0;
+      let step = now();
+      let index = 0;
+      for (let at = 0; at < source.length;) {
+        let end = Math.min(at + units, source.length);
+        if (end < source.length && (source.charCodeAt(end - 1) & 0xfc00) === 0xd800) end -= 1;
+        const chunk = encoder.encode(source.slice(at, end));
+        at = end;
+        const message = { klartextBench: way, utf8: [chunk], url, index, last: at >= source.length };
+        target.postMessage(message, origin, [chunk.buffer]);
+        index += 1;
+        if (at < source.length) {
+          longest = Math.max(longest, now() - step);
+          await portTick();
+          step = now();
+        }
+      }
+      return Math.max(longest, now() - step);
+    }
     /** The string as UTF-8 in 1 Mi-unit steps, yielding between, posted with the bytes transferred; its longest step. */
     async function postBytes(way, source, yieldToPage) {
       const encoder = new TextEncoder();
@@ -155,7 +203,8 @@ async function measureWays(page, origin, reps, ways) {
           step = now();
         }
       }
-      target.postMessage({ klartextBench: way, utf8, url }, origin, utf8.map((c) => c.buffer));
+      if (way.endsWith('-channel')) channel.port1.postMessage({ klartextBench: way, utf8, url }, utf8.map((c) => c.buffer));
+      else target.postMessage({ klartextBench: way, utf8, url }, origin, utf8.map((c) => c.buffer));
       return Math.max(longest, now() - step);
     }
 
@@ -198,6 +247,12 @@ async function measureWays(page, origin, reps, ways) {
         for (const w of ways.filter((x) => x.startsWith('core-in-page'))) out[w].error = `not instantiated in the page: ${String(err?.message ?? err).split('\n')[0]}`;
       }
     }
+    /** The page's core reading UTF-8 bytes, as the reader's core reads them (a Reading). */
+    const readInPage = (bytes, url) => {
+      const reading = new core.Reading(url, undefined, undefined, 0);
+      reading.write(bytes);
+      return reading.extract();
+    };
     const runnable = ways.filter((w) => (!w.startsWith('result') || article) && (!w.startsWith('core-in-page') || core));
 
     for (let r = 0; r < reps; r++) {
@@ -212,6 +267,9 @@ async function measureWays(page, origin, reps, ways) {
         if (way === 'empty') {
           target.postMessage({ klartextBench: way }, origin);
           longest = now() - start;
+        } else if (way === 'empty-channel') {
+          channel.port1.postMessage({ klartextBench: way });
+          longest = now() - start;
         } else if (way === 'reader' || way.startsWith('core-in-page')) {
           const source = await window.klartextSerialise(document.documentElement, maxLength);
           if (source === null) {
@@ -222,12 +280,12 @@ async function measureWays(page, origin, reps, ways) {
           serialised = now();
           posting = serialised;
           if (way === 'reader') {
-            longest = await postBytes(way, source, portTick);
+            longest = await postParts(way, source, 1 << 18);
           } else {
             // core-in-page as the brief's design has it (wasm-bindgen copies the string into wasm
             // memory: its ASCII loop in JS, then encodeInto); -bytes as the reader calls its core.
             const result = way === 'core-in-page' ? core.extract(source, url)
-              : core.extractUtf8(new TextEncoder().encode(source), url);
+              : readInPage(new TextEncoder().encode(source), url);
             posting = now();
             postArticle(way, result);
             longest = now() - serialised;
@@ -235,8 +293,10 @@ async function measureWays(page, origin, reps, ways) {
         } else if (way.startsWith('result')) {
           postArticle(way, article);
           longest = now() - start;
+        } else if (way.startsWith('parts-')) {
+          longest = await postParts(way, html, Number(way.slice('parts-'.length)) * 1024);
         } else if (way.startsWith('bytes')) {
-          longest = await postBytes(way, html, way === 'bytes-port' ? portTick : tick);
+          longest = await postBytes(way, html, way === 'bytes-port' || way === 'bytes-channel' ? portTick : tick);
         } else if (way === 'blob') {
           target.postMessage({ klartextBench: way, blob: new Blob([html]), url }, origin);
           longest = now() - start;
@@ -276,7 +336,7 @@ function summarise(name, results) {
   const skew = Math.max(...results.map((r) => r.clockSkew));
   log(`largest clock inconsistency seen: ${skew.toFixed(3)} ms`);
   // Every way but empty carries the page's article: their texts must be the same length.
-  const carrying = WAYS.filter((w) => w !== 'empty');
+  const carrying = WAYS.filter((w) => !w.startsWith('empty'));
   const measured = (r, w) => r.ways[w].total.length > 0;
   const mismatched = results.filter((r) => new Set(carrying.filter((w) => measured(r, w)).map((w) => r.ways[w].text)).size > 1
     || WAYS.some((w) => r.ways[w].error));

@@ -95,7 +95,7 @@ function setSection(out, name, pages) {
   row('  hand-over, one way (encode + postMessage)', s.handover);
   row('    its longest step on the page\'s thread', s.handoverBlocked);
   if (Number.isFinite(s.emptyHop.median)) row('    one message page -> frame, empty', s.emptyHop);
-  row('  extract (wasm, in the reader frame)', s.extract);
+  row('  extract after the last part (wasm, frame)', s.extract);
   if (Number.isFinite(s.smoothie.median)) row('dom_smoothie (wasm, in the page)', s.smoothie);
   out(`   ${pad('ratio Readability.js / Klartext', 44)}${lpad(times(s.ratio.median), 9)}${lpad(times(s.ratio.p95), 9)}`);
   out(`   ${pad('  first run on each page (cold JIT / caches)', 44)}${lpad(times(s.ratioFirst.median), 9)}${lpad(times(s.ratioFirst.p95), 9)}`);
@@ -136,8 +136,9 @@ export function table({ browser, native, wasm }) {
   out('   and in the reader frame): from just before serialising in the page to the moment the article object exists in');
   out('   the extension-origin reader frame over the page, whose core is loaded already (as it is while the page');
   out('   serialises). Its parts: serialise (extension/serialise.js, as the content script calls it), hand-over one way');
-  out('   (the string encoded to UTF-8 in the page in steps, posted with the bytes transferred, until the frame\'s');
-  out('   message event), extract (in the frame: chunks joined, extractUtf8, the result as a JS object). One message');
+  out('   (the string encoded to UTF-8 in parts of 256 Ki units, each posted with its bytes transferred as soon as it');
+  out('   is, until the frame\'s message event of the last; the core reads the parts before it meanwhile), extract (in');
+  out('   the frame from the last part on: it written into the core\'s Reading, the article, the result as a JS object). One message');
   out('   page -> frame, empty = a message of a few bytes from the page until the frame\'s message event. The small');
   out('   extension messages (offer, token) overlap the frame\'s load, which is in click-to-paint (section 3), not here.');
   out('   dom_smoothie = its wasm build instantiated in the page: parse(outerHTML, url), no hand-over (what a content');
