@@ -128,6 +128,17 @@ impl Reading {
         self.recorder.write(&self.bytes[start..])
     }
 
+    /// [`Reading::write`] for a chunk the caller gives away: the page's first chunk is kept as
+    /// it is, not copied (the wasm binding gets each chunk in a buffer of its own; a page
+    /// handed over in one part is then in memory once).
+    pub fn write_owned(&mut self, chunk: Vec<u8>) -> Result<(), Error> {
+        if !self.bytes.is_empty() {
+            return self.write(&chunk);
+        }
+        self.bytes = chunk;
+        self.recorder.write(&self.bytes)
+    }
+
     /// The article in the page written so far, as [`extract`] finds it. Fails as `extract`
     /// does, and when the page is not UTF-8.
     pub fn extract(self) -> Result<Article, Error> {

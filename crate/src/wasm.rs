@@ -92,8 +92,8 @@ impl PageReading {
             .map_err(js_error)
     }
 
-    pub fn write(&mut self, bytes: &[u8]) -> Result<(), JsError> {
-        self.0.write(bytes).map_err(js_error)
+    pub fn write(&mut self, bytes: Vec<u8>) -> Result<(), JsError> {
+        self.0.write_owned(bytes).map_err(js_error)
     }
 
     pub fn extract(self) -> Result<JsValue, JsError> {

@@ -49,7 +49,12 @@ fn read_in_chunks(
             .wrapping_add(1442695040888963407);
         let len = 1 + (n >> 33) as usize % longest;
         let end = (at + len).min(bytes.len());
-        reading.write(&bytes[at..end])?;
+        // Given away or lent, as the wasm binding and the CLI give them.
+        if n % 3 == 0 {
+            reading.write_owned(bytes[at..end].to_vec())?;
+        } else {
+            reading.write(&bytes[at..end])?;
+        }
         at = end;
     }
     reading.extract()
