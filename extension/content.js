@@ -43,8 +43,8 @@
   const READER_ORIGIN = api.runtime.getURL('').replace(/\/$/, '');
 
   /**
-   * The open view: { frame, page (the source until it is posted), scrollX, scrollY, focused,
-   * observer }, or null.
+   * The open view: { frame, page (the source until its posting starts), handover (the same
+   * source, marked closed with the view), scrollX, scrollY, focused, observer }, or null.
    */
   let view = null;
   let opening = false;
@@ -98,6 +98,8 @@
   async function encodeParts(html, page) {
     const encoder = new TextEncoder();
     for (let start = 0; start < html.length;) {
+      // The view was closed: no more work on the page's thread for it.
+      if (page.closed) return;
       let end = Math.min(start + PART_LENGTH, html.length);
       if (end < html.length && (html.charCodeAt(end - 1) & 0xfc00) === 0xd800) end -= 1;
       page.parts.push(encoder.encode(html.slice(start, end)));
@@ -135,7 +137,7 @@
         const key = newKey();
         token = newKey();
         page = {
-          key, selection, parts: [], encoded: false, flush: null,
+          key, selection, parts: [], encoded: false, flush: null, closed: false,
         };
         // Should the offer fail, the frame finds its token unknown and says so.
         api.runtime.sendMessage({ type: OFFER, url: location.href, key, token }).catch(() => {});
@@ -191,6 +193,7 @@
     view = {
       frame,
       page,
+      handover: page,
       scrollX: window.scrollX,
       scrollY: window.scrollY,
       focused,
@@ -229,11 +232,7 @@
     view.page = null;
     let first = true;
     page.flush = () => {
-      if (view?.frame !== frame) {
-        page.flush = null;
-        page.parts = [];
-        return;
-      }
+      if (page.closed) return;
       while (page.parts.length > 0 || (page.encoded && first)) {
         const utf8 = page.parts.splice(0, 1);
         const last = page.encoded && page.parts.length === 0;
@@ -270,6 +269,10 @@
   /** Drops the view's state and listeners (the frame is gone or about to go). */
   function forget() {
     if (!view) return;
+    if (view.handover) {
+      view.handover.closed = true;
+      view.handover.parts = [];
+    }
     view.observer.disconnect();
     window.removeEventListener('keydown', onKeydown, true);
     view = null;
