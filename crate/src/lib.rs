@@ -1,10 +1,11 @@
 //! Klartext's core: finds the article in a page's HTML and drops the clutter around it.
 //!
-//! The page is streamed through `lol_html` once. That pass ([`scan`]) builds a compact element
-//! tree with the statistics the scorer needs, collects metadata and keeps the tokens lol_html
-//! reported; [`score`] picks the article root and its siblings and decides, per element,
-//! whether it is kept, unwrapped or dropped; the second pass ([`emit`]) replays those tokens
-//! over the article's bytes only and writes it as clean HTML and plain text.
+//! The page is streamed through `lol_html` once, a chunk at a time as it arrives if need be
+//! ([`Reading`]), which notes where its tokens are ([`scan`]). Pass 1 replays them over the page
+//! and builds a compact element tree with the statistics the scorer needs and the metadata;
+//! [`score`] picks the article root and its siblings and decides, per element, whether it is
+//! kept, unwrapped or dropped; pass 2 ([`emit`]) replays the tokens over the article's bytes
+//! only and writes it as clean HTML and plain text.
 #![forbid(unsafe_code)]
 
 mod error;

@@ -112,7 +112,8 @@ function setSection(out, name, pages) {
   }
   if (Number.isFinite(s.transfer.median)) {
     out(`   with a core that cost nothing: serialise + hand-over = ${ms(s.transfer.median)} ms median, ${ms(s.transfer.p95)} ms p95`
-      + ` -> ceiling ratio ${times(s.readability.median / s.transfer.median)} median, ${times(s.readability.p95 / s.transfer.p95)} p95`);
+      + ` -> ceiling ratio ${times(s.readability.median / s.transfer.median)} median, ${times(s.readability.p95 / s.transfer.p95)} p95`
+      + ' (low on pages of several parts, whose hand-over includes the core reading the parts before the last)');
   }
   for (const error of s.errors.slice(0, 5)) out(`   error: ${error}`);
   if (s.errors.length > 5) out(`   ... and ${s.errors.length - 5} more errors`);
