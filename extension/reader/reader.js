@@ -57,7 +57,9 @@ function receivePage() {
   const complete = new Promise((resolve) => {
     ended = resolve;
   });
+  let over = false;
   const end = (whole) => {
+    over = true;
     window.removeEventListener('message', onMessage);
     clearTimeout(timer);
     early = [];
@@ -115,7 +117,7 @@ function receivePage() {
         const part = checkPage(data, key);
         if (part) accept(part);
       }
-      timer = setTimeout(() => end(false), timeout);
+      if (!over) timer = setTimeout(() => end(false), timeout);
       return first;
     },
     stop: () => end(false),
