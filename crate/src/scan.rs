@@ -80,6 +80,18 @@ mod reported {
     pub const CAN_HAVE_CONTENT: u8 = 1 << 2;
 }
 
+/// The [`reported`] bits of a start tag, as lol_html reports its element.
+fn start_tag_kind(el: &Element<'_, '_>) -> u8 {
+    let mut kind = reported::START_TAG;
+    if el.is_self_closing() {
+        kind |= reported::SELF_CLOSING;
+    }
+    if el.can_have_content() {
+        kind |= reported::CAN_HAVE_CONTENT;
+    }
+    kind
+}
+
 #[derive(Clone, Copy)]
 struct Frame {
     tag: Tag,
@@ -659,6 +671,17 @@ pub struct Recorded {
     matches: Vec<(u32, u16)>,
 }
 
+impl Recorded {
+    /// The token lol_html reported at `bytes` of the page, with its [`reported`] bits.
+    fn note(&mut self, bytes: std::ops::Range<usize>, kind: u8) {
+        self.tokens.push(Reported {
+            start: bytes.start as u32,
+            end: bytes.end as u32,
+            kind,
+        });
+    }
+}
+
 /// lol_html over a page given a chunk at a time, keeping what it reports ([`Recorded`]).
 ///
 /// The page may still be arriving: lol_html tokenizes each chunk as it comes, and the scanner
@@ -679,26 +702,16 @@ impl Recorder {
             tokens: Vec::with_capacity(size / 100),
             matches: Vec::new(),
         }));
-        let record = |bytes: std::ops::Range<usize>, kind: u8| Reported {
-            start: bytes.start as u32,
-            end: bytes.end as u32,
-            kind,
-        };
         let mut settings = Settings::new()
             .with_strict(false)
             .with_memory_settings(MemorySettings::new().with_max_allowed_memory_usage(MEMORY_LIMIT))
             .append_element_content_handler(element!("*", {
                 let recorded = recorded.clone();
                 move |el| {
-                    let mut kind = reported::START_TAG;
-                    if el.is_self_closing() {
-                        kind |= reported::SELF_CLOSING;
-                    }
-                    if el.can_have_content() {
-                        kind |= reported::CAN_HAVE_CONTENT;
-                    }
-                    let token = record(el.source_location().bytes(), kind);
-                    recorded.borrow_mut().tokens.push(token);
+                    let kind = start_tag_kind(el);
+                    recorded
+                        .borrow_mut()
+                        .note(el.source_location().bytes(), kind);
                     Ok(())
                 }
             }));
@@ -719,16 +732,18 @@ impl Recorder {
             .append_document_content_handler(doc_comments!({
                 let recorded = recorded.clone();
                 move |comment| {
-                    let token = record(comment.source_location().bytes(), 0);
-                    recorded.borrow_mut().tokens.push(token);
+                    recorded
+                        .borrow_mut()
+                        .note(comment.source_location().bytes(), 0);
                     Ok(())
                 }
             }))
             .append_document_content_handler(doctype!({
                 let recorded = recorded.clone();
                 move |doctype| {
-                    let token = record(doctype.source_location().bytes(), 0);
-                    recorded.borrow_mut().tokens.push(token);
+                    recorded
+                        .borrow_mut()
+                        .note(doctype.source_location().bytes(), 0);
                     Ok(())
                 }
             }));
@@ -747,10 +762,9 @@ impl Recorder {
     pub fn end(self) -> Result<Recorded, Error> {
         let Recorder { rewriter, recorded } = self;
         rewriter.end().map_err(rewriting_error)?;
-        // The rewriter and its handlers are gone: this is the last reference.
-        Ok(Rc::try_unwrap(recorded)
-            .map(RefCell::into_inner)
-            .unwrap_or_else(|shared| shared.borrow().clone()))
+        // Taken out of the cell the handlers shared (they went with the rewriter): no copy.
+        let recorded = std::mem::take(&mut *recorded.borrow_mut());
+        Ok(recorded)
     }
 }
 
@@ -848,13 +862,7 @@ fn run<S: Sink>(html: &str, sink: S, output: &mut Vec<u8>) -> Result<S, Error> {
             .with_strict(false)
             .with_memory_settings(MemorySettings::new().with_max_allowed_memory_usage(MEMORY_LIMIT))
             .append_element_content_handler(element!("*", |el| {
-                let mut kind = reported::START_TAG;
-                if el.is_self_closing() {
-                    kind |= reported::SELF_CLOSING;
-                }
-                if el.can_have_content() {
-                    kind |= reported::CAN_HAVE_CONTENT;
-                }
+                let kind = start_tag_kind(el);
                 let bytes = el.source_location().bytes();
                 let key = bytes.start as u32;
                 let mut driver = driver.borrow_mut();
