@@ -23,7 +23,7 @@ use serde_json::Value;
 
 #[path = "common/clutter_fixtures.rs"]
 mod clutter_fixtures;
-use clutter_fixtures::{fixtures, gaps, pages, strings, Page, ANYWHERE};
+use clutter_fixtures::{every_page, fixtures, gaps, pages, strings, Page, ANYWHERE};
 
 /// Elements that break the line where they open and close.
 const BLOCKS: &[&str] = &[
@@ -705,20 +705,7 @@ fn a_front_page_keeps_its_teasers() {
 /// dataset is there).
 #[test]
 fn the_extension_hides_what_the_cli_takes_out() {
-    let mut sources: Vec<(String, String)> = pages()
-        .into_iter()
-        .map(|page| (page.name, page.html))
-        .collect();
-    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let reference = repo.join("tests/fixtures/krone-putin-nordkorea.html");
-    sources.push(("krone".into(), std::fs::read_to_string(reference).unwrap()));
-    if let Ok(entries) = std::fs::read_dir(repo.join("../shared/datasets/readability")) {
-        for entry in entries.flatten() {
-            if let Ok(html) = std::fs::read_to_string(entry.path().join("source.html")) {
-                sources.push((entry.file_name().to_string_lossy().into_owned(), html));
-            }
-        }
-    }
+    let sources = every_page();
     let options = klartext::Options {
         url: Some("https://example.com/page".into()),
         ..Default::default()

@@ -4,8 +4,6 @@
 //! user rules that lol_html has to match (combinators), on the reference page, the clutter
 //! pages and the Mozilla test pages (when the dataset is there).
 
-use std::path::PathBuf;
-
 use klartext::rules::UserRules;
 use klartext::{Error, Options, Reading};
 
@@ -13,24 +11,6 @@ use klartext::{Error, Options, Reading};
 #[allow(dead_code)]
 #[path = "common/clutter_fixtures.rs"]
 mod clutter_fixtures;
-
-fn sources() -> Vec<(String, String)> {
-    let mut sources: Vec<(String, String)> = clutter_fixtures::pages()
-        .into_iter()
-        .map(|page| (page.name, page.html))
-        .collect();
-    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    let reference = repo.join("tests/fixtures/krone-putin-nordkorea.html");
-    sources.push(("krone".into(), std::fs::read_to_string(reference).unwrap()));
-    if let Ok(entries) = std::fs::read_dir(repo.join("../shared/datasets/readability")) {
-        for entry in entries.flatten() {
-            if let Ok(html) = std::fs::read_to_string(entry.path().join("source.html")) {
-                sources.push((entry.file_name().to_string_lossy().into_owned(), html));
-            }
-        }
-    }
-    sources
-}
 
 /// Reads `html` with `options` in chunks of at most `longest` bytes (the sizes vary with `seed`).
 fn read_in_chunks(
@@ -71,7 +51,7 @@ fn a_page_read_in_pieces_is_the_page_read_whole() {
         user_rules,
         ..Default::default()
     };
-    let sources = sources();
+    let sources = clutter_fixtures::every_page();
     assert!(sources.len() > 10, "{} pages", sources.len());
     for (i, (name, html)) in sources.iter().enumerate() {
         let whole = klartext::extract(html, &options);

@@ -43,6 +43,28 @@ pub fn pages() -> Vec<Page> {
         .collect()
 }
 
+/// Every page the core's equivalence tests run on, as (name, HTML): the clutter pages, the
+/// reference page and the Mozilla test pages (when the dataset is there).
+// Not every test that includes this module uses it.
+#[allow(dead_code)]
+pub fn every_page() -> Vec<(String, String)> {
+    let mut sources: Vec<(String, String)> = pages()
+        .into_iter()
+        .map(|page| (page.name, page.html))
+        .collect();
+    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let reference = repo.join("tests/fixtures/krone-putin-nordkorea.html");
+    sources.push(("krone".into(), std::fs::read_to_string(reference).unwrap()));
+    if let Ok(entries) = std::fs::read_dir(repo.join("../shared/datasets/readability")) {
+        for entry in entries.flatten() {
+            if let Ok(html) = std::fs::read_to_string(entry.path().join("source.html")) {
+                sources.push((entry.file_name().to_string_lossy().into_owned(), html));
+            }
+        }
+    }
+    sources
+}
+
 /// The expectation's list under `key` (`article`, `clutter`), each line trimmed.
 pub fn strings(expect: &Value, key: &str) -> Vec<String> {
     expect[key]
