@@ -43,8 +43,8 @@
   const READER_ORIGIN = api.runtime.getURL('').replace(/\/$/, '');
 
   /**
-   * The open view: { frame, page (the source until its posting starts), handover (the same
-   * source, marked closed with the view), scrollX, scrollY, focused, observer }, or null.
+   * The open view: { frame, page (the source: its parts, posted from the frame's load on, and
+   * marked closed with the view), scrollX, scrollY, focused, observer }, or null.
    */
   let view = null;
   let opening = false;
@@ -137,7 +137,7 @@
         const key = newKey();
         token = newKey();
         page = {
-          key, selection, parts: [], encoded: false, flush: null, closed: false,
+          key, selection, parts: [], encoded: false, posting: false, flush: null, closed: false,
         };
         // Should the offer fail, the frame finds its token unknown and says so.
         api.runtime.sendMessage({ type: OFFER, url: location.href, key, token }).catch(() => {});
@@ -193,7 +193,6 @@
     view = {
       frame,
       page,
-      handover: page,
       scrollX: window.scrollX,
       scrollY: window.scrollY,
       focused,
@@ -227,9 +226,9 @@
    * nothing.
    */
   function postPage() {
-    if (!isOpen() || !view.page) return;
+    if (!isOpen() || !view.page || view.page.posting) return;
     const { frame, page } = view;
-    view.page = null;
+    page.posting = true;
     let first = true;
     page.flush = () => {
       if (page.closed) return;
@@ -269,9 +268,9 @@
   /** Drops the view's state and listeners (the frame is gone or about to go). */
   function forget() {
     if (!view) return;
-    if (view.handover) {
-      view.handover.closed = true;
-      view.handover.parts = [];
+    if (view.page) {
+      view.page.closed = true;
+      view.page.parts = [];
     }
     view.observer.disconnect();
     window.removeEventListener('keydown', onKeydown, true);
