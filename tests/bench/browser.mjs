@@ -251,7 +251,7 @@ async function measureInPage(page, origin, reps, peerBase) {
   await pageMessaging(page, origin);
   return page.evaluate(async (origin, reps, maxLength, peerBase) => {
     const {
-      now, target, reply, clockSkew: measureSkew,
+      now, target, reply, clockSkew: measureSkew, postParts,
     } = window.klartextBench;
     const PART_LENGTH = 1 << 18;
     // The two clocks must agree.
@@ -307,27 +307,8 @@ async function measureInPage(page, origin, reps, peerBase) {
         break;
       }
       out.length = html.length;
-      // As content.js hands the page over (encodeParts, postPage): parts of PART_LENGTH UTF-16
-      // units, each encoded in a task of its own and posted (transferred) as soon as it is.
-      const encoder = new TextEncoder();
-      let step = now();
-      let longest = 0;
-      for (let at = 0; at < html.length;) {
-        let end = Math.min(at + PART_LENGTH, html.length);
-        if (end < html.length && (html.charCodeAt(end - 1) & 0xfc00) === 0xd800) end -= 1;
-        const utf8 = [encoder.encode(html.slice(at, end))];
-        const message = {
-          klartextBench: 'page', utf8, url: location.href, first: at === 0, last: end >= html.length,
-        };
-        at = end;
-        target.postMessage(message, origin, utf8.map((chunk) => chunk.buffer));
-        if (at < html.length) {
-          longest = Math.max(longest, now() - step);
-          await window.klartextYieldToPage();
-          step = now();
-        }
-      }
-      out.blocked.push(Math.max(longest, now() - step));
+      // As content.js hands the page over: parts of PART_LENGTH UTF-16 units.
+      out.blocked.push(await postParts('page', html, PART_LENGTH, window.klartextYieldToPage));
       const { received, done, textLength, error } = await answer;
       out.klartext.push(done - start);
       out.serialise.push(serialised - start);
@@ -443,7 +424,36 @@ export function pageMessaging(page, origin) {
       }
       return skew;
     };
-    window.klartextBench = { now, target, reply, clockSkew };
+    /**
+     * `source` posted into the frame as content.js hands a page over (encodeParts, postPage):
+     * UTF-8 parts of `units` UTF-16 code units, each encoded in a task of its own (yielding by
+     * `yieldToPage` between) and posted, its bytes transferred, as soon as it is:
+     * `{ klartextBench: kind, utf8, url, first, last }`. Returns its longest step.
+     */
+    const postParts = async (kind, source, units, yieldToPage) => {
+      const encoder = new TextEncoder();
+      let longest = 0;
+      let step = now();
+      for (let at = 0; at < source.length;) {
+        let end = Math.min(at + units, source.length);
+        if (end < source.length && (source.charCodeAt(end - 1) & 0xfc00) === 0xd800) end -= 1;
+        const utf8 = [encoder.encode(source.slice(at, end))];
+        const message = {
+          klartextBench: kind, utf8, url: location.href, first: at === 0, last: end >= source.length,
+        };
+        at = end;
+        target.postMessage(message, origin, utf8.map((chunk) => chunk.buffer));
+        if (at < source.length) {
+          longest = Math.max(longest, now() - step);
+          await yieldToPage();
+          step = now();
+        }
+      }
+      return Math.max(longest, now() - step);
+    };
+    window.klartextBench = {
+      now, target, reply, clockSkew, postParts,
+    };
   }, origin);
 }
 

@@ -92,7 +92,7 @@ async function frameReceiver(page, origin) {
       try {
         if (way.startsWith('parts') || way === 'reader') {
           // One part of the page: each written into a Reading as it comes, the article at the last.
-          if (data.index === 0) window.klartextReading = new core.Reading(data.url, undefined, undefined, 0);
+          if (data.first) window.klartextReading = new core.Reading(data.url, undefined, undefined, 0);
           for (const chunk of data.utf8) window.klartextReading.write(chunk);
           if (!data.last) return;
           const reading = window.klartextReading;
@@ -142,7 +142,7 @@ async function measureWays(page, origin, reps, ways) {
   if (ways.some((w) => w === 'reader' || w.startsWith('core-in-page'))) await page.evaluate(readFileSync(SERIALISE_JS, 'utf8'));
   return page.evaluate(async (origin, reps, ways, maxLength) => {
     const {
-      now, target, reply, clockSkew: measureSkew,
+      now, target, reply, clockSkew: measureSkew, postParts,
     } = window.klartextBench;
     const html = window.klartextBenchHtml;
     const url = location.href;
@@ -161,31 +161,6 @@ async function measureWays(page, origin, reps, ways) {
       port1.onmessage = () => resolve();
       port2.postMessage(null);
     });
-    /**
-     * The string as UTF-8 in parts of `units` UTF-16 code units, each encoded in a task of its
-     * own and posted (transferred) as soon as it is (content.js's encodeParts); its longest step.
-     */
-    async function postParts(way, source, units) {
-      const encoder = new TextEncoder();
-      let longest = 0;
-      let step = now();
-      let index = 0;
-      for (let at = 0; at < source.length;) {
-        let end = Math.min(at + units, source.length);
-        if (end < source.length && (source.charCodeAt(end - 1) & 0xfc00) === 0xd800) end -= 1;
-        const chunk = encoder.encode(source.slice(at, end));
-        at = end;
-        const message = { klartextBench: way, utf8: [chunk], url, index, last: at >= source.length };
-        target.postMessage(message, origin, [chunk.buffer]);
-        index += 1;
-        if (at < source.length) {
-          longest = Math.max(longest, now() - step);
-          await portTick();
-          step = now();
-        }
-      }
-      return Math.max(longest, now() - step);
-    }
     /** The string as UTF-8 in 1 Mi-unit steps, yielding between, posted with the bytes transferred; its longest step. */
     async function postBytes(way, source, yieldToPage) {
       const encoder = new TextEncoder();
@@ -280,7 +255,7 @@ async function measureWays(page, origin, reps, ways) {
           serialised = now();
           posting = serialised;
           if (way === 'reader') {
-            longest = await postParts(way, source, 1 << 18);
+            longest = await postParts(way, source, 1 << 18, portTick);
           } else {
             // core-in-page as the brief's design has it (wasm-bindgen copies the string into wasm
             // memory: its ASCII loop in JS, then encodeInto); -bytes as the reader calls its core.
@@ -294,7 +269,7 @@ async function measureWays(page, origin, reps, ways) {
           postArticle(way, article);
           longest = now() - start;
         } else if (way.startsWith('parts-')) {
-          longest = await postParts(way, html, Number(way.slice('parts-'.length)) * 1024);
+          longest = await postParts(way, html, Number(way.slice('parts-'.length)) * 1024, portTick);
         } else if (way.startsWith('bytes')) {
           longest = await postBytes(way, html, way === 'bytes-port' || way === 'bytes-channel' ? portTick : tick);
         } else if (way === 'blob') {
