@@ -20,18 +20,21 @@ for candidate in "${@:-${ALL[@]}}"; do
   IFS=- read -r deps own wasmopt <<<"$candidate"
   quote() { [[ $1 =~ ^[0-9]$ ]] && echo "$1" || echo "\"$1\""; }
   IFS=, read -r -a exceptions <<<"$deps"
+  # klartext is a dependency of the wasm package (wasm/Cargo.toml): "*" covers it, so it is named.
   config=(--config "profile.release.opt-level=$(quote "$own")"
-    --config "profile.release.package.\"*\".opt-level=$(quote "${exceptions[0]}")")
+    --config "profile.release.package.\"*\".opt-level=$(quote "${exceptions[0]}")"
+    --config "profile.release.package.klartext.opt-level=$(quote "$own")")
   for exception in "${exceptions[@]:1}"; do
     config+=(--config "profile.release.package.${exception%=*}.opt-level=$(quote "${exception#*=}")")
   done
   dir="$OUT/rustc-${deps//[,=]/_}-$own"
   core="$OUT/$candidate"
   printf '==> %s: dependencies opt-level %s, klartext %s, wasm-opt -%s\n' "$candidate" "$deps" "$own" "$wasmopt" >&2
-  CARGO_TARGET_DIR="$dir" cargo build --quiet --release --locked --target "$WASM_TARGET" -p klartext --lib "${config[@]}"
+  cargo build --quiet --release --locked --target "$WASM_TARGET" --manifest-path wasm/Cargo.toml \
+    --target-dir "$dir" "${config[@]}"
   rm -rf "$core"
   wasm-bindgen --target web --no-typescript --out-dir "$core" --out-name klartext \
-    "$dir/$WASM_TARGET/release/klartext.wasm"
+    "$dir/$WASM_TARGET/release/klartext_wasm.wasm"
   node_modules/.bin/wasm-opt "-$wasmopt" --enable-simd --enable-bulk-memory --enable-nontrapping-float-to-int \
     --enable-sign-ext --enable-mutable-globals --enable-reference-types --enable-multivalue \
     "$core/klartext_bg.wasm" -o "$core/klartext_bg.wasm"
