@@ -200,10 +200,15 @@ run_fuzz() {
     cargo install cargo-fuzz --locked
   fi
   say "fuzzing the core for ${seconds} s (a crash is saved in crate/fuzz/artifacts/extract/)"
-  mkdir -p crate/fuzz/corpus/extract
+  mkdir -p crate/fuzz/corpus/extract crate/fuzz/corpus/encoding
   (cd crate/fuzz && cargo +nightly fuzz run --sanitizer none --release --debug-assertions extract \
     corpus/extract seeds -- -dict=html.dict -max_total_time="$seconds" -timeout=10 \
     -max_len=16384 -rss_limit_mb=4096 -print_final_stats=1)
+  # The wasm core's encoding_rs against encoding_rs itself, a third as long.
+  say "fuzzing encoding/ against encoding_rs for $((seconds / 3)) s"
+  (cd crate/fuzz && cargo +nightly fuzz run --sanitizer none --release --debug-assertions encoding \
+    corpus/encoding -- -max_total_time="$((seconds / 3))" -timeout=10 -max_len=4096 \
+    -print_final_stats=1)
 }
 
 case "${1:-build}" in

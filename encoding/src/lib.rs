@@ -506,5 +506,7 @@ impl Encoder {
     }
 }
 
+#[cfg(any(test, feature = "compare"))]
+pub mod compare;
 #[cfg(test)]
 mod tests;

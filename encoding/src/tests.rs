@@ -1,8 +1,8 @@
-//! This encoding_rs against encoding_rs itself, call for call, on inputs made to hit the edges: malformed
-//! and truncated UTF-8, characters cut between inputs, outputs too small for the next character,
-//! characters windows-1252 cannot hold.
+//! The comparisons with encoding_rs (src/compare.rs) on random inputs made to hit the edges:
+//! malformed and truncated UTF-8, characters cut between inputs, outputs too small for the next
+//! character, characters windows-1252 cannot hold.
 
-use crate::{CoderResult, Encoding};
+use crate::compare;
 
 /// xorshift64*: reproducible inputs without a dependency.
 struct Random(u64);
@@ -79,13 +79,6 @@ impl Random {
     }
 }
 
-/// The encoding_rs encoding of the same name.
-fn real(encoding: &'static Encoding) -> &'static real::Encoding {
-    real::Encoding::for_label(encoding.name().as_bytes()).unwrap()
-}
-
-const ENCODINGS: [&Encoding; 2] = [crate::UTF_8, crate::WINDOWS_1252];
-
 #[test]
 fn labels_are_known_as_encoding_rs_knows_them_or_not_at_all() {
     let mut labels: Vec<Vec<u8>> = [
@@ -116,19 +109,7 @@ fn labels_are_known_as_encoding_rs_knows_them_or_not_at_all() {
     let mut random = Random(7);
     labels.extend((0..2000).map(|_| random.bytes()));
     for label in labels {
-        let expected = real::Encoding::for_label(&label);
-        let got = Encoding::for_label(&label);
-        if expected == Some(real::UTF_8) {
-            assert_eq!(got, Some(crate::UTF_8), "{label:?}");
-        } else {
-            assert_eq!(got, None, "{label:?} is {expected:?} in encoding_rs");
-        }
-        if Encoding::for_label_no_replacement(&label).is_some() {
-            assert_eq!(
-                real::Encoding::for_label_no_replacement(&label),
-                Some(real::UTF_8)
-            );
-        }
+        compare::label(&label);
     }
 }
 
@@ -136,30 +117,7 @@ fn labels_are_known_as_encoding_rs_knows_them_or_not_at_all() {
 fn whole_inputs_decode_as_encoding_rs_decodes_them() {
     let mut random = Random(11);
     for _ in 0..20_000 {
-        let bytes = random.bytes();
-        // UTF-16 byte order marks are not sniffed here.
-        if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
-            continue;
-        }
-        assert_eq!(
-            Encoding::ascii_valid_up_to(&bytes),
-            real::Encoding::ascii_valid_up_to(&bytes)
-        );
-        assert_eq!(
-            Encoding::for_bom(&bytes).map(|(e, n)| (e.name(), n)),
-            real::Encoding::for_bom(&bytes).map(|(e, n)| (e.name(), n))
-        );
-        for encoding in ENCODINGS {
-            let (text, used, errors) = encoding.decode(&bytes);
-            let (expected, expected_used, expected_errors) = real(encoding).decode(&bytes);
-            assert_eq!(text, expected, "{encoding:?}: {bytes:x?}");
-            assert_eq!(used.name(), expected_used.name());
-            assert_eq!(errors, expected_errors, "{encoding:?}: {bytes:x?}");
-            assert_eq!(
-                encoding.decode_without_bom_handling(&bytes),
-                real(encoding).decode_without_bom_handling(&bytes)
-            );
-        }
+        compare::decode_whole(&random.bytes());
     }
 }
 
@@ -169,54 +127,8 @@ fn inputs_in_pieces_decode_as_encoding_rs_decodes_them_call_for_call() {
     for _ in 0..20_000 {
         let bytes = random.bytes();
         let cuts = random.cuts(bytes.len());
-        // Room for a character at least; lol_html gives 1024 bytes.
         let room = 4 + random.below(12);
-        for encoding in ENCODINGS {
-            let mut decoder = encoding.new_decoder_without_bom_handling();
-            let mut expected_decoder = real(encoding).new_decoder_without_bom_handling();
-            // The output starts with characters to cut into, as lol_html's buffer holds the last text.
-            let mut out = String::new();
-            while out.len() + 3 <= room {
-                out.push(if out.len() % 2 == 0 { '€' } else { 'é' });
-            }
-            while out.len() < room {
-                out.push('x');
-            }
-            let mut expected_out = out.clone();
-            let (mut text, mut expected_text) = (String::new(), String::new());
-            let last_cut = cuts.len() - 1;
-            for (i, cut) in cuts.iter().enumerate() {
-                let mut src = &bytes[cut.clone()];
-                loop {
-                    let call = decoder.decode_to_str(src, &mut out, i == last_cut);
-                    let expected =
-                        expected_decoder.decode_to_str(src, &mut expected_out, i == last_cut);
-                    let expected_result = match expected.0 {
-                        real::CoderResult::InputEmpty => CoderResult::InputEmpty,
-                        real::CoderResult::OutputFull => CoderResult::OutputFull,
-                    };
-                    assert_eq!(
-                        (call.0, call.1, call.2, call.3),
-                        (expected_result, expected.1, expected.2, expected.3),
-                        "{encoding:?}, room {room}, {bytes:x?} cut {cuts:?} at {cut:?}"
-                    );
-                    assert_eq!(out[..call.2], expected_out[..expected.2]);
-                    // For UTF-8 the bytes after the output too (encoding_rs clears 16 more
-                    // bytes after other encodings' output, its own vector writes' spill).
-                    if encoding == crate::UTF_8 {
-                        assert_eq!(out, expected_out, "the bytes after the output");
-                    }
-                    text.push_str(&out[..call.2]);
-                    expected_text.push_str(&expected_out[..expected.2]);
-                    src = &src[call.1..];
-                    if call.0 == CoderResult::InputEmpty {
-                        break;
-                    }
-                }
-            }
-            assert_eq!(text, expected_text);
-            assert_eq!(text, encoding.decode_without_bom_handling(&bytes).0);
-        }
+        compare::decode_in_pieces(&bytes, &cuts, room);
     }
 }
 
@@ -224,14 +136,7 @@ fn inputs_in_pieces_decode_as_encoding_rs_decodes_them_call_for_call() {
 fn strings_encode_as_encoding_rs_encodes_them() {
     let mut random = Random(17);
     for _ in 0..20_000 {
-        let text = random.text();
-        for encoding in ENCODINGS {
-            let (bytes, used, unmappable) = encoding.encode(&text);
-            let (expected, expected_used, expected_unmappable) = real(encoding).encode(&text);
-            assert_eq!(bytes, expected, "{encoding:?}: {text:?}");
-            assert_eq!(used.name(), expected_used.name());
-            assert_eq!(unmappable, expected_unmappable);
-        }
+        compare::encode_whole(&random.text());
     }
 }
 
@@ -240,32 +145,6 @@ fn strings_in_pieces_encode_as_encoding_rs_encodes_them_call_for_call() {
     let mut random = Random(19);
     for _ in 0..20_000 {
         let text = random.text();
-        // Room for the longest character reference at least, as lol_html's 63 bytes are.
-        let room = 12 + random.below(12);
-        for encoding in ENCODINGS {
-            let mut encoder = encoding.new_encoder();
-            let mut expected_encoder = real(encoding).new_encoder();
-            let (mut out, mut expected_out) = (vec![0; room], vec![0; room]);
-            let mut src = text.as_str();
-            loop {
-                let call = encoder.encode_from_utf8(src, &mut out, false);
-                let expected = expected_encoder.encode_from_utf8(src, &mut expected_out, false);
-                let expected_result = match expected.0 {
-                    real::CoderResult::InputEmpty => CoderResult::InputEmpty,
-                    real::CoderResult::OutputFull => CoderResult::OutputFull,
-                };
-                assert_eq!(
-                    (call.0, call.1, call.2, call.3),
-                    (expected_result, expected.1, expected.2, expected.3),
-                    "{encoding:?}, room {room}: {src:?}"
-                );
-                assert_eq!(out[..call.2], expected_out[..expected.2]);
-                assert!(!encoder.has_pending_state());
-                src = &src[call.1..];
-                if call.0 == CoderResult::InputEmpty {
-                    break;
-                }
-            }
-        }
+        compare::encode_in_pieces(&text, 12 + random.below(12));
     }
 }
