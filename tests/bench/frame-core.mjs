@@ -1,0 +1,88 @@
+// The wasm core alone where it runs for the reader view: in the extension's frame over a page,
+// in Chromium and in Firefox, and, for comparison, in an http page of the same browser. Per
+// place, every third Mozilla page goes through a `Reading` (fresh bytes each run, as the reader
+// gets them) RUNS times; a page counts its fastest run; the median over the pages is printed,
+// with the first run's median. The frame is timed once loaded and again after WAIT ms, when the
+// browser's optimising compiler has had time (Firefox compiles its optimised tier in the
+// background). Needs `./build.sh build` (dist/unpacked).
+//
+//   node tests/bench/frame-core.mjs
+//
+// KLARTEXT_FRAME_RUNS  runs per page (default 5)
+// KLARTEXT_FRAME_WAIT  ms to wait before the second timing of the frame (default 8000)
+
+/* global window, performance */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  benchFrame, launch, launchFirefox, requireBuild,
+} from './browser.mjs';
+import { DATASETS, loadSets, startServer } from './pages.mjs';
+import { quantile } from './report.mjs';
+
+const RUNS = Math.max(1, Number.parseInt(process.env.KLARTEXT_FRAME_RUNS ?? '5', 10) || 5);
+const WAIT = Math.max(0, Number.parseInt(process.env.KLARTEXT_FRAME_WAIT ?? '8000', 10) || 0);
+const median = (values) => quantile([...values].sort((a, b) => a - b), 0.5);
+
+function pages() {
+  const base = join(DATASETS, 'readability');
+  return readdirSync(base).sort()
+    .filter((id) => existsSync(join(base, id, 'source.html')))
+    .filter((_, i) => i % 3 === 0)
+    .map((id) => readFileSync(join(base, id, 'source.html'), 'utf8'));
+}
+
+/** Each page through the core loaded in `context` (window.klartextCore): first and fastest run. */
+async function time(context, htmls) {
+  const first = [];
+  const best = [];
+  for (const html of htmls) {
+    const runs = await context.evaluate((source, runCount) => {
+      const bytes = new TextEncoder().encode(source);
+      const times = [];
+      for (let run = 0; run < runCount; run += 1) {
+        const copy = bytes.slice();
+        const start = performance.now();
+        const reading = new window.klartextCore.Reading('http://fakehost/page/', undefined, undefined, 0);
+        reading.write(copy);
+        reading.extract();
+        times.push(performance.now() - start);
+      }
+      return times;
+    }, html, RUNS);
+    first.push(runs[0]);
+    best.push(Math.min(...runs));
+  }
+  return `first run ${median(first).toFixed(2)} ms, fastest of ${RUNS} ${median(best).toFixed(2)} ms`;
+}
+
+requireBuild();
+const htmls = pages();
+const server = await startServer(loadSets());
+try {
+  for (const [name, start] of [['Chromium', launch], ['Firefox', launchFirefox]]) {
+    const session = await start();
+    try {
+      const page = await session.browser.newPage();
+      await page.goto(`${server.base}/fixtures/krone-putin-nordkorea.html`);
+      const frame = await benchFrame(page, session.origin, 20_000);
+      await frame.evaluate(() => { window.klartextCore = window.klartextBench.core; });
+      console.log(`${name}, extension frame, at once:`.padEnd(42), await time(frame, htmls));
+      await new Promise((done) => { setTimeout(done, WAIT); });
+      console.log(`${name}, extension frame, after ${WAIT} ms:`.padEnd(42), await time(frame, htmls));
+      const plain = await session.browser.newPage();
+      await plain.goto(`${server.base}/fixtures/krone-putin-nordkorea.html`);
+      await plain.evaluate(async (url) => {
+        const core = await import(url);
+        await core.default();
+        window.klartextCore = core;
+      }, `${server.base}/klartext-core/klartext.js`);
+      console.log(`${name}, http page:`.padEnd(42), await time(plain, htmls));
+    } finally {
+      await session.close();
+    }
+  }
+  console.log(`(${htmls.length} Mozilla pages, every third)`);
+} finally {
+  await server.close();
+}
