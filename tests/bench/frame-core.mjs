@@ -11,7 +11,7 @@
 // KLARTEXT_FRAME_RUNS  runs per page (default 5)
 // KLARTEXT_FRAME_WAIT  ms to wait before the second timing of the frame (default 8000)
 
-/* global window, performance */
+/* global window */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
