@@ -129,18 +129,6 @@ impl Encoding {
         true
     }
 
-    pub fn is_single_byte(&'static self) -> bool {
-        self.kind == Kind::Windows1252
-    }
-
-    pub fn output_encoding(&'static self) -> &'static Encoding {
-        self
-    }
-
-    pub fn can_encode_everything(&'static self) -> bool {
-        self.kind == Kind::Utf8
-    }
-
     pub fn new_decoder_without_bom_handling(&'static self) -> Decoder {
         Decoder {
             encoding: self,
@@ -443,10 +431,6 @@ pub struct Encoder {
 }
 
 impl Encoder {
-    pub fn encoding(&self) -> &'static Encoding {
-        self.encoding
-    }
-
     pub fn has_pending_state(&self) -> bool {
         false
     }
