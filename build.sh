@@ -7,7 +7,8 @@
 #   ./build.sh wasm     only the wasm core into extension/core/
 #   ./build.sh quality  the extraction benchmark against Readability.js and dom_smoothie
 #   ./build.sh bench    the speed benchmark: Chromium against Readability.js, the core natively
-#   ./build.sh fuzz [S] fuzz the core for S seconds (default 600; nightly Rust and cargo-fuzz)
+#   ./build.sh fuzz [S] fuzz the core for S seconds and encoding/ for S/3 (default 600;
+#                       nightly Rust and cargo-fuzz)
 #   ./build.sh help     this text
 set -euo pipefail
 cd "$(dirname "$0")"
