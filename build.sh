@@ -219,7 +219,7 @@ case "${1:-build}" in
   quality) run_quality ;;
   bench) run_bench ;;
   fuzz) run_fuzz "${2:-600}" ;;
-  help|-h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' ;;
+  help|-h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//' ;;
 
   *) die "unknown command '$1' (try ./build.sh help)" ;;
 esac
