@@ -305,21 +305,18 @@ impl Decoder {
         let mut replaced = false;
         loop {
             if self.utf8.needed == 0 {
-                // The valid run ahead in one copy, as far as it fits.
+                // The valid run ahead in one copy, as far as it fits. Only what fits is
+                // validated (as encoding_rs does): a long input decoded into a small output
+                // is read once, not once per call. A character the window cuts is left to the
+                // byte-at-a-time path, which finds less room than any character needs.
                 let rest = &src[read..];
-                let run = match std::str::from_utf8(rest) {
+                let window = &rest[..rest.len().min(room - out.len())];
+                let run = match std::str::from_utf8(window) {
                     Ok(run) => run,
-                    Err(error) => std::str::from_utf8(&rest[..error.valid_up_to()]).unwrap_or(""),
+                    Err(error) => std::str::from_utf8(&window[..error.valid_up_to()]).unwrap_or(""),
                 };
-                let mut fits = run.len().min(room - out.len());
-                while !run.is_char_boundary(fits) {
-                    fits -= 1;
-                }
-                out.push_str(&run[..fits]);
-                read += fits;
-                if fits < run.len() {
-                    return (CoderResult::OutputFull, read, replaced);
-                }
+                out.push_str(run);
+                read += run.len();
             }
             let Some(&byte) = src.get(read) else {
                 break;
