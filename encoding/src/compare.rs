@@ -1,6 +1,6 @@
 //! This crate held to encoding_rs itself, call for call: each function panics where the two
 //! differ. The tests (src/tests.rs) run them on random inputs made to hit the edges, and
-//! crate/fuzz's `utf8` target on the fuzzer's (feature `compare`).
+//! crate/fuzz's `encoding` target on the fuzzer's (feature `compare`).
 
 use crate::{CoderResult, Encoding};
 use std::ops::Range;

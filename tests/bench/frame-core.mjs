@@ -13,12 +13,10 @@
 // KLARTEXT_FRAME_WAIT  ms to wait before the second timing of the frame (default 8000)
 
 /* global window */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   benchFrame, launch, launchFirefox, requireBuild,
 } from './browser.mjs';
-import { DATASETS, loadSets, startServer } from './pages.mjs';
+import { loadSets, mozillaPages, startServer } from './pages.mjs';
 import { quantile } from './report.mjs';
 
 const RUNS = Math.max(1, Number.parseInt(process.env.KLARTEXT_FRAME_RUNS ?? '5', 10) || 5);
@@ -26,11 +24,7 @@ const WAIT = Math.max(0, Number.parseInt(process.env.KLARTEXT_FRAME_WAIT ?? '800
 const median = (values) => quantile([...values].sort((a, b) => a - b), 0.5);
 
 function pages() {
-  const base = join(DATASETS, 'readability');
-  return readdirSync(base).sort()
-    .filter((id) => existsSync(join(base, id, 'source.html')))
-    .filter((_, i) => i % 3 === 0)
-    .map((id) => readFileSync(join(base, id, 'source.html'), 'utf8'));
+  return mozillaPages().filter((_, i) => i % 3 === 0).map((page) => page.html);
 }
 
 /** One page through the core loaded in `context` (window.klartextCore): its first and fastest run. */

@@ -15,20 +15,17 @@
 // KLARTEXT_BENCH_REPS rounds over all pages (default 3; a page counts its median). Prints
 // median and p95 ms per page of each way.
 
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DATASETS, ROOT } from './pages.mjs';
+import { ROOT, mozillaPages } from './pages.mjs';
 
 const REPS = Math.max(1, Number.parseInt(process.env.KLARTEXT_BENCH_REPS ?? '3', 10) || 3);
 const dir = resolve(process.argv[2] ?? join(ROOT, 'extension', 'core'));
 const module = new WebAssembly.Module(readFileSync(join(dir, 'klartext_bg.wasm')));
 const encoder = new TextEncoder();
 
-const base = join(DATASETS, 'readability');
-const pages = readdirSync(base).sort()
-  .filter((id) => existsSync(join(base, id, 'source.html')))
-  .map((id) => ({ utf8: encoder.encode(readFileSync(join(base, id, 'source.html'), 'utf8')), url: `http://fakehost/${id}/` }));
+const pages = mozillaPages().map(({ html, url }) => ({ utf8: encoder.encode(html), url }));
 const tiny = {
   utf8: encoder.encode('<title>A</title><article><h1>A</h1><p>A sentence, long enough to score.</p></article>'),
   url: 'http://fakehost/tiny/',

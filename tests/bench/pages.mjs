@@ -32,17 +32,26 @@ export const PATHOLOGICAL = [
   { id: '100k deep', file: 'deep-100k.html', rawToo: true },
 ];
 
+const MOZILLA_DIR = join(DATASETS, 'readability');
+
+/** The names of the Mozilla test pages (those with a source.html), in name order. */
+function mozillaIds() {
+  return readdirSync(MOZILLA_DIR).sort().filter((id) => existsSync(join(MOZILLA_DIR, id, 'source.html')));
+}
+
+/** The Mozilla test pages for the core outside a browser: { id, html, url (as the tests give it) }. */
+export function mozillaPages() {
+  return mozillaIds().map((id) => ({
+    id, html: readFileSync(join(MOZILLA_DIR, id, 'source.html'), 'utf8'), url: `http://fakehost/${id}/`,
+  }));
+}
+
 /** { set, id, path, bytes, body } for every page of the two sets, in name order. */
 export function loadSets() {
-  const mozillaBase = join(DATASETS, 'readability');
-  const mozilla = readdirSync(mozillaBase, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && existsSync(join(mozillaBase, entry.name, 'source.html')))
-    .map((entry) => entry.name)
-    .sort()
-    .map((id) => {
-      const body = readFileSync(join(mozillaBase, id, 'source.html'));
-      return { set: 'mozilla', id, path: `/mozilla/${id}.html`, bytes: body.length, body };
-    });
+  const mozilla = mozillaIds().map((id) => {
+    const body = readFileSync(join(MOZILLA_DIR, id, 'source.html'));
+    return { set: 'mozilla', id, path: `/mozilla/${id}.html`, bytes: body.length, body };
+  });
   const wcxbBase = join(DATASETS, 'wcxb-dev', 'html');
   const large = readdirSync(wcxbBase)
     .filter((name) => name.endsWith('.html.gz'))

@@ -9,20 +9,13 @@
 // KLARTEXT_BENCH_REPS runs over all pages (default 3; a page counts its fastest run, the
 // least disturbed by the other processes on the machine); the cores take turns page by page.
 
-import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { pathToFileURL } from 'node:url';
-import { DATASETS, ROOT } from './pages.mjs';
+import { ROOT, mozillaPages } from './pages.mjs';
 
 const REPS = Math.max(1, Number.parseInt(process.env.KLARTEXT_BENCH_REPS ?? '3', 10) || 3);
-
-function pages() {
-  const base = join(DATASETS, 'readability');
-  return readdirSync(base).sort()
-    .filter((id) => existsSync(join(base, id, 'source.html')))
-    .map((id) => ({ id, html: readFileSync(join(base, id, 'source.html'), 'utf8'), url: `http://fakehost/${id}/` }));
-}
 
 const quantile = (sorted, q) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 
@@ -67,7 +60,7 @@ function time(cores, all) {
 }
 
 const dirs = process.argv.slice(2);
-const all = pages();
+const all = mozillaPages();
 const cores = [];
 for (const dir of dirs.length ? dirs : [join(ROOT, 'extension', 'core')]) cores.push(await load(resolve(dir)));
 process.stdout.write(`${'core'.padEnd(34)} ${'raw B'.padStart(9)} ${'gzip B'.padStart(8)}  ms/page median   p95   all ${all.length} pages\n`);
